@@ -1,0 +1,88 @@
+import Synchronization
+
+/// A TensorFlow 1.x graph, reduced to what naming and sharing need: one namespace for op,
+/// name-scope and variable names, the variables created in it, and a record of every op run
+/// while it is the default.
+///
+/// Make a graph the default for a block with `asDefault`; outside any such block the
+/// process-wide default graph (`Graph.current`, replaced by `resetDefaultGraph()`) is used.
+/// All state is behind one lock, so several tasks may use one graph at once.
+public final class Graph: Sendable {
+    struct State {
+        /// TF's `_names_in_use`: lower-cased full name → how often it was asked for.
+        var namesInUse: [String: Int] = [:]
+        var operations: [Operation] = []
+        /// The variable store, keyed by `getVariable`'s full name.
+        var store: [String: Variable] = [:]
+        var globalVariables: [Variable] = []
+        var trainableVariables: [Variable] = []
+        /// TF's `variable_scopes_count`, for unique default scope names.
+        var variableScopeCounts: [String: Int] = [:]
+        var recordsOperations = true
+    }
+
+    let state = Mutex(State())
+    /// The root variable scope: name `""`, reuse off until `reuseVariables()` is called on it.
+    let rootScope = VariableScope(name: "", reuse: .inherit, initializer: nil, originalNameScope: "")
+
+    /// An empty graph.
+    public init() {}
+
+    /// Every op run while this graph was the default, in order.
+    public var operations: [Operation] { state.withLock { $0.operations } }
+
+    /// Whether ops are appended to `operations` (and take a name in the namespace). On by
+    /// default; switch it off for long loops of forward passes, where the record would grow
+    /// by a few hundred bytes per op.
+    public var recordsOperations: Bool {
+        get { state.withLock { $0.recordsOperations } }
+        set { state.withLock { $0.recordsOperations = newValue } }
+    }
+
+    /// Variables created in this graph, in creation order (`tf.global_variables()`).
+    public var globalVariables: [Variable] { state.withLock { $0.globalVariables } }
+
+    /// Trainable variables, in creation order (`tf.trainable_variables()`).
+    public var trainableVariables: [Variable] { state.withLock { $0.trainableVariables } }
+
+    /// The variable `getVariable` created under `fullName`, if any.
+    public func variable(named fullName: String) -> Variable? {
+        state.withLock { $0.store[fullName] }
+    }
+
+    var rootContext: ScopeContext {
+        ScopeContext(graph: self, nameStack: "", variableScope: rootScope)
+    }
+
+    /// Runs `body` with this graph as the default (`with g.as_default():`), at its root name
+    /// and variable scope. The binding is task-local: other tasks are not affected, and child
+    /// tasks started inside inherit it.
+    public func asDefault<R>(_ body: () throws -> R) rethrows -> R {
+        try ScopeContext.$bound.withValue(rootContext, operation: body)
+    }
+
+    /// `asDefault` for asynchronous work.
+    public func asDefault<R>(
+        isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> R
+    ) async rethrows -> R {
+        try await ScopeContext.$bound.withValue(rootContext, operation: body, isolation: isolation)
+    }
+
+    /// The default graph in effect: the innermost `asDefault`, else the process-wide one.
+    public static var current: Graph { ScopeContext.current.graph }
+
+    private static let processDefaultGraph = Mutex(Graph())
+
+    static var processDefault: Graph { processDefaultGraph.withLock { $0 } }
+
+    /// Replaces the process-wide default graph with an empty one, as
+    /// `tf.reset_default_graph()`. Graphs made default with `asDefault` are not affected.
+    static func resetProcessDefault() {
+        processDefaultGraph.withLock { $0 = Graph() }
+    }
+}
+
+/// Replaces the process-wide default graph with a new, empty one (`tf.reset_default_graph()`).
+public func resetDefaultGraph() {
+    Graph.resetProcessDefault()
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Synchronization
+
+/// A named, mutable tensor owned by a graph, as `tf.Variable`.
+///
+/// A reference type: sharing a variable means holding the same object, so
+/// `getVariable` under reuse returns `===` the variable it first created. Pass it to any op
+/// in place of a tensor; the op reads its current value.
+public final class Variable: Sendable, TensorConvertible, CustomStringConvertible {
+    /// The full name without TF's `:0` output suffix, e.g. `"image_filters/conv1/weights"`.
+    public let name: String
+    /// Whether the variable is listed by `trainableVariables()`.
+    public let trainable: Bool
+    private let storage: Mutex<Tensor>
+
+    /// The shape, fixed at creation.
+    public let shape: [Int]
+
+    init(name: String, value: Tensor, trainable: Bool) {
+        self.name = name
+        self.trainable = trainable
+        self.shape = value.shape
+        self.storage = Mutex(value)
+    }
+
+    /// A variable named under the current name scope and made unique (`b`, `b_1`, …), as
+    /// `tf.Variable(initial_value, name=…)`; `reuse` plays no part. Added to the default graph's
+    /// global (and, when `trainable`, trainable) variables.
+    ///
+    /// An invalid `name` (see `nameScope`) is replaced by TF's default `"Variable"` with a
+    /// warning on standard error; `getVariable` and `nameScope` throw for one instead.
+    public convenience init(_ initialValue: Tensor, name: String? = nil, trainable: Bool = true) {
+        let context = ScopeContext.current
+        var base = name ?? "Variable"
+        if base.isEmpty { base = "Variable" }
+        do {
+            try NameRules.validateScopeName(base, underStack: context.nameStack)
+        } catch {
+            FileHandle.standardError.write(Data("TensorScope: Variable: \(error); named \"Variable\" instead.\n".utf8))
+            base = "Variable"
+        }
+        let graph = context.graph
+        let full = base.hasSuffix("/")
+            ? String(base.dropLast())
+            : (context.nameStack.isEmpty ? base : context.nameStack + "/" + base)
+        let unique = base.hasSuffix("/") ? full : graph.state.withLock { $0.uniqueName(full) }
+        self.init(name: unique, value: initialValue, trainable: trainable)
+        graph.state.withLock { $0.append(self) }
+    }
+
+    /// The current value.
+    public var value: Tensor { storage.withLock { $0 } }
+
+    public var tensorValue: Tensor { value }
+
+    /// Replaces the value, as `v.assign(t)`.
+    ///
+    /// - Throws: `.invalidArgument` when `newValue` has another shape.
+    public func assign(_ newValue: Tensor) throws {
+        guard newValue.shape == shape else {
+            throw TensorScopeError.invalidArgument(
+                "assign", expected: "a value of shape \(shape) for variable \(name)", got: "shape \(newValue.shape)")
+        }
+        storage.withLock { $0 = newValue }
+    }
+
+    /// As TensorFlow prints it: `<Variable 'image_filters/conv1/weights:0' shape=(5, 5, 32, 32) dtype=float32>`.
+    public var description: String {
+        "<Variable '\(name):0' shape=\(Variable.pythonTuple(shape)) dtype=float32>"
+    }
+
+    /// Python's tuple spelling: `()`, `(3,)`, `(5, 5, 3, 32)`.
+    static func pythonTuple(_ shape: [Int]) -> String {
+        shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+    }
+}
+
+extension Graph.State {
+    /// Adds a new variable to the collections: global always, trainable when it is.
+    mutating func append(_ variable: Variable) {
+        globalVariables.append(variable)
+        if variable.trainable { trainableVariables.append(variable) }
+    }
+}

@@ -1,0 +1,55 @@
+/// Element-wise `lhs + rhs`, as TensorFlow's `add` for the shapes a network needs.
+///
+/// Accepted shapes: equal shapes; a rank-1 bias `[C]` on either side, added along the other
+/// operand's last axis (`C` must equal that axis); a scalar (`[]`) on either side.
+/// - Throws: `.invalidArgument` (message starting `add:`) for any other pair of shapes.
+func add(_ lhs: Tensor, _ rhs: Tensor) throws -> Tensor {
+    let result: Tensor
+    if lhs.shape == rhs.shape {
+        result = Tensor(uncheckedShape: lhs.shape, scalars: zip(lhs.scalars, rhs.scalars).map(+))
+    } else if rhs.rank <= 1, let sum = broadcastLastAxis(lhs, rhs) {
+        result = sum
+    } else if lhs.rank <= 1, let sum = broadcastLastAxis(rhs, lhs) {
+        result = sum
+    } else {
+        throw TensorScopeError.invalidArgument(
+            "add", expected: "equal shapes, or a [C] bias or scalar matching the other operand's last axis",
+            got: "shapes \(lhs.shape) and \(rhs.shape)")
+    }
+    Graph.recordOperation(type: "add", inputs: [lhs.shape, rhs.shape], output: result.shape)
+    return result
+}
+
+/// `tensor + small` with `small` a scalar or a vector as long as `tensor`'s last axis;
+/// nil when the sizes do not fit.
+private func broadcastLastAxis(_ tensor: Tensor, _ small: Tensor) -> Tensor? {
+    if small.rank == 0 {
+        let value = small.scalars[0]
+        return Tensor(uncheckedShape: tensor.shape, scalars: tensor.scalars.map { $0 + value })
+    }
+    guard let channels = tensor.shape.last, channels == small.scalarCount, tensor.rank >= 1 else { return nil }
+    return Tensor(uncheckedShape: tensor.shape, scalars: addRows(tensor.scalars, small.scalars))
+}
+
+/// Adds `bias` to every consecutive run of `bias.count` values.
+func addRows(_ values: [Float], _ bias: [Float]) -> [Float] {
+    let channels = bias.count
+    guard channels > 0 else { return values }
+    return [Float](unsafeUninitializedCapacity: values.count) { out, initialized in
+        values.withUnsafeBufferPointer { v in
+            bias.withUnsafeBufferPointer { b in
+                var i = 0
+                while i < v.count {
+                    for c in 0..<channels { out[i + c] = v[i + c] + b[c] }
+                    i += channels
+                }
+            }
+        }
+        initialized = values.count
+    }
+}
+
+extension Tensor {
+    /// `lhs + rhs`; see `add` for the accepted shapes. Records an `add` op.
+    public static func + (lhs: Tensor, rhs: Tensor) throws -> Tensor { try add(lhs, rhs) }
+}

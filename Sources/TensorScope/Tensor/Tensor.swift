@@ -1,0 +1,106 @@
+/// A dense float32 tensor, row-major; 4-D tensors are NHWC (`[batch, height, width, channels]`).
+///
+/// `Tensor` is a value: copies share their storage until one of them is written
+/// (copy-on-write, through `[Float]`). The invariant `scalars.count == shape.reduce(1, *)`
+/// holds for every tensor, and no dimension is negative.
+public struct Tensor: Equatable, Sendable {
+    /// The size of each dimension, outermost first. `[]` is a scalar.
+    public let shape: [Int]
+    /// All elements in row-major order: the last dimension varies fastest.
+    public private(set) var scalars: [Float]
+
+    /// A tensor of `shape` holding `scalars` in row-major order.
+    ///
+    /// - Throws: `TensorScopeError` (`.invalidArgument`) when a dimension is negative,
+    ///   when the element count overflows `Int`, or when `scalars.count` is not the
+    ///   product of `shape`.
+    public init(shape: [Int], scalars: [Float]) throws {
+        let count = try Tensor.elementCount(of: shape, op: "Tensor(shape:scalars:)")
+        guard count == scalars.count else {
+            throw TensorScopeError.invalidArgument(
+                "Tensor(shape:scalars:)",
+                expected: "\(count) scalars for shape \(shape)",
+                got: "\(scalars.count)")
+        }
+        self.shape = shape
+        self.scalars = scalars
+    }
+
+    /// A tensor of `shape` filled with zeros.
+    ///
+    /// Like `Array(repeating:count:)` with a negative count, a negative dimension is a
+    /// programming error here and traps; use `init(shape:scalars:)` for sizes that come
+    /// from outside the program, which throws instead.
+    public init(zeros shape: [Int]) {
+        self.init(repeating: 0, shape: shape)
+    }
+
+    /// A tensor of `shape` with every element equal to `value`.
+    ///
+    /// A negative dimension traps, as `init(zeros:)` explains.
+    public init(repeating value: Float, shape: [Int]) {
+        let count: Int
+        do {
+            count = try Tensor.elementCount(of: shape, op: "Tensor(repeating:shape:)")
+        } catch {
+            preconditionFailure("\(error)")
+        }
+        self.shape = shape
+        self.scalars = Array(repeating: value, count: count)
+    }
+
+    /// Wraps storage the caller has already sized; for ops that computed `shape` themselves.
+    init(uncheckedShape shape: [Int], scalars: [Float]) {
+        precondition(shape.reduce(1, *) == scalars.count, "internal: tensor storage does not match its shape")
+        self.shape = shape
+        self.scalars = scalars
+    }
+
+    /// The number of dimensions.
+    public var rank: Int { shape.count }
+
+    /// The number of elements, `shape.reduce(1, *)`.
+    public var scalarCount: Int { scalars.count }
+
+    /// The same elements under another shape with the same element count.
+    ///
+    /// - Throws: `.invalidArgument` when the counts differ or a dimension is negative.
+    public func reshaped(to newShape: [Int]) throws -> Tensor {
+        let count = try Tensor.elementCount(of: newShape, op: "reshaped(to:)")
+        guard count == scalarCount else {
+            throw TensorScopeError.invalidArgument(
+                "reshaped(to:)",
+                expected: "a shape with \(scalarCount) elements (from \(shape))",
+                got: "\(newShape) with \(count)")
+        }
+        return Tensor(uncheckedShape: newShape, scalars: scalars)
+    }
+
+    /// Read-write access to the elements for code that fills a tensor in place.
+    public mutating func withUnsafeMutableBufferPointer<R>(
+        _ body: (inout UnsafeMutableBufferPointer<Float>) throws -> R
+    ) rethrows -> R {
+        try scalars.withUnsafeMutableBufferPointer(body)
+    }
+
+    /// Read-only access to the elements.
+    public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+        try scalars.withUnsafeBufferPointer(body)
+    }
+
+    /// The product of `shape`, checked for negative dimensions and overflow.
+    static func elementCount(of shape: [Int], op: String) throws -> Int {
+        var count = 1
+        for dimension in shape {
+            guard dimension >= 0 else {
+                throw TensorScopeError.invalidArgument(op, expected: "non-negative dimensions", got: "shape \(shape)")
+            }
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard !overflow else {
+                throw TensorScopeError.invalidArgument(op, expected: "an element count that fits in Int", got: "shape \(shape)")
+            }
+            count = product
+        }
+        return count
+    }
+}

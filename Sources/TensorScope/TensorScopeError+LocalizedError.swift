@@ -1,0 +1,7 @@
+import Foundation
+
+// So `error.localizedDescription` shows the message instead of Foundation's
+// generic "The operation could not be completed".
+extension TensorScopeError: LocalizedError {
+    public var errorDescription: String? { description }
+}
