@@ -27,6 +27,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "tensorscope-bench",
+            dependencies: [
+                "TensorScope",
+                "COpenBLAS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/tensorscope-bench"
+        ),
         .testTarget(
             name: "TensorScopeTests",
             dependencies: [

@@ -43,13 +43,13 @@ struct Conv2DEngine {
     /// - Returns: `false` when some output element is NaN or infinite.
     func run(
         input: UnsafePointer<Float>, filter: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
-        epilogue: Epilogue
+        epilogue: Epilogue, fillTiles: Bool = true
     ) -> Bool {
         let finite = UnsafeMutableBufferPointer<Bool>.allocate(capacity: workers)
         finite.initialize(repeating: true)
         defer { finite.deallocate() }
         let shared = WorkerArguments(
-            input: input, filter: filter, output: output, epilogue: epilogue, finite: finite)
+            input: input, filter: filter, output: output, epilogue: epilogue, fillTiles: fillTiles, finite: finite)
         if workers == 1 {
             finite[0] = runWorker(0, shared)
         } else {
@@ -70,13 +70,14 @@ struct Conv2DEngine {
         let scratch: UnsafeMutablePointer<Float>? =
             g.isPointwise ? nil : .allocate(capacity: rowsPerTile * k)
         defer { scratch?.deallocate() }
+        if !shared.fillTiles { scratch?.initialize(repeating: 0.5, count: rowsPerTile * k) }
         var finite = true
         for tile in stride(from: worker, to: tileCount, by: workers) {
             let first = tile * rowsPerTile
             let rows = min(rowsPerTile, g.m - first)
             let a: UnsafePointer<Float>
             if let scratch {
-                im2col.fill(tile: scratch, firstRow: first, rows: rows, input: input)
+                if shared.fillTiles { im2col.fill(tile: scratch, firstRow: first, rows: rows, input: input) }
                 a = UnsafePointer(scratch)
             } else {
                 a = input + first * k
@@ -101,5 +102,7 @@ private struct WorkerArguments: @unchecked Sendable {
     let filter: UnsafePointer<Float>
     let output: UnsafeMutablePointer<Float>
     let epilogue: Epilogue
+    /// False to time the products alone: tiles are filled once, not per tile.
+    let fillTiles: Bool
     let finite: UnsafeMutableBufferPointer<Bool>
 }

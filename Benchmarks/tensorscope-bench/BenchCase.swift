@@ -1,0 +1,69 @@
+import TensorScope
+@_spi(Benchmarking) import TensorScope
+
+/// One benchmark case: a forward computation, its FLOPs, and the convolutions inside it (for
+/// the GEMM-only time and the scratch figure).
+struct BenchCase {
+    struct Convolution {
+        var plan: Conv2DPlan
+        var input: Tensor
+        var filter: Tensor
+    }
+
+    var name: String
+    var description: String
+    var batch: Int
+    var convolutions: [Convolution]
+    var run: () throws -> Void
+
+    var flops: Double { convolutions.reduce(0) { $0 + $1.plan.flops } }
+    var scratchBytes: Int { convolutions.map(\.plan.scratchBytes).max() ?? 0 }
+
+    func runGEMMsOnly() {
+        for c in convolutions { c.plan.runGEMMsOnly(input: c.input, filter: c.filter) }
+    }
+}
+
+enum Cases {
+    static func random(_ shape: [Int], seed: Int) throws -> Tensor {
+        try Initializer.randomNormal(seed: seed).tensor(shape: shape)
+    }
+
+    /// `relu(conv2d(x, w, SAME) + b)`: one layer as the seed program runs it.
+    static func convLayer(name: String, description: String, input: [Int], filter: [Int], strides: [Int] = [1],
+                          bias: Bool) throws -> BenchCase {
+        let x = try random(input, seed: 1)
+        let w = try random(filter, seed: 2)
+        let b = try random([filter[3]], seed: 3)
+        let plan = try Conv2DPlan(input: input, filter: filter, strides: strides, padding: .same)
+        return BenchCase(
+            name: name, description: description, batch: input[0],
+            convolutions: [.init(plan: plan, input: x, filter: w)],
+            run: {
+                let y = try conv2d(x, w, strides: strides, padding: .same)
+                if bias { _ = relu(try y + b) }
+            })
+    }
+
+    /// `my_image_filter` on `images` ([n, 224, 224, 3]), sharing one graph's 4 variables.
+    static func imageFilter(name: String, images: Tensor) throws -> BenchCase {
+        let graph = Graph()
+        graph.recordsOperations = false
+        let shape = images.shape
+        let first = [5, 5, shape[3], 32], second = [5, 5, 32, 32]
+        let plan1 = try Conv2DPlan(input: shape, filter: first, padding: .same)
+        let plan2 = try Conv2DPlan(input: Array(shape.prefix(3)) + [32], filter: second, padding: .same)
+        let run = {
+            _ = try graph.asDefault {
+                try variableScope("image_filters", reuse: .autoReuse) { _ in try myImageFilter(images, seed: 1) }
+            }
+        }
+        try run()  // creates the 4 variables
+        let weights = graph.trainableVariables.filter { $0.name.hasSuffix("weights") }.map(\.value)
+        return BenchCase(
+            name: name, description: "my_image_filter on \(shape)", batch: shape[0],
+            convolutions: [.init(plan: plan1, input: images, filter: weights[0]),
+                           .init(plan: plan2, input: try random(Array(shape.prefix(3)) + [32], seed: 4), filter: weights[1])],
+            run: run)
+    }
+}

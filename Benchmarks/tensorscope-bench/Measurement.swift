@@ -1,0 +1,39 @@
+import Foundation
+
+/// Times a closure after warm-up and reports the median and the minimum.
+struct Timing {
+    var median: Double
+    var min: Double
+    var samples: [Double]
+
+    static func measure(warmup: Int, repeats: Int, _ body: () throws -> Void) rethrows -> Timing {
+        for _ in 0..<warmup { try body() }
+        var samples: [Double] = []
+        for _ in 0..<max(1, repeats) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        let sorted = samples.sorted()
+        let mid = sorted.count / 2
+        let median = sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+        return Timing(median: median, min: sorted[0], samples: samples)
+    }
+}
+
+/// Peak resident memory, per case: Linux lets a process reset its high-water mark.
+enum PeakMemory {
+    /// Resets VmHWM to the current resident size (`echo 5 > /proc/self/clear_refs`).
+    static func reset() {
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+    }
+
+    /// VmHWM from /proc/self/status, in bytes.
+    static func peakBytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kib = Int(line.split(separator: " ").dropFirst().first ?? "")
+        else { return 0 }
+        return kib * 1024
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import COpenBLAS
+import Foundation
+import TensorScope
+
+/// Prints throughput, memory and the BLAS kernel for TensorScope's benchmark cases.
+@main
+struct TensorScopeBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tensorscope-bench",
+        abstract: "Measure TensorScope's convolutions: GFLOP/s, images/s, peak memory, GEMM share.")
+
+    @Option(name: .customLong("case"), help: "Run only these cases (repeatable).") var cases: [String] = []
+    @Option(help: "Timed runs per case.") var repeats = 7
+    @Option(help: "Untimed warm-up runs per case.") var warmup = 2
+    @Flag(help: "Print one JSON object per case instead of a table.") var json = false
+    @Flag(help: "Also run image-filter-224 at batch 1, 8 and 32.") var batchScaling = false
+
+    func run() throws {
+        BLAS.ensureBestKernel()
+        let info = BLAS.info
+        if !json { print("BLAS: \(info); TensorScope workers: \(BLAS.coreCount)") }
+        var all: [(String, () throws -> BenchCase)] = [
+            ("seed-layer", { try Cases.convLayer(
+                name: "seed-layer", description: "[8,64,64,32]*[5,5,32,32] SAME + bias + ReLU",
+                input: [8, 64, 64, 32], filter: [5, 5, 32, 32], bias: true) }),
+            ("image-filter-224", { try Cases.imageFilter(
+                name: "image-filter-224", images: Cases.random([8, 224, 224, 3], seed: 9)) }),
+            ("s2-3x3", { try Cases.convLayer(
+                name: "s2-3x3", description: "[1,112,112,64]*[3,3,64,64] stride 2 SAME",
+                input: [1, 112, 112, 64], filter: [3, 3, 64, 64], strides: [2], bias: false) }),
+            ("pointwise", { try Cases.convLayer(
+                name: "pointwise", description: "[4,56,56,64]*[1,1,64,64]",
+                input: [4, 56, 56, 64], filter: [1, 1, 64, 64], bias: false) }),
+        ]
+        if batchScaling {
+            for n in [1, 8, 32] {
+                all.append(("image-filter-224-b\(n)", { try Cases.imageFilter(
+                    name: "image-filter-224-b\(n)", images: Cases.random([n, 224, 224, 3], seed: 9)) }))
+            }
+        }
+        let chosen = cases.isEmpty ? all : all.filter { cases.contains($0.0) }
+        guard !chosen.isEmpty else {
+            throw ValidationError("no case named \(cases); cases: \(all.map(\.0).joined(separator: ", "))")
+        }
+        for (_, make) in chosen {
+            let result = try measure(try make(), info: info)
+            print(json ? result.json : result.line)
+        }
+    }
+
+    func measure(_ c: BenchCase, info: BLASInfo) throws -> BenchResult {
+        PeakMemory.reset()
+        let timing = try Timing.measure(warmup: warmup, repeats: repeats, c.run)
+        let peak = PeakMemory.peakBytes()
+        let gemm = Timing.measure(warmup: 1, repeats: repeats, c.runGEMMsOnly)
+        return BenchResult(
+            name: c.name, description: c.description, batch: c.batch, flops: c.flops, timing: timing,
+            gemmSeconds: gemm.median, peakRSSBytes: peak, scratchBytes: c.scratchBytes,
+            kernel: info.kernel, threads: BLAS.coreCount)
+    }
+}
