@@ -11,7 +11,8 @@
 /// `initializer` and `trainable` of this call are ignored. A new variable's value comes from
 /// `initializer`, else the scope's default initializer, else `.glorotUniform()`.
 ///
-/// - Throws: `TensorScopeError` with TensorFlow's wording; a failed call creates nothing.
+/// - Throws: `TensorScopeError` with TensorFlow's wording. A failed call creates no variable
+///   and records no op (as in TensorFlow, an initializer that fails still uses up the name).
 public func getVariable(
     _ name: String, shape: [Int]? = nil, initializer: Initializer? = nil, trainable: Bool = true
 ) throws -> Variable {
@@ -50,8 +51,12 @@ public func getVariable(
                 "Variable \(fullName): the initializer passed needs a shape, and no `shape` argument was specified.")
         }
         try NameRules.validateScopeName(fullName, underStack: "")
+        _ = try Tensor.elementCount(of: shape, op: "getVariable(\(fullName))")
+        // As in TensorFlow, the variable's name scope is taken before its initializer runs, so
+        // an initializer that fails (a list longer than the shape) still uses up the name.
+        let uniqueName = state.uniqueName(fullName)
         let value = try (chosenInitializer ?? .glorotUniform()).tensor(shape: shape)
-        let variable = Variable(name: state.uniqueName(fullName), value: value, trainable: trainable)
+        let variable = Variable(name: uniqueName, value: value, trainable: trainable)
         state.store[fullName] = variable
         state.append(variable)
         return variable
