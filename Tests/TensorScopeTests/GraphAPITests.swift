@@ -1,0 +1,85 @@
+import Testing
+import TensorScope
+
+@Suite struct GraphAPITests {
+    @Test func asDefaultBindsTheGraphForTheClosureOnly() {
+        let graph = Graph()
+        graph.asDefault {
+            #expect(Graph.current === graph)
+            let inner = Graph()
+            inner.asDefault { #expect(Graph.current === inner) }
+            #expect(Graph.current === graph)
+        }
+        #expect(Graph.current !== graph)
+    }
+
+    @Test func resetDefaultGraphReplacesTheProcessDefault() {
+        let before = Graph.current
+        resetDefaultGraph()
+        let after = Graph.current
+        #expect(before !== after)
+        let bound = Graph()
+        bound.asDefault {
+            resetDefaultGraph()
+            #expect(Graph.current === bound)  // a graph made default with asDefault is unaffected
+        }
+    }
+
+    @Test func reuseIsWritableAsABool() throws {
+        try Graph().asDefault {
+            try variableScope("a", reuse: true) { scope in
+                #expect(scope.reuse == .reuse && scope.reuse == true)
+            }
+            try variableScope("b", reuse: false) { scope in
+                #expect(scope.reuse == .inherit && scope.reuse == false)
+            }
+            try variableScope("c", reuse: .autoReuse) { scope in
+                #expect(scope.reuse == .autoReuse)
+                try variableScope("d") { inner in #expect(inner.reuse == .autoReuse) }
+            }
+        }
+    }
+
+    @Test func variableIsAReferenceWithTFStyleDescription() throws {
+        try Graph().asDefault {
+            let v = Variable(Tensor(zeros: [2, 3]), name: "v")
+            #expect(v.description == "<Variable 'v:0' shape=(2, 3) dtype=float32>")
+            #expect(Variable(Tensor(zeros: []), name: "s").description == "<Variable 's:0' shape=() dtype=float32>")
+            let alias = v
+            try alias.assign(Tensor(repeating: 2, shape: [2, 3]))
+            #expect(v.value.scalars == Array(repeating: 2, count: 6))
+            #expect(throws: TensorScopeError.self) { try v.assign(Tensor(zeros: [3, 2])) }
+            // A Variable can stand in for a tensor in every op.
+            let sum = try v + Tensor(repeating: 1, shape: [3])
+            #expect(sum.scalars == Array(repeating: 3, count: 6))
+            #expect(relu(v).shape == [2, 3])
+            #expect(try biasAdd(v, Tensor(repeating: 1, shape: [3])).scalars == Array(repeating: 3, count: 6))
+        }
+    }
+
+    @Test func getVariableErrorsCarryTheirKinds() throws {
+        try Graph().asDefault {
+            _ = try getVariable("w", shape: [2])
+            #expect((#expect(throws: TensorScopeError.self) { try getVariable("w", shape: [2]) })?.kind == .variableAlreadyExists)
+            try variableScope("", reuse: true) { _ in
+                #expect((#expect(throws: TensorScopeError.self) { try getVariable("x", shape: [2]) })?.kind == .variableDoesNotExist)
+                let mismatch = #expect(throws: TensorScopeError.self) { try getVariable("w", shape: [3]) }
+                #expect(mismatch?.kind == .shapeMismatch)
+                #expect(mismatch?.description.hasPrefix("Trying to share variable w, but specified shape [3] and found shape [2].") == true)
+            }
+            #expect((#expect(throws: TensorScopeError.self) { try getVariable("n") })?.kind == .missingInitializer)
+            #expect(throws: TensorScopeError.self) { try getVariable("neg", shape: [-1]) }
+            #expect(globalVariables().map(\.name) == ["w"])
+        }
+    }
+
+    @Test func recordingCanBeSwitchedOff() throws {
+        let graph = Graph()
+        graph.recordsOperations = false
+        graph.asDefault { _ = relu(Tensor(zeros: [2])) }
+        #expect(graph.operations.isEmpty)
+        graph.recordsOperations = true
+        graph.asDefault { _ = relu(Tensor(zeros: [2])) }
+        #expect(graph.operations.map(\.name) == ["Relu"])
+    }
+}
