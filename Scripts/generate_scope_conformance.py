@@ -99,8 +99,13 @@ class Runner:
             with v1.variable_scope(target, **args) as scope:
                 if "as" in opts:
                     self.scopes[opts["as"]] = scope
-                self.log.append({"enter": scope.name, "reuse": reuse_name(scope.reuse)})
+                self.log.append({"enter": scope.name, "reuse": reuse_name(scope.reuse),
+                                 "original_name_scope": scope.original_name_scope})
                 self.run(s[3])
+        elif kind == "default_graph":
+            # with graph.as_default(): again, for the graph already in use
+            with v1.get_default_graph().as_default():
+                self.run(s[1])
         elif kind == "ns":
             with v1.name_scope(s[1]):
                 self.run(s[2])

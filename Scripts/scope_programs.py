@@ -9,6 +9,7 @@ Statements (JSON arrays):
                                  name may be null (then default_name is used).
   ["vso", label, opts, body]     variable_scope(captured_scope, **opts)
   ["ns", name, body]             name_scope(name)
+  ["default_graph", body]        with the current graph's as_default(): (re-entered)
   ["get", name, shape, opts]     get_variable; opts: initializer, trainable; shape may be null
   ["var", name, shape, opts]     tf.Variable(np.zeros(shape) or a fill, name=name); opts: trainable
   ["op", kind]                   conv | add | relu | bias_add on fixed inputs
@@ -137,6 +138,9 @@ PROGRAMS = {
     "deep_reentry_suffixes": [["vs", "a", {}, [["vs", "b", {}, [["op", "relu"]]], ["vs", "b", {"reuse": "auto"}, [["op", "relu"]]]]],
                               ["vs", "a", {"reuse": "auto"}, [["vs", "b", {}, [["op", "relu"]]]]]],
     "method2_inner_scopes_suffixed": [["vs", "f", {"as": "s"}, [["vs", "c", {}, [["op", "relu"]]], ["reuse_vars", "s"], ["vs", "c", {}, [["op", "relu"], ["ns_now"]]]]]],
+
+    "as_default_again_keeps_scopes": [["vs", "a", {}, [["ns", "n", [["default_graph", [["ns_now"], ["scope_now"], ["get", "w", [1], {}], ["op", "relu"]]]]]]]],
+    "original_name_scope_of_reentered_scopes": [["vs", "a", {"as": "s"}, []], ["vs", "a", {}, [["vs", "b", {}, []]]], ["vso", "s", {}, [["vs", "b", {}, []]]]],
 
     # --- collections ---------------------------------------------------------------------
     "collections_creation_order": [["vs", "b", {}, [["get", "z", [1], {}]]], ["vs", "a", {}, [["get", "y", [1], {}]]], ["get", "x", [1], {}], ["var", "v", [1], {}]],

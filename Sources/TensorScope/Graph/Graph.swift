@@ -54,18 +54,26 @@ public final class Graph: Sendable {
         ScopeContext(graph: self, nameStack: "", variableScope: rootScope)
     }
 
-    /// Runs `body` with this graph as the default (`with g.as_default():`), at its root name
-    /// and variable scope. The binding is task-local: other tasks are not affected, and child
-    /// tasks started inside inherit it.
+    /// The context `asDefault` binds: the current one when this graph is already the default
+    /// (TF keeps a graph's name and variable scopes when it is made default again), else the root.
+    private var defaultContext: ScopeContext {
+        if let bound = ScopeContext.bound, bound.graph === self { return bound }
+        return rootContext
+    }
+
+    /// Runs `body` with this graph as the default (`with g.as_default():`). Entered from
+    /// another graph, `body` starts at this graph's root name and variable scope; entered while
+    /// this graph is already the default, the current scopes stay. The binding is task-local:
+    /// other tasks are not affected, and child tasks started inside inherit it.
     public func asDefault<R>(_ body: () throws -> R) rethrows -> R {
-        try ScopeContext.$bound.withValue(rootContext, operation: body)
+        try ScopeContext.$bound.withValue(defaultContext, operation: body)
     }
 
     /// `asDefault` for asynchronous work.
     public func asDefault<R>(
         isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> R
     ) async rethrows -> R {
-        try await ScopeContext.$bound.withValue(rootContext, operation: body, isolation: isolation)
+        try await ScopeContext.$bound.withValue(defaultContext, operation: body, isolation: isolation)
     }
 
     /// The default graph in effect: the innermost `asDefault`, else the process-wide one.

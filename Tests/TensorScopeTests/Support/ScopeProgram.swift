@@ -79,7 +79,8 @@ final class ScopeProgramRunner {
             let initializer = Self.initializer(options["initializer"] as? String)
             let body = { (scope: VariableScope) in
                 if let label = options["as"] as? String { self.scopes[label] = scope }
-                self.log.append(["enter": scope.name, "reuse": Self.reuseName(scope.reuse)])
+                self.log.append(["enter": scope.name, "reuse": Self.reuseName(scope.reuse),
+                                 "original_name_scope": scope.originalNameScope])
                 self.run(s[3] as! [Any])
             }
             if s[0] as! String == "vs" {
@@ -88,6 +89,8 @@ final class ScopeProgramRunner {
             } else {
                 try variableScope(scopes[s[1] as! String]!, reuse: reuse, initializer: initializer, body)
             }
+        case "default_graph":
+            Graph.current.asDefault { run(s[1] as! [Any]) }
         case "ns":
             try nameScope(s[1] as! String) { run(s[2] as! [Any]) }
         case "get":
