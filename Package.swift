@@ -5,6 +5,8 @@ let package = Package(
     name: "TensorScope",
     products: [
         .library(name: "TensorScope", targets: ["TensorScope"]),
+        .library(name: "TensorScopeImage", targets: ["TensorScopeImage"]),
+        .executable(name: "image-filter", targets: ["image-filter"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -19,6 +21,23 @@ let package = Package(
         .target(
             name: "TensorScope",
             dependencies: ["COpenBLAS"]
+        ),
+        .systemLibrary(
+            name: "CPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]
+        ),
+        .target(
+            name: "TensorScopeImage",
+            dependencies: ["TensorScope", "CPNG"]
+        ),
+        .executableTarget(
+            name: "image-filter",
+            dependencies: [
+                "TensorScope",
+                "TensorScopeImage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .executableTarget(
             name: "seed-example",
@@ -40,6 +59,7 @@ let package = Package(
             name: "TensorScopeTests",
             dependencies: [
                 "TensorScope",
+                "TensorScopeImage",
                 .product(name: "Numerics", package: "swift-numerics"),
             ],
             resources: [.copy("Fixtures")]

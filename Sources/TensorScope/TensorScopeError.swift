@@ -32,7 +32,7 @@ public struct TensorScopeError: Error, CustomStringConvertible, Equatable, Senda
     }
 
     /// `"<op>: expected <expected>, got <given>"` — the shape of every tensor-argument error.
-    static func invalidArgument(_ op: String, expected: String, got given: String) -> TensorScopeError {
+    public static func invalidArgument(_ op: String, expected: String, got given: String) -> TensorScopeError {
         TensorScopeError(.invalidArgument, "\(op): expected \(expected), got \(given)")
     }
 }

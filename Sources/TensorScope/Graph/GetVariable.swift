@@ -55,7 +55,17 @@ public func getVariable(
         // As in TensorFlow, the variable's name scope is taken before its initializer runs, so
         // an initializer that fails (a list longer than the shape) still uses up the name.
         let uniqueName = state.uniqueName(fullName)
-        let value = try (chosenInitializer ?? .glorotUniform()).tensor(shape: shape)
+        let value: Tensor
+        if let staged = state.initialValues[fullName] {
+            guard staged.shape == shape else {
+                throw TensorScopeError.invalidArgument(
+                    "getVariable", expected: "shape \(shape) for \(fullName)",
+                    got: "an initial value of shape \(staged.shape) (setInitialValues)")
+            }
+            value = staged
+        } else {
+            value = try (chosenInitializer ?? .glorotUniform()).tensor(shape: shape)
+        }
         let variable = Variable(name: uniqueName, value: value, trainable: trainable)
         state.store[fullName] = variable
         state.append(variable)

@@ -19,6 +19,8 @@ public final class Graph: Sendable {
         /// TF's `variable_scopes_count`, for unique default scope names.
         var variableScopeCounts: [String: Int] = [:]
         var recordsOperations = true
+        /// Values `getVariable` uses instead of an initializer (`setInitialValues`).
+        var initialValues: [String: Tensor] = [:]
     }
 
     let state = Mutex(State())

@@ -1,0 +1,40 @@
+import Foundation
+
+extension Graph {
+    /// Writes every global variable to a safetensors file, keyed by its name
+    /// (`image_filters/conv1/weights`), as float32.
+    ///
+    /// - Throws: `.io` naming `path` when it cannot be written. The file is written to a
+    ///   temporary name and renamed, so a failure never leaves half a checkpoint behind.
+    public func saveVariables(to path: String) throws {
+        var tensors: [String: Tensor] = [:]
+        for variable in globalVariables { tensors[variable.name] = variable.value }
+        let data = try SafeTensors.encode(tensors, metadata: ["producer": "TensorScope"])
+        do {
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw TensorScopeError(.io, "\(path): could not write (\(error.localizedDescription))")
+        }
+    }
+
+    /// Replaces the value of every global variable with the tensor of the same name in a
+    /// safetensors file.
+    ///
+    /// Strict: the file must hold exactly one `F32` tensor per variable, with the variable's
+    /// shape. A missing key, an extra key, a shape or dtype mismatch, a truncated file or a bad
+    /// header is an error naming the key or the fault, and then no variable is changed.
+    public func restoreVariables(from path: String) throws {
+        let variables = globalVariables
+        let expected = Dictionary(uniqueKeysWithValues: variables.map { ($0.name, $0.shape) })
+        let tensors = try SafeTensors.read(path, expecting: expected)
+        for variable in variables { try variable.assign(tensors[variable.name]!) }
+    }
+
+    /// Makes `getVariable` create the variables named in `values` from those tensors instead of
+    /// their initializers (TensorFlow's `init_from_checkpoint`): for loading weights before the
+    /// first forward pass creates the variables. A shape that differs from the one `getVariable`
+    /// asks for is an error at that call.
+    public func setInitialValues(_ values: [String: Tensor]) {
+        state.withLock { $0.initialValues.merge(values) { _, new in new } }
+    }
+}
