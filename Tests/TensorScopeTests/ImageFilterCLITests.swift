@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+
+/// The image-filter executable, run as a user runs it.
+@Suite(.serialized) struct ImageFilterCLITests {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static var executable: URL {
+        // swift test builds every product into the folder that holds the test bundle.
+        var folder = Bundle.main.bundleURL
+        while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("image-filter").path),
+              folder.pathComponents.count > 2 {
+            folder.deleteLastPathComponent()
+        }
+        return folder.appendingPathComponent("image-filter")
+    }
+
+    func run(_ arguments: [String]) throws -> Run {
+        let executable = Self.executable
+        try #require(FileManager.default.isExecutableFile(atPath: executable.path), "image-filter not built at \(executable.path)")
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+    }
+
+    @Test func runsOnTheBundledPhotosAndWritesMosaics() throws {
+        let folder = try Paths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try run(["--size", "32", "--output", folder.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("BLAS: OpenBLAS") == true)
+        #expect(lines.filter { $0.hasPrefix("<Variable 'image_filters/") }.count == 4)
+        #expect(lines.contains("<Variable 'image_filters/conv1/weights:0' shape=(5, 5, 3, 32) dtype=float32>"))
+        #expect(lines.contains { $0.hasPrefix("batch 1: 2 image(s) → [2, 32, 32, 32]") })
+        #expect(lines.contains { $0.hasPrefix("batch 2: 2 image(s) → [2, 32, 32, 32]") })
+        #expect(lines.contains { $0.hasPrefix("[2/2]") })
+        #expect(lines.contains { $0.contains("images/s") })
+        let mosaics = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(mosaics == ["01-astronaut_256-features.png", "02-camera-features.png",
+                            "03-chelsea-features.png", "04-coffee_256-features.png"])
+    }
+
+    @Test func everyBrokenInputEndsWithOneLineNamingTheFile() throws {
+        let folder = try Paths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let empty = folder.appendingPathComponent("empty.png")
+        try Data().write(to: empty)
+        for bad in [Paths.fixture("png/no_idat.png"), Paths.fixture("png/absurd_dimensions.png"),
+                    Paths.fixture("png/missing_rows.png"), empty.path, folder.appendingPathComponent("nope.png").path] {
+            let result = try run([Paths.photo("chelsea.png"), bad, "--size", "16", "--output", folder.path])
+            #expect(result.status != 0)
+            let errorLines = result.stderr.split(separator: "\n").filter { !$0.hasPrefix("TensorScope:") }
+            #expect(errorLines.count == 1 && errorLines[0].contains(bad), "\(result.stderr)")
+        }
+    }
+
+    @Test func weightsSaveAndLoadAndTheMethodsAgree() throws {
+        let folder = try Paths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let weights = folder.appendingPathComponent("w.safetensors").path
+        func statistics(_ r: Run) -> [String] { r.stdout.split(separator: "\n").filter { $0.hasPrefix("batch ") }.map(String.init) }
+        let saved = try run(["--size", "24", "--seed", "5", "--output", folder.path, "--save-weights", weights])
+        #expect(saved.status == 0, "\(saved.stderr)")
+        for method in ["1", "2", "3"] {
+            let loaded = try run(["--size", "24", "--seed", "77", "--method", method, "--output", folder.path, "--load-weights", weights])
+            #expect(loaded.status == 0, "\(loaded.stderr)")
+            #expect(statistics(loaded) == statistics(saved), "method \(method)")
+        }
+        let bogus = folder.appendingPathComponent("bogus.safetensors")
+        try Data("not a checkpoint".utf8).write(to: bogus)
+        let failed = try run(["--size", "24", "--output", folder.path, "--load-weights", bogus.path])
+        #expect(failed.status != 0 && failed.stderr.contains(bogus.path))
+        let badMethod = try run(["--method", "4"])
+        #expect(badMethod.status != 0 && badMethod.stderr.contains("--method"))
+    }
+}

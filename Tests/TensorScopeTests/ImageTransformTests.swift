@@ -1,0 +1,65 @@
+import Testing
+import TensorScope
+@testable import TensorScopeImage
+
+@Suite struct ImageTransformTests {
+    /// A 2×2 image upscaled to 4×4 with half-pixel centres: source coordinates
+    /// (i + 0.5)/2 − 0.5 = −0.25, 0.25, 0.75, 1.25 → clamped rows/columns and lerps 0.75, 0.25, 0.75, 0.25.
+    @Test func bilinearMatchesHalfPixelCentresByHand() {
+        let image = Image(width: 2, height: 2, channels: 1, pixels: [0, 1, 2, 3])
+        let big = image.resizedBilinear(width: 4, height: 4)
+        func at(_ x: Double, _ y: Double) -> Float {
+            // bilinear on the 2×2 grid with coordinates clamped to [0, 1]
+            let cx = min(max(x, 0), 1), cy = min(max(y, 0), 1)
+            return Float((1 - cy) * ((1 - cx) * 0 + cx * 1) + cy * ((1 - cx) * 2 + cx * 3))
+        }
+        let coords = [-0.25, 0.25, 0.75, 1.25]
+        for (row, y) in coords.enumerated() {
+            for (col, x) in coords.enumerated() {
+                #expect(abs(big.pixels[row * 4 + col] - at(x, y)) < 1e-6, "(\(col), \(row))")
+            }
+        }
+        #expect(image.resizedBilinear(width: 2, height: 2) == image)
+    }
+
+    @Test func fitModesGiveTheDocumentedSizes() throws {
+        let wide = Image(width: 451, height: 300, channels: 3, pixels: Array(repeating: 0.5, count: 451 * 300 * 3))
+        for fit in Fit.allCases {
+            let out = try ImageBatch.fitted(wide, size: 224, fit: fit, path: "wide")
+            #expect(out.width == 224 && out.height == 224 && out.channels == 3)
+            #expect(out.pixels.allSatisfy { abs($0 - 0.5) < 1e-6 })
+        }
+        #expect(throws: TensorScopeError.self) { try ImageBatch.fitted(wide, size: 400, fit: .crop, path: "wide") }
+        // Centre crop keeps the middle: a horizontal ramp cropped to 2 of 6 columns.
+        let ramp = Image(width: 6, height: 1, channels: 1, pixels: [0, 1, 2, 3, 4, 5])
+        #expect(try ImageBatch.fitted(ramp, size: 1, fit: .crop, path: "ramp").pixels == [2])
+    }
+
+    @Test func batchesStackImagesOfDifferentSizes() throws {
+        let names = ["chelsea.png", "coffee_256.png", "astronaut_256.png", "camera.png"]
+        let batch = try ImageBatch.load(names.map(Paths.photo), size: 40, fit: .fill)
+        #expect(batch.shape == [4, 40, 40, 3])
+        // camera.png is gray: its three channels are equal.
+        let camera = Array(batch.scalars[(3 * 40 * 40 * 3)...])
+        let pixelStarts = Array(stride(from: 0, to: camera.count, by: 3))
+        let equalChannels = pixelStarts.allSatisfy { (i: Int) -> Bool in camera[i] == camera[i + 1] && camera[i] == camera[i + 2] }
+        #expect(equalChannels)
+    }
+
+    @Test func mosaicNormalisesEachChannelIntoAGrid() throws {
+        // 2 images of 2×3 with 3 channels; channel c of image 1 holds c·10 + pixel index.
+        var values = [Float](repeating: 0, count: 2 * 2 * 3 * 3)
+        for p in 0..<6 { for c in 0..<3 { values[(6 + p) * 3 + c] = Float(c * 10 + p) } }
+        let features = try Tensor(shape: [2, 2, 3, 3], scalars: values)
+        let mosaic = try FeatureMosaic.make(features, index: 1, columns: 2)
+        #expect(mosaic.width == 2 * 3 + 1 && mosaic.height == 2 * 2 + 1 && mosaic.channels == 1)
+        // Channel 0 in the top-left tile: pixel p normalised to p / 5.
+        for y in 0..<2 { for x in 0..<3 {
+            #expect(abs(mosaic.pixels[y * 7 + x] - Float(y * 3 + x) / 5) < 1e-6)
+        } }
+        // Gaps and the unused fourth tile are white.
+        #expect(mosaic.pixels[3] == 1)
+        #expect(mosaic.pixels[3 * 7 + 4] == 1)
+        #expect(throws: TensorScopeError.self) { try FeatureMosaic.make(features, index: 2) }
+    }
+}
