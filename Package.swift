@@ -50,7 +50,7 @@ let package = Package(
             name: "tensorscope-bench",
             dependencies: [
                 "TensorScope",
-                "COpenBLAS",
+                "TensorScopeImage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/tensorscope-bench"

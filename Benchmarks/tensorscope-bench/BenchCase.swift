@@ -1,5 +1,6 @@
-import TensorScope
+import Foundation
 @_spi(Benchmarking) import TensorScope
+import TensorScopeImage
 
 /// One benchmark case: a forward computation, its FLOPs, and the convolutions inside it (for
 /// the GEMM-only time and the scratch figure).
@@ -27,6 +28,16 @@ struct BenchCase {
 enum Cases {
     static func random(_ shape: [Int], seed: Int) throws -> Tensor {
         try Initializer.randomNormal(seed: seed).tensor(shape: shape)
+    }
+
+    /// `count` of the bundled photos (cycled), each fitted to 224 × 224 RGB: `[count, 224, 224, 3]`.
+    static func photos(_ count: Int) throws -> Tensor {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Photos")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".png") }.sorted()
+        guard !names.isEmpty else { throw TensorScopeError(.io, "\(folder.path): no photos") }
+        let paths = (0..<count).map { folder.appendingPathComponent(names[$0 % names.count]).path }
+        return try ImageBatch.load(paths, size: 224, fit: .fill)
     }
 
     /// `relu(conv2d(x, w, SAME) + b)`: one layer as the seed program runs it.

@@ -1,7 +1,7 @@
 import ArgumentParser
-import COpenBLAS
 import Foundation
 import TensorScope
+import TensorScopeImage
 
 /// Prints throughput, memory and the BLAS kernel for TensorScope's benchmark cases.
 @main
@@ -24,8 +24,7 @@ struct TensorScopeBench: ParsableCommand {
             ("seed-layer", { try Cases.convLayer(
                 name: "seed-layer", description: "[8,64,64,32]*[5,5,32,32] SAME + bias + ReLU",
                 input: [8, 64, 64, 32], filter: [5, 5, 32, 32], bias: true) }),
-            ("image-filter-224", { try Cases.imageFilter(
-                name: "image-filter-224", images: Cases.random([8, 224, 224, 3], seed: 9)) }),
+            ("image-filter-224", { try Cases.imageFilter(name: "image-filter-224", images: Cases.photos(8)) }),
             ("s2-3x3", { try Cases.convLayer(
                 name: "s2-3x3", description: "[1,112,112,64]*[3,3,64,64] stride 2 SAME",
                 input: [1, 112, 112, 64], filter: [3, 3, 64, 64], strides: [2], bias: false) }),
@@ -36,7 +35,7 @@ struct TensorScopeBench: ParsableCommand {
         if batchScaling {
             for n in [1, 8, 32] {
                 all.append(("image-filter-224-b\(n)", { try Cases.imageFilter(
-                    name: "image-filter-224-b\(n)", images: Cases.random([n, 224, 224, 3], seed: 9)) }))
+                    name: "image-filter-224-b\(n)", images: Cases.photos(n)) }))
             }
         }
         let chosen = cases.isEmpty ? all : all.filter { cases.contains($0.0) }

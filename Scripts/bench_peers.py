@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Runs TensorScope's benchmark cases in TensorScope, TensorFlow and ONNX Runtime in one
+invocation, with the same thread count, and prints one table of GFLOP/s and ratios.
+
+    pip install tensorflow-cpu onnxruntime onnx numpy
+    swift build -c release --product tensorscope-bench
+    python3 Scripts/bench_peers.py [--threads 2] [--repeats 7] [--rounds 2] [--markdown]
+
+Not run in CI. Each case is timed as tensorscope-bench times it: warm-up runs, then the median
+of repeated runs. --rounds repeats the whole comparison (TensorScope, TensorFlow, ORT, in turn)
+and keeps each engine's best median, which evens out a noisy shared machine. OPENBLAS_CORETYPE
+is passed through untouched: with it unset, tensorscope-bench picks the OpenBLAS kernel itself.
+"""
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+
+# name: (input NHWC, [(filter HWIO, stride, bias+relu)])
+CASES = {
+    "seed-layer": ([8, 64, 64, 32], [([5, 5, 32, 32], 1, True)]),
+    "image-filter-224": ([8, 224, 224, 3], [([5, 5, 3, 32], 1, True), ([5, 5, 32, 32], 1, True)]),
+    "s2-3x3": ([1, 112, 112, 64], [([3, 3, 64, 64], 2, False)]),
+    "pointwise": ([4, 56, 56, 64], [([1, 1, 64, 64], 1, False)]),
+}
+
+
+def flops(case):
+    shape, layers = CASES[case]
+    n, h, w, c = shape
+    total = 0
+    for f, s, _ in layers:
+        oh, ow = -(-h // s), -(-w // s)
+        total += 2 * n * oh * ow * f[0] * f[1] * f[2] * f[3]
+        h, w, c = oh, ow, f[3]
+    return total
+
+
+def time_median(fn, warmup, repeats):
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t)
+    return statistics.median(samples)
+
+
+def run_tensorscope(threads, repeats, warmup):
+    exe = os.path.join(ROOT, ".build", "release", "tensorscope-bench")
+    if not os.path.exists(exe):
+        subprocess.run(["swift", "build", "-c", "release", "--product", "tensorscope-bench"], cwd=ROOT, check=True)
+    env = dict(os.environ, TENSORSCOPE_NUM_THREADS=str(threads))
+    out = subprocess.run([exe, "--json", "--repeats", str(repeats), "--warmup", str(warmup)],
+                         env=env, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    results = {}
+    for line in out.splitlines():
+        if line.startswith("{"):
+            r = json.loads(line)
+            results[r["name"]] = r
+    return results
+
+
+def run_tensorflow(threads, repeats, warmup):
+    import tensorflow as tf
+    tf.config.threading.set_intra_op_parallelism_threads(threads)
+    tf.config.threading.set_inter_op_parallelism_threads(1)
+    rng = np.random.default_rng(1)
+    results = {}
+    for case, (shape, layers) in CASES.items():
+        x = tf.constant(rng.standard_normal(shape, dtype=np.float32))
+        params = [(tf.constant(rng.standard_normal(f, dtype=np.float32)), tf.constant(rng.standard_normal(f[3], dtype=np.float32)), s, br)
+                  for f, s, br in layers]
+
+        @tf.function
+        def forward(x):
+            for w, b, s, br in params:
+                x = tf.nn.conv2d(x, w, strides=s, padding="SAME")
+                if br:
+                    x = tf.nn.relu(x + b)
+            return x
+
+        seconds = time_median(lambda: forward(x).numpy(), warmup, repeats)
+        results[case] = {"seconds": seconds, "gflops": flops(case) / seconds / 1e9}
+    return results, tf.__version__
+
+
+def run_onnxruntime(threads, repeats, warmup):
+    import onnx
+    import onnxruntime as ort
+    from onnx import TensorProto, helper, numpy_helper
+    rng = np.random.default_rng(1)
+    results = {}
+    for case, (shape, layers) in CASES.items():
+        n, h, w, c = shape
+        nodes, inits = [], []
+        current = "x"
+        for i, (f, s, br) in enumerate(layers):
+            weight = np.transpose(rng.standard_normal(f, dtype=np.float32), (3, 2, 0, 1))  # HWIO → OIHW
+            inits.append(numpy_helper.from_array(weight, f"w{i}"))
+            inputs = [current, f"w{i}"]
+            if br:
+                inits.append(numpy_helper.from_array(rng.standard_normal(f[3], dtype=np.float32), f"b{i}"))
+                inputs.append(f"b{i}")
+            nodes.append(helper.make_node("Conv", inputs, [f"c{i}"], auto_pad="SAME_UPPER", strides=[s, s],
+                                          kernel_shape=f[:2]))
+            current = f"c{i}"
+            if br:
+                nodes.append(helper.make_node("Relu", [current], [f"r{i}"]))
+                current = f"r{i}"
+        graph = helper.make_graph(nodes, case, [helper.make_tensor_value_info("x", TensorProto.FLOAT, [n, c, h, w])],
+                                  [helper.make_tensor_value_info(current, TensorProto.FLOAT, None)], inits)
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        session = ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
+        x = rng.standard_normal([n, c, h, w], dtype=np.float32)
+        seconds = time_median(lambda: session.run(None, {"x": x}), warmup, repeats)
+        results[case] = {"seconds": seconds, "gflops": flops(case) / seconds / 1e9}
+    return results, ort.__version__
+
+
+def cpu_name():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
+
+
+def best(previous, new, key="seconds"):
+    out = dict(previous)
+    for case, r in new.items():
+        if case not in out or r[key] < out[case][key]:
+            out[case] = r
+    return out
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--repeats", type=int, default=7)
+    p.add_argument("--warmup", type=int, default=2)
+    p.add_argument("--rounds", type=int, default=2)
+    p.add_argument("--markdown", action="store_true")
+    a = p.parse_args()
+    ts, tfr, ortr = {}, {}, {}
+    tf_version = ort_version = "?"
+    for _ in range(a.rounds):
+        ts = best(ts, run_tensorscope(a.threads, a.repeats, a.warmup))
+        r, tf_version = run_tensorflow(a.threads, a.repeats, a.warmup)
+        tfr = best(tfr, r)
+        r, ort_version = run_onnxruntime(a.threads, a.repeats, a.warmup)
+        ortr = best(ortr, r)
+    any_ts = next(iter(ts.values()))
+    header = (f"{time.strftime('%Y-%m-%d')}, {cpu_name()}, {a.threads} threads; TensorScope on OpenBLAS kernel "
+              f"{any_ts['blas_kernel']}; TensorFlow {tf_version}; ONNX Runtime {ort_version}; "
+              f"median of {a.repeats} runs, best of {a.rounds} rounds")
+    rows = []
+    for case in CASES:
+        t, f, o = ts[case], tfr[case], ortr[case]
+        rows.append([case, f"{t['gflops']:.1f}", f"{f['gflops']:.1f}", f"{o['gflops']:.1f}",
+                     f"{t['gflops'] / f['gflops']:.2f}", f"{t['gflops'] / o['gflops']:.2f}",
+                     f"{t['seconds'] / t['gemm_seconds']:.2f}", f"{t['images_per_second']:.1f}",
+                     f"{t['peak_rss_bytes'] / 2**20:.0f}"])
+    names = ["case", "TensorScope GFLOP/s", "TF GFLOP/s", "ORT GFLOP/s", "TS/TF", "TS/ORT",
+             "TS total/GEMMs", "TS images/s", "TS peak RSS MiB"]
+    print(header)
+    if a.markdown:
+        print("| " + " | ".join(names) + " |")
+        print("|" + "---|" * len(names))
+        for r in rows:
+            print("| " + " | ".join(r) + " |")
+    else:
+        widths = [max(len(n), *(len(r[i]) for r in rows)) for i, n in enumerate(names)]
+        print("  ".join(n.ljust(w) for n, w in zip(names, widths)))
+        for r in rows:
+            print("  ".join(v.ljust(w) for v, w in zip(r, widths)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
