@@ -40,7 +40,7 @@ enum Cases {
         return try ImageBatch.load(paths, size: 224, fit: .fill)
     }
 
-    /// `relu(conv2d(x, w, SAME) + b)`: one layer as the seed program runs it.
+    /// `relu(conv2d(x, w, SAME) + b)` (fused, as the seed program runs it), or the bare conv.
     static func convLayer(name: String, description: String, input: [Int], filter: [Int], strides: [Int] = [1],
                           bias: Bool) throws -> BenchCase {
         let x = try random(input, seed: 1)
@@ -51,8 +51,11 @@ enum Cases {
             name: name, description: description, batch: input[0],
             convolutions: [.init(plan: plan, input: x, filter: w)],
             run: {
-                let y = try conv2d(x, w, strides: strides, padding: .same)
-                if bias { _ = relu(try y + b) }
+                if bias {
+                    _ = try conv2dBiasRelu(x, w, bias: b, strides: strides, padding: .same)
+                } else {
+                    _ = try conv2d(x, w, strides: strides, padding: .same)
+                }
             })
     }
 

@@ -29,6 +29,11 @@ public enum BLAS {
         return max(1, ProcessInfo.processInfo.activeProcessorCount)
     }()
 
+    /// Whether the running OpenBLAS kernel has the AVX-512 small-matrix `sgemm` path (SkylakeX
+    /// and newer), which `conv2d` sizes its tiles for. Read once: the kernel cannot change.
+    static let hasSmallMatrixKernels: Bool =
+        KernelSelection.level(ofKernel: String(cString: openblas_get_corename())) == .avx512
+
     private static let threadState = Mutex<(users: Int, saved: Int32)>((0, 0))
 
     /// Runs `body` with OpenBLAS limited to one thread, for callers that run one `sgemm` per

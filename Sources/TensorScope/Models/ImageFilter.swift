@@ -3,15 +3,15 @@
 ///
 /// `weights` (`kernelShape`, HWIO) comes from `getVariable` with a random-normal initializer
 /// (mean 0, stddev 1), `biases` (`biasShape`) with a constant 0, both in the current variable
-/// scope, so the scope's reuse mode decides whether they are created or shared. Records the
-/// ops `Conv2D`, `add`, `Relu`.
+/// scope, so the scope's reuse mode decides whether they are created or shared. Runs as
+/// `conv2dBiasRelu` and records the ops `Conv2D`, `add`, `Relu`.
 public func convRelu(
     _ input: some TensorConvertible, kernelShape: [Int], biasShape: [Int], seed: Int? = nil
 ) throws -> Tensor {
     let weights = try getVariable("weights", shape: kernelShape, initializer: .randomNormal(seed: seed))
     let biases = try getVariable("biases", shape: biasShape, initializer: .constant(0))
-    let conv = try conv2d(input, weights, strides: [1, 1, 1, 1], padding: .same)
-    return relu(try conv + biases)
+    // relu(conv2d(input, weights) + biases), fused; records Conv2D, add, Relu all the same.
+    return try conv2dBiasRelu(input, weights, bias: biases, strides: [1, 1, 1, 1], padding: .same)
 }
 
 /// The seed program's `my_image_filter`: two `convRelu` layers of 32 filters of 5×5, in

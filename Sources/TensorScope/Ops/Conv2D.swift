@@ -62,6 +62,7 @@ enum Conv2DRunner {
         let engine = Conv2DEngine(geometry: g)
         var finite = true
         let scalars = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            HugePages.advise(UnsafeMutableRawPointer(buffer.baseAddress!), bytes: count * 4)
             x.withUnsafeBufferPointer { xs in
                 w.withUnsafeBufferPointer { ws in
                     finite = engine.run(

@@ -27,6 +27,7 @@ public struct Conv2DPlan: Sendable {
         let count = m * n
         let output = UnsafeMutablePointer<Float>.allocate(capacity: count)
         defer { output.deallocate() }
+        HugePages.advise(UnsafeMutableRawPointer(output), bytes: count * 4)
         input.withUnsafeBufferPointer { x in
             filter.withUnsafeBufferPointer { w in
                 _ = engine.run(

@@ -1,6 +1,10 @@
 /// What a convolution does to each output tile right after its `sgemm`, while the tile is
 /// still in cache: add a per-channel bias, clamp at zero, and check that every value is
 /// finite (a NaN or infinity can only come from a non-finite input or an overflow).
+///
+/// All three happen in one pass over the tile, 16 lanes at a time: `v = v + b`,
+/// `v = v < 0 ? 0 : v` (so NaN stays NaN, as `tf.nn.relu` keeps it), and `acc += v · 0`, which
+/// stays 0 exactly when every `v` is finite.
 struct Epilogue: @unchecked Sendable {
     /// `N` values added to every output row, or nil.
     var bias: UnsafePointer<Float>? = nil
@@ -11,16 +15,34 @@ struct Epilogue: @unchecked Sendable {
 
     /// - Returns: `false` when some element of the tile is NaN or infinite.
     func apply(to tile: UnsafeMutablePointer<Float>, rows: Int, columns: Int) -> Bool {
-        if let bias {
-            for r in 0..<rows {
-                let row = tile + r * columns
-                for c in 0..<columns { row[c] += bias[c] }
+        if bias == nil && !relu {
+            return !checksFiniteness || Finiteness.allFinite(UnsafePointer(tile), count: rows * columns)
+        }
+        let raw = UnsafeMutableRawPointer(tile)
+        var lanes = SIMD16<Float>()
+        var tail: Float = 0
+        let wide = columns - columns % 16
+        for r in 0..<rows {
+            let rowOffset = r * columns
+            var c = 0
+            while c < wide {
+                let offset = (rowOffset + c) * 4
+                var v = raw.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+                if let bias { v += UnsafeRawPointer(bias).loadUnaligned(fromByteOffset: c * 4, as: SIMD16<Float>.self) }
+                if relu { v.replace(with: 0, where: v .< 0) }
+                lanes += v * 0
+                raw.storeBytes(of: v, toByteOffset: offset, as: SIMD16<Float>.self)
+                c += 16
+            }
+            while c < columns {
+                var v = tile[rowOffset + c]
+                if let bias { v += bias[c] }
+                if relu && v < 0 { v = 0 }
+                tail += v * 0
+                tile[rowOffset + c] = v
+                c += 1
             }
         }
-        if relu {
-            for i in 0..<(rows * columns) where tile[i] < 0 { tile[i] = 0 }
-        }
-        guard checksFiniteness else { return true }
-        return Finiteness.allFinite(UnsafePointer(tile), count: rows * columns)
+        return !checksFiniteness || (lanes.sum() == 0 && tail == 0)
     }
 }
