@@ -15,6 +15,7 @@ struct TensorScopeBench: ParsableCommand {
     @Option(help: "Untimed warm-up runs per case.") var warmup = 2
     @Flag(help: "Print one JSON object per case instead of a table.") var json = false
     @Flag(help: "Also run image-filter-224 at batch 1, 8 and 32.") var batchScaling = false
+    @Flag(help: "Also run image-filter-224's two layers on their own (random input).") var layers = false
 
     func run() throws {
         BLAS.ensureBestKernel()
@@ -32,6 +33,14 @@ struct TensorScopeBench: ParsableCommand {
                 name: "pointwise", description: "[4,56,56,64]*[1,1,64,64]",
                 input: [4, 56, 56, 64], filter: [1, 1, 64, 64], bias: false) }),
         ]
+        if layers {
+            all.append(("image-filter-224-conv1", { try Cases.convLayer(
+                name: "image-filter-224-conv1", description: "[8,224,224,3]*[5,5,3,32] SAME + bias + ReLU",
+                input: [8, 224, 224, 3], filter: [5, 5, 3, 32], bias: true) }))
+            all.append(("image-filter-224-conv2", { try Cases.convLayer(
+                name: "image-filter-224-conv2", description: "[8,224,224,32]*[5,5,32,32] SAME + bias + ReLU",
+                input: [8, 224, 224, 32], filter: [5, 5, 32, 32], bias: true) }))
+        }
         if batchScaling {
             for n in [1, 8, 32] {
                 all.append(("image-filter-224-b\(n)", { try Cases.imageFilter(

@@ -1,5 +1,6 @@
 import COpenBLAS
 import Dispatch
+import Synchronization
 
 /// Runs a validated convolution as tiles of im2col followed by one `cblas_sgemm` each.
 ///
@@ -77,7 +78,8 @@ struct Conv2DEngine {
         finite.initialize(repeating: true)
         defer { finite.deallocate() }
         let shared = WorkerArguments(
-            input: input, filter: filter, output: output, epilogue: epilogue, fillTiles: fillTiles, finite: finite)
+            input: input, filter: filter, output: output, epilogue: epilogue, fillTiles: fillTiles, finite: finite,
+            nextTile: TileCounter())
         if workers == 1 {
             finite[0] = runWorker(0, shared)
         } else {
@@ -100,7 +102,11 @@ struct Conv2DEngine {
         defer { scratch?.deallocate() }
         if !shared.fillTiles { scratch?.initialize(repeating: 0.5, count: rowsPerTile * k) }
         var finite = true
-        for tile in stride(from: worker, to: tileCount, by: workers) {
+        // Tiles are claimed one at a time from a shared counter, so a core that runs slower (a
+        // busy neighbour on a shared machine) takes fewer tiles instead of holding up the end.
+        while true {
+            let tile = shared.nextTile.value.wrappingAdd(1, ordering: .relaxed).oldValue
+            guard tile < tileCount else { break }
             let first = tile * rowsPerTile
             let rows = min(rowsPerTile, g.m - first)
             let a: UnsafePointer<Float>
@@ -133,4 +139,10 @@ private struct WorkerArguments: @unchecked Sendable {
     /// False to time the products alone: tiles are filled once, not per tile.
     let fillTiles: Bool
     let finite: UnsafeMutableBufferPointer<Bool>
+    let nextTile: TileCounter
+}
+
+/// The index of the next unclaimed tile.
+private final class TileCounter: Sendable {
+    let value = Atomic<Int>(0)
 }
