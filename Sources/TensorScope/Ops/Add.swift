@@ -31,22 +31,18 @@ private func broadcastLastAxis(_ tensor: Tensor, _ small: Tensor) -> Tensor? {
     return Tensor(uncheckedShape: tensor.shape, scalars: addRows(tensor.scalars, small.scalars))
 }
 
-/// Adds `bias` to every consecutive run of `bias.count` values.
+/// Adds `bias` to every consecutive run of `bias.count` values (the convolution epilogue's
+/// vector loop, applied to a copy).
 func addRows(_ values: [Float], _ bias: [Float]) -> [Float] {
-    let channels = bias.count
-    guard channels > 0 else { return values }
-    return [Float](unsafeUninitializedCapacity: values.count) { out, initialized in
-        values.withUnsafeBufferPointer { v in
-            bias.withUnsafeBufferPointer { b in
-                var i = 0
-                while i < v.count {
-                    for c in 0..<channels { out[i + c] = v[i + c] + b[c] }
-                    i += channels
-                }
-            }
+    guard !bias.isEmpty, !values.isEmpty else { return values }
+    var out = values
+    bias.withUnsafeBufferPointer { b in
+        out.withUnsafeMutableBufferPointer { o in
+            _ = Epilogue(bias: b.baseAddress, checksFiniteness: false)
+                .apply(to: o.baseAddress!, rows: o.count / b.count, columns: b.count)
         }
-        initialized = values.count
     }
+    return out
 }
 
 extension Tensor {

@@ -48,7 +48,10 @@ public func conv2dScratchBytes(
 
 /// Shared by `conv2d` and fused callers: allocation, size checks and the non-finite report.
 enum Conv2DRunner {
-    static func run(_ g: Conv2DGeometry, input x: Tensor, filter w: Tensor, epilogue: Epilogue = Epilogue()) throws -> Tensor {
+    static func run(
+        _ g: Conv2DGeometry, input x: Tensor, filter w: Tensor, epilogue: Epilogue = Epilogue(),
+        smallProducts: Bool = BLAS.hasSmallMatrixKernels
+    ) throws -> Tensor {
         let op = "conv2d"
         guard g.k <= Int(Int32.max), g.n <= Int(Int32.max) else {
             throw TensorScopeError.invalidArgument(
@@ -59,7 +62,7 @@ enum Conv2DRunner {
             throw TensorScopeError.invalidArgument(op, expected: "an output that fits in memory", got: "output shape \(g.outputShape)")
         }
         _ = KernelSelection.warnOnce
-        let engine = Conv2DEngine(geometry: g)
+        let engine = Conv2DEngine(geometry: g, smallProducts: smallProducts)
         var finite = true
         let scalars = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             HugePages.advise(UnsafeMutableRawPointer(buffer.baseAddress!), bytes: count * 4)

@@ -2,8 +2,11 @@
 ///
 /// Accepts any shape. Records a `Relu` op.
 public func relu(_ x: some TensorConvertible) -> Tensor {
-    let t = x.tensorValue
-    let y = Tensor(uncheckedShape: t.shape, scalars: t.scalars.map { $0 < 0 ? 0 : $0 })
-    Graph.recordOperation(type: "Relu", inputs: [t.shape], output: y.shape)
+    var y = x.tensorValue
+    y.withUnsafeMutableBufferPointer { values in
+        guard let base = values.baseAddress else { return }
+        _ = Epilogue(relu: true, checksFiniteness: false).apply(to: base, rows: 1, columns: values.count)
+    }
+    Graph.recordOperation(type: "Relu", inputs: [y.shape], output: y.shape)
     return y
 }
