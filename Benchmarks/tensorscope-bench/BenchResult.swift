@@ -10,6 +10,7 @@ struct BenchResult: Encodable {
     var gemmSeconds: Double
     var peakRSSBytes: Int
     var scratchBytes: Int
+    var modelBytes: Int
     var kernel: String
     var threads: Int
 
@@ -18,7 +19,8 @@ struct BenchResult: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case name, description, batch, flops, gflops, seconds, min_seconds, gemm_seconds, gemm_gflops
-        case images_per_second, peak_rss_bytes, scratch_bytes, blas_kernel, threads
+        case images_per_second, peak_rss_bytes, scratch_bytes, model_bytes, peak_over_model, cores_busy
+        case seconds_per_image, blas_kernel, threads
     }
 
     func encode(to encoder: Encoder) throws {
@@ -35,6 +37,10 @@ struct BenchResult: Encodable {
         try c.encode(imagesPerSecond, forKey: .images_per_second)
         try c.encode(peakRSSBytes, forKey: .peak_rss_bytes)
         try c.encode(scratchBytes, forKey: .scratch_bytes)
+        try c.encode(modelBytes, forKey: .model_bytes)
+        try c.encode(Double(peakRSSBytes) / Double(modelBytes), forKey: .peak_over_model)
+        try c.encode(timing.coresBusy, forKey: .cores_busy)
+        try c.encode(timing.median / Double(batch), forKey: .seconds_per_image)
         try c.encode(kernel, forKey: .blas_kernel)
         try c.encode(threads, forKey: .threads)
     }
@@ -46,8 +52,9 @@ struct BenchResult: Encodable {
     }
 
     var line: String {
-        String(format: "%-18@ median %8.2f ms  min %8.2f ms  %7.1f GFLOP/s  %8.1f img/s  GEMMs alone %8.2f ms (total/GEMM %.2f)  peak RSS %6.1f MiB  scratch %5.2f MiB",
+        String(format: "%-22@ median %8.2f ms  min %8.2f ms  %6.1f GFLOP/s  %7.1f img/s  GEMMs alone %7.2f ms (total/GEMM %.2f)  cores busy %.2f  peak RSS %6.1f MiB (%.2f× model)  scratch %.2f MiB",
                name as NSString, timing.median * 1e3, timing.min * 1e3, gflops, imagesPerSecond, gemmSeconds * 1e3,
-               timing.median / gemmSeconds, Double(peakRSSBytes) / 1_048_576, Double(scratchBytes) / 1_048_576)
+               timing.median / gemmSeconds, timing.coresBusy, Double(peakRSSBytes) / 1_048_576,
+               Double(peakRSSBytes) / Double(modelBytes), Double(scratchBytes) / 1_048_576)
     }
 }

@@ -61,10 +61,10 @@ struct TensorScopeBench: ParsableCommand {
         PeakMemory.reset()
         let timing = try Timing.measure(warmup: warmup, repeats: repeats, c.run)
         let peak = PeakMemory.peakBytes()
-        let gemm = Timing.measure(warmup: 1, repeats: repeats, c.runGEMMsOnly)
+        let gemm = try Timing.measure(warmup: 1, repeats: repeats, c.runGEMMsOnly)
         return BenchResult(
             name: c.name, description: c.description, batch: c.batch, flops: c.flops, timing: timing,
-            gemmSeconds: gemm.median, peakRSSBytes: peak, scratchBytes: c.scratchBytes,
+            gemmSeconds: gemm.median, peakRSSBytes: peak, scratchBytes: c.scratchBytes, modelBytes: c.modelBytes,
             kernel: info.kernel, threads: BLAS.coreCount)
     }
 }

@@ -20,6 +20,10 @@ public struct Conv2DPlan: Sendable {
     public var rowsPerTile: Int { engine.rowsPerTile }
     public var workers: Int { engine.workers }
     public var scratchBytes: Int { engine.scratchBytes }
+    /// Bytes of the input, the output and the filter (float32).
+    public var inputBytes: Int { 4 * engine.geometry.batch * engine.geometry.inHeight * engine.geometry.inWidth * engine.geometry.inChannels }
+    public var outputBytes: Int { 4 * m * n }
+    public var filterBytes: Int { 4 * k * n }
 
     /// Runs exactly the `sgemm` calls the convolution makes — same tiles, same workers, same
     /// threading — on scratch tiles that are filled once beforehand, so no im2col is timed.
