@@ -51,6 +51,7 @@ let package = Package(
             dependencies: [
                 "TensorScope",
                 "TensorScopeImage",
+                "COpenBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/tensorscope-bench"

@@ -1,3 +1,4 @@
+import COpenBLAS
 import Foundation
 @_spi(Benchmarking) import TensorScope
 import TensorScopeImage
@@ -18,18 +19,24 @@ struct BenchCase {
     var batch: Int
     var convolutions: [Convolution]
     var run: () throws -> Void
+    /// For cases that are not convolutions: what "the GEMMs alone" means, the FLOPs and bytes.
+    var gemmOnly: (() throws -> Void)? = nil
+    var flopsOverride: Double? = nil
+    var bytesOverride: Int? = nil
 
-    var flops: Double { convolutions.reduce(0) { $0 + $1.plan.flops } }
+    var flops: Double { flopsOverride ?? convolutions.reduce(0) { $0 + $1.plan.flops } }
     var scratchBytes: Int { convolutions.map(\.plan.scratchBytes).max() ?? 0 }
 
     /// What the computation must hold: its input, every layer's output, the weights (filters
     /// and biases) and the im2col scratch.
     var modelBytes: Int {
-        (convolutions.first?.plan.inputBytes ?? 0) + scratchBytes
+        if let bytesOverride { return bytesOverride }
+        return (convolutions.first?.plan.inputBytes ?? 0) + scratchBytes
             + convolutions.reduce(0) { $0 + $1.plan.outputBytes + $1.plan.filterBytes + 4 * $1.plan.n }
     }
 
     func runGEMMsOnly() throws {
+        if let gemmOnly { return try gemmOnly() }
         for c in convolutions { c.plan.runGEMMsOnly(input: try c.input(), filter: c.filter) }
     }
 }
@@ -88,5 +95,30 @@ enum Cases {
             convolutions: [.init(plan: plan1, input: { images }, filter: weights[0]),
                            .init(plan: plan2, input: { Tensor(zeros: Array(shape.prefix(3)) + [32]) }, filter: weights[1])],
             run: run)
+    }
+}
+
+extension Cases {
+    /// A square `size³` `cblas_sgemm` with OpenBLAS's own threading: the BLAS's peak on this
+    /// machine and kernel, to read the convolution figures against.
+    static func sgemm(size: Int) -> BenchCase {
+        let a = [Float](repeating: 0.5, count: size * size)
+        let b = [Float](repeating: 0.25, count: size * size)
+        let c = UnsafeMutableBufferPointer<Float>.allocate(capacity: size * size)
+        c.initialize(repeating: 0)
+        let n = Int32(size)
+        let product = {
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1,
+                                a.baseAddress, n, b.baseAddress, n, 0, c.baseAddress, n)
+                }
+            }
+        }
+        return BenchCase(
+            name: "sgemm-\(size)", description: "cblas_sgemm \(size)³, OpenBLAS threads", batch: 1,
+            convolutions: [], run: product, gemmOnly: product,
+            flopsOverride: 2 * Double(size) * Double(size) * Double(size),
+            bytesOverride: 3 * 4 * size * size)
     }
 }

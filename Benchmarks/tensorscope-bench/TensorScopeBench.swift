@@ -10,7 +10,8 @@ struct TensorScopeBench: ParsableCommand {
         commandName: "tensorscope-bench",
         abstract: "Measure TensorScope's convolutions: GFLOP/s, images/s, peak memory, GEMM share.")
 
-    @Option(name: .customLong("case"), help: "Run only these cases (repeatable).") var cases: [String] = []
+    @Option(name: .customLong("case"), help: "Run only these cases (repeatable); sgemm-2048 runs only when named.")
+    var cases: [String] = []
     @Option(help: "Timed runs per case.") var repeats = 7
     @Option(help: "Untimed warm-up runs per case.") var warmup = 2
     @Flag(help: "Print one JSON object per case instead of a table.") var json = false
@@ -33,6 +34,7 @@ struct TensorScopeBench: ParsableCommand {
                 name: "pointwise", description: "[4,56,56,64]*[1,1,64,64]",
                 input: [4, 56, 56, 64], filter: [1, 1, 64, 64], bias: false) }),
         ]
+        if cases.contains("sgemm-2048") { all.append(("sgemm-2048", { Cases.sgemm(size: 2048) })) }
         if layers {
             all.append(("image-filter-224-conv1", { try Cases.convLayer(
                 name: "image-filter-224-conv1", description: "[8,224,224,3]*[5,5,3,32] SAME + bias + ReLU",
