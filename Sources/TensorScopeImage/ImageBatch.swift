@@ -15,10 +15,14 @@ public enum Fit: String, Sendable, CaseIterable {
 
 /// Builds NHWC batches from image files.
 public enum ImageBatch {
+    /// The largest side a batch image may have: `maxSize²` stays within
+    /// `PNGReader.defaultMaxPixels`, so fitting never allocates more than reading may.
+    public static let maxSize = 5000
+
     /// `image` brought to `size × size` by `fit`; `path` names the file in errors.
     public static func fitted(_ image: Image, size: Int, fit: Fit, path: String) throws -> Image {
-        guard size > 0 else {
-            throw TensorScopeError.image("ImageBatch", path, "expected a positive size, got \(size)")
+        guard size > 0, size <= maxSize else {
+            throw TensorScopeError.image("ImageBatch", path, "expected a size from 1 to \(maxSize), got \(size)")
         }
         switch fit {
         case .resize:

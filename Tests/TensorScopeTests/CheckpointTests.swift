@@ -70,6 +70,30 @@ import TensorScope
         #expect(throws: TensorScopeError.self) { try graph.restoreVariables(from: folder.appendingPathComponent("nope").path) }
     }
 
+    @Test func handcraftedHeadersWithAbsurdValuesAreErrors() throws {
+        func file(_ header: String, buffer: Int = 8) -> Data {
+            var data = Data()
+            withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { data.append(contentsOf: $0) }
+            data.append(Data(header.utf8))
+            data.append(Data(count: buffer))
+            return data
+        }
+        for header in [#"{"a":{"dtype":"F32","shape":[4611686018427387904],"data_offsets":[0,8]}}"#,
+                       #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,99999999999]}}"#,
+                       #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[8,0]}}"#,
+                       #"{"a":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}}"#,
+                       #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#,
+                       #"{"a":{"dtype":"F32","shape":[2]}}"#, #"[1,2]"#] {
+            #expect(throws: TensorScopeError.self, "\(header)") { try SafeTensors.decode(file(header)) }
+        }
+        var lying = Data()
+        withUnsafeBytes(of: UInt64.max.littleEndian) { lying.append(contentsOf: $0) }
+        #expect(throws: TensorScopeError.self) { try SafeTensors.decode(lying + Data(count: 16)) }
+        // And a well-formed one decodes.
+        let good = try SafeTensors.decode(file(#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#))
+        #expect(good["a"]?.scalars == [0, 0])
+    }
+
     @Test func initialValuesReplaceInitializers() throws {
         let graph = Graph()
         graph.setInitialValues(["a/w": Tensor(repeating: 5, shape: [2])])

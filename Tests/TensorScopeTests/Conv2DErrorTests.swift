@@ -84,3 +84,17 @@ import TensorScope
         #expect(graph.operations.isEmpty)
     }
 }
+
+/// Absurd sizes are errors, not crashes or terabyte allocations.
+@Suite struct AbsurdSizeTests {
+    @Test func hugeStridesDilationsAndShapes() throws {
+        let x = Tensor(zeros: [1, 4, 4, 1]), w = Tensor(zeros: [2, 2, 1, 1])
+        #expect(try conv2d(x, w, strides: [Int.max], padding: .same).shape == [1, 1, 1, 1])
+        #expect(throws: TensorScopeError.self) { try conv2d(x, w, padding: .same, dilations: [Int.max]) }
+        #expect(throws: TensorScopeError.self) { try Initializer.zeros.tensor(shape: [1 << 40]) }
+        #expect(throws: TensorScopeError.self) {
+            try Graph().asDefault { try getVariable("huge", shape: [1 << 20, 1 << 20]) }
+        }
+        #expect(throws: TensorScopeError.self) { try Initializer.zeros.tensor(shape: [Int.max, 2]) }
+    }
+}

@@ -30,6 +30,8 @@ import TensorScope
             #expect(out.pixels.allSatisfy { abs($0 - 0.5) < 1e-6 })
         }
         #expect(throws: TensorScopeError.self) { try ImageBatch.fitted(wide, size: 400, fit: .crop, path: "wide") }
+        #expect(throws: TensorScopeError.self) { try ImageBatch.fitted(wide, size: 0, fit: .fill, path: "wide") }
+        #expect(throws: TensorScopeError.self) { try ImageBatch.fitted(wide, size: Int.max / 2, fit: .fill, path: "wide") }
         // Centre crop keeps the middle: a horizontal ramp cropped to 2 of 6 columns.
         let ramp = Image(width: 6, height: 1, channels: 1, pixels: [0, 1, 2, 3, 4, 5])
         #expect(try ImageBatch.fitted(ramp, size: 1, fit: .crop, path: "ramp").pixels == [2])

@@ -68,7 +68,7 @@ public enum SafeTensors {
             guard end <= buffer.count else {
                 throw fault("truncated: key '\(name)' needs bytes \(begin)..<\(end), the buffer has \(buffer.count)")
             }
-            guard end - begin == count * 4 else {
+            guard count <= buffer.count / 4, end - begin == count * 4 else {
                 throw fault("key '\(name)': shape \(shape) needs \(count * 4) bytes, data_offsets give \(end - begin)")
             }
             let scalars = buffer.withUnsafeBytes { raw in

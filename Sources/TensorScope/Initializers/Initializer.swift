@@ -53,10 +53,15 @@ public struct Initializer: Sendable, Equatable {
 
     /// A tensor of `shape` made by this initializer.
     ///
-    /// - Throws: `.invalidArgument` for a negative dimension, a non-finite mean or a negative
-    ///   or non-finite stddev, or a constant list longer than the shape holds.
+    /// - Throws: `.invalidArgument` for a negative dimension, more than `maxElements` elements,
+    ///   a non-finite mean or a negative or non-finite stddev, or a constant list longer than the
+    ///   shape holds.
     public func tensor(shape: [Int]) throws -> Tensor {
         let count = try Tensor.elementCount(of: shape, op: "Initializer")
+        guard count <= Initializer.maxElements else {
+            throw TensorScopeError.invalidArgument(
+                "Initializer", expected: "at most \(Initializer.maxElements) elements (8 GiB)", got: "shape \(shape)")
+        }
         var generator = SplitMix64(seed: UInt64(bitPattern: Int64(seed ?? Int.random(in: .min ... .max))))
         let scalars: [Float]
         switch kind {
@@ -92,6 +97,10 @@ public struct Initializer: Sendable, Equatable {
         }
         return Tensor(uncheckedShape: shape, scalars: scalars)
     }
+
+    /// The largest tensor an initializer makes: an absurd shape is an error, not an attempt to
+    /// allocate terabytes.
+    public static let maxElements = Int(Int32.max)
 
     /// TensorFlow's `_compute_fans`: `(fanIn, fanOut)` for a weight of this shape.
     public static func fans(of shape: [Int]) -> (fanIn: Int, fanOut: Int) {

@@ -107,7 +107,7 @@ struct Conv2DGeometry: Equatable, Sendable {
         let effective = span + 1
         switch padding {
         case .same:
-            let out = (n + s - 1) / s
+            let out = n / s + (n % s == 0 ? 0 : 1)  // ceil(n / s) without overflowing for huge s
             let total = max((out - 1) * s + effective - n, 0)
             return (out, total / 2)
         case .valid:
