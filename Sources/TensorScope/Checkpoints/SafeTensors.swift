@@ -69,7 +69,7 @@ public enum SafeTensors {
                 throw fault("truncated: key '\(name)' needs bytes \(begin)..<\(end), the buffer has \(buffer.count)")
             }
             guard count <= buffer.count / 4, end - begin == count * 4 else {
-                throw fault("key '\(name)': shape \(shape) needs \(count * 4) bytes, data_offsets give \(end - begin)")
+                throw fault("key '\(name)': shape \(shape) holds \(count) floats, data_offsets give \(end - begin) bytes")
             }
             let scalars = buffer.withUnsafeBytes { raw in
                 (0..<count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: begin + 4 * $0, as: UInt32.self))) }
