@@ -55,3 +55,32 @@ import TensorScopeImage
         #expect(rejected > 100)
     }
 }
+
+/// Random, mostly wrong, arguments to every op: each call returns or throws, never crashes.
+@Suite struct RandomArgumentTests {
+    @Test func opsNeverCrashOnRandomArguments() throws {
+        var rng = TestRandom(2024)
+        func shape() -> [Int] { (0..<rng.int(0...5)).map { _ in rng.int(0...4) } }
+        func tensor() -> Tensor { let s = shape(); return Tensor(zeros: s) }
+        func numbers() -> [Int] { (0..<rng.int(0...5)).map { _ in rng.int(-2...3) } }
+        var succeeded = 0, failed = 0
+        try Graph().asDefault {
+            for _ in 0..<2000 {
+                let x = tensor(), w = tensor()
+                do {
+                    switch rng.int(0...3) {
+                    case 0: _ = try conv2d(x, w, strides: numbers(), padding: rng.int(0...1) == 0 ? .same : .valid, dilations: numbers())
+                    case 1: _ = try x + w
+                    case 2: _ = try biasAdd(x, w)
+                    default: _ = try conv2dBiasRelu(x, w, bias: tensor(), strides: numbers(), padding: .same)
+                    }
+                    succeeded += 1
+                } catch let error as TensorScopeError {
+                    #expect(error.kind == .invalidArgument)
+                    failed += 1
+                }
+            }
+        }
+        #expect(succeeded > 0 && failed > 0)
+    }
+}
