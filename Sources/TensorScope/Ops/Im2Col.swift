@@ -11,8 +11,8 @@
 ///
 /// Runs of at most 16 floats (an RGB first layer: 5 taps × 3 channels = 15) are moved as one
 /// 16-float vector instead of a `memmove` call, whose start-up costs more than such a copy. The
-/// extra floats land in the next run's place, which is written after it; the tile's very last
-/// run, and a run whose source would reach past the input, are copied exactly.
+/// extra floats land in the places of the runs after it, which are written later; a run whose
+/// 16 floats would reach past the tile or past the input is copied exactly.
 struct Im2Col {
     let geometry: Conv2DGeometry
 
@@ -21,6 +21,7 @@ struct Im2Col {
     ) {
         let g = geometry
         let inputEnd = input + g.batch * g.inHeight * g.inWidth * g.inChannels
+        let tileEnd = tile + rows * g.k
         let c = g.inChannels
         let k = g.k
         let kernelRun = g.kernelWidth * c
@@ -45,7 +46,7 @@ struct Im2Col {
                     dst.update(repeating: 0, count: kernelRun)
                 } else if contiguousRows && rowInside {
                     let source = image + y * rowStride + left * c
-                    if kernelRun <= 16 && source + 16 <= inputEnd && (r < rows - 1 || a < g.kernelHeight - 1) {
+                    if kernelRun <= 16 && source + 16 <= inputEnd && dst + 16 <= tileEnd {
                         UnsafeMutableRawPointer(dst).storeBytes(
                             of: UnsafeRawPointer(source).loadUnaligned(as: SIMD16<Float>.self), as: SIMD16<Float>.self)
                     } else {
