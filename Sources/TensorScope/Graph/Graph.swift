@@ -67,11 +67,13 @@ public final class Graph: Sendable {
     /// another graph, `body` starts at this graph's root name and variable scope; entered while
     /// this graph is already the default, the current scopes stay. The binding is task-local:
     /// other tasks are not affected, and child tasks started inside inherit it.
+    @discardableResult
     public func asDefault<R>(_ body: () throws -> R) rethrows -> R {
         try ScopeContext.$bound.withValue(defaultContext, operation: body)
     }
 
     /// `asDefault` for asynchronous work.
+    @discardableResult
     public func asDefault<R>(
         isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> R
     ) async rethrows -> R {

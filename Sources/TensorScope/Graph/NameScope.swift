@@ -21,6 +21,7 @@ extension Graph {
 /// Name scopes name ops and `Variable`s; `getVariable` ignores them.
 /// - Throws: `.invalidName` when `name` breaks TF's pattern (stricter at the root);
 ///   otherwise whatever `body` throws.
+@discardableResult
 public func nameScope<R>(_ name: String, _ body: () throws -> R) throws -> R {
     let context = ScopeContext.current
     let (stack, _) = try context.graph.openNameScope(name, under: context.nameStack)
@@ -28,6 +29,7 @@ public func nameScope<R>(_ name: String, _ body: () throws -> R) throws -> R {
 }
 
 /// `nameScope` for asynchronous work.
+@discardableResult
 public func nameScope<R>(
     _ name: String, isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> R
 ) async throws -> R {

@@ -13,6 +13,7 @@
 /// - Returns: what `body` returns.
 /// - Throws: `.invalidName` for a name TF rejects, or for `reuse` with no `name`; otherwise
 ///   whatever `body` throws.
+@discardableResult
 public func variableScope<R>(
     _ name: String?, defaultName: String? = nil, reuse: Reuse = .inherit, initializer: Initializer? = nil,
     _ body: (VariableScope) throws -> R
@@ -29,6 +30,7 @@ public func variableScope<R>(
 /// `reuse` if that switches reuse on, else the captured scope's own (not the enclosing
 /// scope's); its initializer is kept unless `initializer` is given. `body` receives a fresh
 /// copy of the scope.
+@discardableResult
 public func variableScope<R>(
     _ scope: VariableScope, reuse: Reuse = .inherit, initializer: Initializer? = nil,
     _ body: (VariableScope) throws -> R
@@ -39,6 +41,7 @@ public func variableScope<R>(
 }
 
 /// `variableScope(_:defaultName:reuse:initializer:_:)` for asynchronous work.
+@discardableResult
 public func variableScope<R>(
     _ name: String?, defaultName: String? = nil, reuse: Reuse = .inherit, initializer: Initializer? = nil,
     isolation: isolated (any Actor)? = #isolation,
@@ -51,6 +54,7 @@ public func variableScope<R>(
 }
 
 /// `variableScope(_:reuse:initializer:_:)` (re-entering a scope object) for asynchronous work.
+@discardableResult
 public func variableScope<R>(
     _ scope: VariableScope, reuse: Reuse = .inherit, initializer: Initializer? = nil,
     isolation: isolated (any Actor)? = #isolation,
