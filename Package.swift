@@ -18,9 +18,10 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        .systemLibrary(name: "CMalloc"),
         .target(
             name: "TensorScope",
-            dependencies: ["COpenBLAS"]
+            dependencies: ["COpenBLAS", "CMalloc"]
         ),
         .systemLibrary(
             name: "CPNG",

@@ -20,6 +20,7 @@ struct TensorScopeBench: ParsableCommand {
 
     func run() throws {
         BLAS.ensureBestKernel()
+        Memory.retainFreedBuffers()
         let info = BLAS.info
         if !json { print("BLAS: \(info); TensorScope workers: \(BLAS.coreCount)") }
         var all: [(String, () throws -> BenchCase)] = [
@@ -60,6 +61,9 @@ struct TensorScopeBench: ParsableCommand {
     }
 
     func measure(_ c: BenchCase, info: BLASInfo) throws -> BenchResult {
+        // Freed buffers are kept for reuse (Memory.retainFreedBuffers); hand back what earlier
+        // cases left, so this case's peak is its own.
+        Memory.releaseFreedBuffers()
         PeakMemory.reset()
         let timing = try Timing.measure(warmup: warmup, repeats: repeats, c.run)
         let peak = PeakMemory.peakBytes()

@@ -40,6 +40,7 @@ struct ImageFilter: ParsableCommand {
 
     func run() throws {
         BLAS.ensureBestKernel()
+        Memory.retainFreedBuffers()
         print("BLAS: \(BLAS.info)")
         let paths = images.isEmpty ? try BundledPhotos.paths() : images
         let batches = try Batches.split(paths, batchSize: batchSize).map { batch in

@@ -21,6 +21,7 @@ struct SeedExample: ParsableCommand {
 
     func run() throws {
         BLAS.ensureBestKernel()
+        Memory.retainFreedBuffers()
         print("BLAS: \(BLAS.info)")
         let shape = [batch, size, size, 32]
         let image1 = try Initializer.randomNormal(seed: seed).tensor(shape: shape)

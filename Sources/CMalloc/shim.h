@@ -1,0 +1,22 @@
+#ifndef TENSORSCOPE_CMALLOC_SHIM_H
+#define TENSORSCOPE_CMALLOC_SHIM_H
+// glibc's mallopt, which Swift's Glibc module does not export (it lives in <malloc.h>).
+#include <limits.h>
+#include <malloc.h>
+
+/// Serve every allocation from malloc's heaps instead of fresh mmap()s, and never give the
+/// heap's free top back to the kernel: freed tensors are then reused without page faults.
+/// Returns 1 when glibc accepted both settings.
+static inline int tensorscope_retain_freed_memory(void) {
+#if defined(M_MMAP_MAX) && defined(M_TRIM_THRESHOLD)
+    return mallopt(M_MMAP_MAX, 0) == 1 && mallopt(M_TRIM_THRESHOLD, INT_MAX) == 1;
+#else
+    return 0;
+#endif
+}
+
+/// Gives the free memory malloc holds back to the kernel (malloc_trim(0)).
+static inline void tensorscope_release_freed_memory(void) {
+    malloc_trim(0);
+}
+#endif
