@@ -15,7 +15,8 @@ import Synchronization
 ///
 /// Parallelism: one worker per core, each calling a single-threaded `sgemm` on its own
 /// tiles (see `BLAS.withSingleThreadedBLAS`). Measured on the seed layer this beats handing
-/// the whole skinny product (`N` = 32) to OpenBLAS's own threads.
+/// the whole skinny product (`N` = 32) to OpenBLAS's own threads (87 GFLOP/s), and it keeps
+/// concurrent convolutions from different tasks off OpenBLAS's thread pool.
 struct Conv2DEngine {
     /// Scratch bytes each worker may use for its im2col tile when tiles are sized by memory.
     /// 1 MiB keeps a tile and the filter inside a 2 MiB L2 cache.
@@ -77,10 +78,14 @@ struct Conv2DEngine {
         let shared = WorkerArguments(
             input: input, filter: filter, output: output, epilogue: epilogue, fillTiles: fillTiles, finite: finite,
             nextTile: TileCounter())
-        if workers == 1 {
-            finite[0] = runWorker(0, shared)
-        } else {
-            BLAS.withSingleThreadedBLAS {
+        // Every sgemm runs single-threaded, one worker or several: OpenBLAS 0.3.21's own
+        // thread pool gives wrong results when two threads call a threaded sgemm at once (seen
+        // as parallel towers disagreeing with serial ones), and convolutions may run from
+        // several tasks concurrently.
+        BLAS.withSingleThreadedBLAS {
+            if workers == 1 {
+                finite[0] = runWorker(0, shared)
+            } else {
                 DispatchQueue.concurrentPerform(iterations: workers) { worker in
                     shared.finite[worker] = runWorker(worker, shared)
                 }
