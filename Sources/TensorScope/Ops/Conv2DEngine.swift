@@ -78,10 +78,10 @@ struct Conv2DEngine {
         let shared = WorkerArguments(
             input: input, filter: filter, output: output, epilogue: epilogue, fillTiles: fillTiles, finite: finite,
             nextTile: TileCounter())
-        // Every sgemm runs single-threaded, one worker or several: OpenBLAS 0.3.21's own
-        // thread pool gives wrong results when two threads call a threaded sgemm at once (seen
-        // as parallel towers disagreeing with serial ones), and convolutions may run from
-        // several tasks concurrently.
+        // Every sgemm runs single-threaded, one worker or several. Convolutions may run from
+        // several tasks at once, and a threaded OpenBLAS sgemm running while another task's
+        // convolution changed the thread count, or ran its own, gave wrong results (parallel
+        // towers disagreeing with serial ones in about one full test run in fifteen).
         BLAS.withSingleThreadedBLAS {
             if workers == 1 {
                 finite[0] = runWorker(0, shared)
