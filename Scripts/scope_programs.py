@@ -142,6 +142,20 @@ PROGRAMS = {
     "as_default_again_keeps_scopes": [["vs", "a", {}, [["ns", "n", [["default_graph", [["ns_now"], ["scope_now"], ["get", "w", [1], {}], ["op", "relu"]]]]]]]],
     "original_name_scope_of_reentered_scopes": [["vs", "a", {"as": "s"}, []], ["vs", "a", {}, [["vs", "b", {}, []]]], ["vso", "s", {}, [["vs", "b", {}, []]]]],
 
+    "case_differing_variable_names": [["get", "W", [1], {}], ["get", "w", [1], {}], ["ns", "w", [["ns_now"]]]],
+    "op_named_like_a_variable": [["get", "Relu", [1], {}], ["op", "relu"], ["op", "relu"]],
+    "tf_variable_with_slash_and_trailing_slash": [["var", "a/b", [1], {}], ["var", "a/b", [1], {}], ["ns", "x", [["var", "y/", [1], {}]]]],
+    "variable_scope_trailing_slash": [["vs", "a", {}, [["op", "relu"]]], ["vs", "a/", {}, [["scope_now"], ["ns_now"], ["op", "relu"], ["get", "w", [1], {}]]]],
+    "reenter_root_object_with_reuse": [["get", "w", [1], {}], ["vso", "root", {"reuse": "true"}, [["scope_now"], ["get", "w", [1], {}], ["get", "v", [1], {}]]]],
+    "reenter_current_scope_object_inside": [["vs", "a", {}, [["vs", "b", {"as": "inner"}, []], ["vso", "inner", {}, [["scope_now"], ["ns_now"], ["get", "w", [1], {}]]]]]],
+    "nested_reentry_of_outer_object": [["vs", "outer", {"as": "o"}, [["vs", "inner", {}, [["vso", "o", {"reuse": "auto"}, [["scope_now"], ["ns_now"], ["get", "x", [1], {}]]]]]]]],
+    "name_scope_then_same_variable_scope": [["ns", "s", [["op", "relu"]]], ["vs", "s", {}, [["ns_now"], ["get", "w", [1], {}], ["op", "relu"]]]],
+    "variable_scope_inside_reused_name_scope": [["ns", "n", []], ["ns", "n/", [["vs", "v", {}, [["ns_now"], ["get", "w", [1], {}]]]]]],
+    "trainable_false_then_auto_reuse": [["vs", "a", {"reuse": "auto"}, [["get", "w", [2], {"trainable": False}], ["get", "w", [2], {}]]]],
+    "deeply_nested_default_names": [["vs", None, {"default_name": "blk"}, [["vs", None, {"default_name": "blk"}, [["scope_now"], ["ns_now"]]]]],
+                                    ["vs", None, {"default_name": "blk"}, [["vs", None, {"default_name": "blk"}, [["scope_now"], ["ns_now"]]]]]],
+    "many_suffixes_then_explicit": [["op", "relu"], ["op", "relu"], ["op", "relu"], ["ns", "Relu_5", []], ["op", "relu"], ["op", "relu"], ["op", "relu"], ["op", "relu"]],
+
     # --- collections ---------------------------------------------------------------------
     "collections_creation_order": [["vs", "b", {}, [["get", "z", [1], {}]]], ["vs", "a", {}, [["get", "y", [1], {}]]], ["get", "x", [1], {}], ["var", "v", [1], {}]],
     "trainable_false_only_global": [["get", "t", [1], {}], ["get", "n", [1], {"trainable": False}], ["var", "nv", [1], {"trainable": False}], ["var", "tv", [1], {}]],
