@@ -31,19 +31,17 @@ public final class Variable: Sendable, TensorConvertible, CustomStringConvertibl
     /// warning on standard error; `getVariable` and `nameScope` throw for one instead.
     public convenience init(_ initialValue: Tensor, name: String? = nil, trainable: Bool = true) {
         let context = ScopeContext.current
-        var base = name ?? "Variable"
-        if base.isEmpty { base = "Variable" }
+        let graph = context.graph
+        // TensorFlow names a variable by opening a name scope of its name: validated, made
+        // unique under the current name scope, or taken as is when it ends in "/".
+        let requested = (name ?? "").isEmpty ? "Variable" : name!
+        let unique: String
         do {
-            try NameRules.validateScopeName(base, underStack: context.nameStack)
+            unique = try graph.openNameScope(requested, under: context.nameStack).stack
         } catch {
             FileHandle.standardError.write(Data("TensorScope: Variable: \(error); named \"Variable\" instead.\n".utf8))
-            base = "Variable"
+            unique = try! graph.openNameScope("Variable", under: context.nameStack).stack
         }
-        let graph = context.graph
-        let full = base.hasSuffix("/")
-            ? String(base.dropLast())
-            : (context.nameStack.isEmpty ? base : context.nameStack + "/" + base)
-        let unique = base.hasSuffix("/") ? full : graph.state.withLock { $0.uniqueName(full) }
         self.init(name: unique, value: initialValue, trainable: trainable)
         graph.state.withLock { $0.append(self) }
     }
