@@ -15,9 +15,6 @@ struct Epilogue: @unchecked Sendable {
 
     /// - Returns: `false` when some element of the tile is NaN or infinite.
     func apply(to tile: UnsafeMutablePointer<Float>, rows: Int, columns: Int) -> Bool {
-        if bias == nil && !relu {
-            return !checksFiniteness || Finiteness.allFinite(UnsafePointer(tile), count: rows * columns)
-        }
         let raw = UnsafeMutableRawPointer(tile)
         var lanes = SIMD16<Float>()
         var tail: Float = 0
