@@ -5,6 +5,7 @@ let package = Package(
     name: "TensorScope",
     products: [
         .library(name: "TensorScope", targets: ["TensorScope"]),
+        .library(name: "TensorScopeModels", targets: ["TensorScopeModels"]),
         .library(name: "TensorScopeImage", targets: ["TensorScopeImage"]),
         .executable(name: "image-filter", targets: ["image-filter"]),
     ],
@@ -23,6 +24,10 @@ let package = Package(
             name: "TensorScope",
             dependencies: ["COpenBLAS", "CMalloc"]
         ),
+        .target(
+            name: "TensorScopeModels",
+            dependencies: ["TensorScope"]
+        ),
         .systemLibrary(
             name: "CPNG",
             pkgConfig: "libpng",
@@ -36,6 +41,7 @@ let package = Package(
             name: "image-filter",
             dependencies: [
                 "TensorScope",
+                "TensorScopeModels",
                 "TensorScopeImage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -44,6 +50,7 @@ let package = Package(
             name: "seed-example",
             dependencies: [
                 "TensorScope",
+                "TensorScopeModels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -51,6 +58,7 @@ let package = Package(
             name: "tensorscope-bench",
             dependencies: [
                 "TensorScope",
+                "TensorScopeModels",
                 "TensorScopeImage",
                 "COpenBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -61,6 +69,7 @@ let package = Package(
             name: "TensorScopeTests",
             dependencies: [
                 "TensorScope",
+                "TensorScopeModels",
                 "TensorScopeImage",
                 .product(name: "Numerics", package: "swift-numerics"),
             ],

@@ -1,6 +1,7 @@
 import COpenBLAS
 import Foundation
 @_spi(Benchmarking) import TensorScope
+import TensorScopeModels
 import TensorScopeImage
 
 /// One benchmark case: a forward computation, its FLOPs, and the convolutions inside it (for

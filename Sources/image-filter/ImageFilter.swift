@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TensorScope
+import TensorScopeModels
 import TensorScopeImage
 
 /// The seed program on photographs: `my_image_filter` on batches of images, the batches sharing
@@ -22,7 +23,7 @@ struct ImageFilter: ParsableCommand {
             """)
 
     @Argument(help: "PNG files (default: the bundled photos).") var images: [String] = []
-    @Option(help: "Sharing method: 1, 2 or 3 (see above).") var method = 1
+    @Option(help: "Sharing method: 1, 2 or 3 (see above).") var method: SharingMethod = .reuseTrue
     @Option(help: "Images per batch (default: two batches when there are two or more images).") var batchSize: Int?
     @Option(help: "Height and width the images are brought to.") var size = 224
     @Option(help: "How images reach the size: fill (scale the shorter side, crop the centre), resize, crop.")
@@ -33,7 +34,6 @@ struct ImageFilter: ParsableCommand {
     @Option(help: "Start from the 4 variables in this safetensors file instead of random ones.") var loadWeights: String?
 
     func validate() throws {
-        guard (1...3).contains(method) else { throw ValidationError("--method must be 1, 2 or 3, got \(method)") }
         guard (1...4096).contains(size) else { throw ValidationError("--size must be between 1 and 4096, got \(size)") }
         if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
     }
@@ -91,3 +91,4 @@ struct ImageFilter: ParsableCommand {
 }
 
 extension Fit: ExpressibleByArgument {}
+extension SharingMethod: ExpressibleByArgument {}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TensorScope
+import TensorScopeModels
 
 /// Runs the seed program's two-layer stack (`my_image_filter` with 32-channel input, twice,
 /// sharing its four variables) on random input and reports shapes, time and the BLAS kernel.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TensorScope
+import TensorScopeModels
 
 @Suite struct CheckpointTests {
     func makeGraph() throws -> Graph {

@@ -1,5 +1,6 @@
 import Testing
 import TensorScope
+import TensorScopeModels
 
 /// One graph used from many tasks at once.
 @Suite struct ConcurrencyTests {

@@ -49,7 +49,7 @@ import Testing
         let xs = [2, 40, 37, 16], ws = [5, 5, 16, 8]
         let x = rng.floats(xs.reduce(1, *)), w = rng.floats(ws.reduce(1, *))
         let geometry = try Conv2DGeometry(input: xs, filter: ws, strides: [1], padding: .same, dilations: [1])
-        #expect(Conv2DEngine(geometry: geometry).tileCount > 2)
+        #expect(Im2ColGEMM(geometry: geometry).tileCount > 2)
         let y = try conv2d(Tensor(shape: xs, scalars: x), Tensor(shape: ws, scalars: w), padding: .same)
         let expected = try #require(ReferenceConv2D.conv(
             input: x, inputShape: xs, filter: w, filterShape: ws, stride: (1, 1), dilation: (1, 1), same: true))
@@ -70,7 +70,7 @@ import Testing
     @Test func scratchIsBoundedWhateverTheBatchAndImageSize() throws {
         let small = try conv2dScratchBytes(input: [1, 32, 32, 32], filter: [5, 5, 32, 32], padding: .same)
         let huge = try conv2dScratchBytes(input: [64, 512, 512, 32], filter: [5, 5, 32, 32], padding: .same)
-        let bound = BLAS.coreCount * max(Conv2DEngine.tileBudgetBytes, 5 * 5 * 32 * 4)
+        let bound = BLAS.coreCount * max(Im2ColGEMM.tileBudgetBytes, 5 * 5 * 32 * 4)
         #expect(huge <= bound)
         #expect(small <= bound)
         // A filter whose single im2col row exceeds the budget still gets exactly one row per core.

@@ -1,7 +1,7 @@
 import Testing
 import TensorScope
 
-/// conv2d against outputs TensorFlow computed (Scripts/generate_conv_fixtures.py), 1e-4 relative.
+/// conv2d against outputs TensorFlow computed (scripts/generate_conv_fixtures.py), 1e-4 relative.
 @Suite struct Conv2DTensorFlowTests {
     @Test func thereAreAtLeastFifteenFixtures() throws {
         let names = try ConvFixture.all().map(\.header.name)

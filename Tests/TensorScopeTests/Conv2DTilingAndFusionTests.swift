@@ -11,13 +11,13 @@ import Testing
                                  ([2, 17, 16, 64], [3, 3, 64, 64], 2), ([3, 9, 9, 7], [2, 3, 7, 5], 1)] {
             let x = rng.floats(xs.reduce(1, *)), w = rng.floats(ws.reduce(1, *))
             let geometry = try Conv2DGeometry(input: xs, filter: ws, strides: [stride], padding: .same, dilations: [1])
-            let engine = Conv2DEngine(geometry: geometry, smallProducts: smallProducts)
+            let engine = Im2ColGEMM(geometry: geometry, smallProducts: smallProducts)
             if smallProducts && geometry.n * geometry.k <= 62_500 {
                 // Small-matrix tiles: at least 24 rows, within OpenBLAS's M·N·K ≤ 10⁶.
-                #expect(engine.rowsPerTile * geometry.n * geometry.k <= Conv2DEngine.smallProductLimit || engine.rowsPerTile == geometry.m)
+                #expect(engine.rowsPerTile * geometry.n * geometry.k <= Im2ColGEMM.smallProductLimit || engine.rowsPerTile == geometry.m)
             }
             let y = try Conv2DRunner.run(geometry, input: Tensor(shape: xs, scalars: x), filter: Tensor(shape: ws, scalars: w),
-                                         smallProducts: smallProducts)
+                                         kernel: engine)
             let expected = try #require(ReferenceConv2D.conv(
                 input: x, inputShape: xs, filter: w, filterShape: ws, stride: (stride, stride), dilation: (1, 1), same: true))
             expectClose(y.scalars, expected.values, "\(xs) * \(ws), small \(smallProducts)")
@@ -40,7 +40,7 @@ import Testing
         #expect(fused.scalars.contains(0) && fused.scalars.allSatisfy { $0 >= 0 })
         #expect(graph.operations.map(\.name) == ["fused/Conv2D", "fused/add", "fused/Relu",
                                                  "fused_1/Conv2D", "fused_1/add", "fused_1/Relu"])
-        #expect(graph.operations.map(\.type) == ["Conv2D", "add", "Relu", "Conv2D", "add", "Relu"])
+        #expect(graph.operations.map(\.type) == ["Conv2D", "AddV2", "Relu", "Conv2D", "AddV2", "Relu"])
     }
 
     @Test func fusedBiasIsValidated() throws {

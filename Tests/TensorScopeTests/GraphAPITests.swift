@@ -42,9 +42,9 @@ import TensorScope
 
     @Test func variableIsAReferenceWithTFStyleDescription() throws {
         try Graph().asDefault {
-            let v = Variable(Tensor(zeros: [2, 3]), name: "v")
+            let v = try Variable(Tensor(zeros: [2, 3]), name: "v")
             #expect(v.description == "<Variable 'v:0' shape=(2, 3) dtype=float32>")
-            #expect(Variable(Tensor(zeros: []), name: "s").description == "<Variable 's:0' shape=() dtype=float32>")
+            #expect(try Variable(Tensor(zeros: []), name: "s").description == "<Variable 's:0' shape=() dtype=float32>")
             let alias = v
             try alias.assign(Tensor(repeating: 2, shape: [2, 3]))
             #expect(v.value.scalars == Array(repeating: 2, count: 6))

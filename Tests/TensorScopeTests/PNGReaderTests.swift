@@ -3,7 +3,7 @@ import Testing
 import TensorScope
 @testable import TensorScopeImage
 
-/// Reading every PNG colour type and depth (fixtures from Scripts/generate_png_fixtures.py).
+/// Reading every PNG colour type and depth (fixtures from scripts/generate_png_fixtures.py).
 @Suite struct PNGReaderTests {
     struct Expected: Decodable {
         var width: Int, height: Int, channels: Int, pixels: [Double]

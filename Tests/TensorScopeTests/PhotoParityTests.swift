@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 import TensorScope
+import TensorScopeModels
 import TensorScopeImage
 
-/// my_image_filter on the bundled photos against TensorFlow (Scripts/generate_photo_parity.py):
+/// my_image_filter on the bundled photos against TensorFlow (scripts/generate_photo_parity.py):
 /// the same decode and resize path, TensorFlow's own weights, 1e-4 relative.
 @Suite struct PhotoParityTests {
     struct Manifest: Decodable {
@@ -13,8 +14,8 @@ import TensorScopeImage
         var fit: String
     }
 
-    @Test(arguments: [1, 2, 3])
-    func matchesTensorFlowOnPhotos(method: Int) throws {
+    @Test(arguments: SharingMethod.allCases)
+    func matchesTensorFlowOnPhotos(method: SharingMethod) throws {
         let folder = Paths.fixture("photo_parity")
         let manifest = try JSONDecoder().decode(
             Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: folder + "/manifest.json")))

@@ -1,5 +1,6 @@
 import Testing
 import TensorScope
+import TensorScopeModels
 
 /// The README's example, as written there (smaller images), so the documentation compiles.
 @Suite struct ReadmeExampleTests {

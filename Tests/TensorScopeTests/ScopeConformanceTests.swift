@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TensorScope
 
-/// The programs of Scripts/scope_programs.py, as TensorFlow ran them
+/// The programs of scripts/scope_programs.py, as TensorFlow ran them
 /// (Fixtures/scope_conformance.json), replayed through the public API.
 @Suite struct ScopeConformanceTests {
     struct Program: CustomStringConvertible, Sendable {

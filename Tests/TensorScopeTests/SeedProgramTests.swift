@@ -1,5 +1,6 @@
 import Testing
 import TensorScope
+import TensorScopeModels
 
 /// The seed program (DESIGN.md, TF1_SEMANTICS.md §1): my_image_filter without reuse, and the
 /// three ways to share its four variables.
@@ -41,7 +42,7 @@ import TensorScope
         ])
         let ops = graph.operations
         #expect(ops.map(\.name) == Self.opNames("image_filters/") + Self.opNames(secondPrefix))
-        #expect(ops.map(\.type) == Array(repeating: ["Conv2D", "add", "Relu"], count: 4).flatMap { $0 })
+        #expect(ops.map(\.type) == Array(repeating: ["Conv2D", "AddV2", "Relu"], count: 4).flatMap { $0 })
         #expect(ops[0].inputShapes == [[2, 9, 8, 32], [5, 5, 32, 32]] && ops[0].outputShape == [2, 9, 8, 32])
         #expect(result2.shape == [2, 9, 8, 32])
         expectClose(result1.scalars, try Self.byHand(image1, trainable), "tower 1 by hand")

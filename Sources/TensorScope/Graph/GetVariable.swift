@@ -21,56 +21,80 @@ public func getVariable(
     let fullName = scope.name.isEmpty ? name : scope.name + "/" + name
     let reuse = scope.reuse
     let chosenInitializer = initializer ?? scope.initializer
+    // Under the lock only the bookkeeping: the initializer runs outside it, so a large one does
+    // not hold up other tasks' scopes and ops. The decision is taken again after it ran, since
+    // another task may have created the variable meanwhile (then `.autoReuse` returns that one).
+    let staged = try graph.state.withLock { state -> Result<Tensor?, Variable> in
+        if let existing = state.store[fullName] {
+            return .failure(try existingVariable(existing, fullName: fullName, shape: shape, reuse: reuse))
+        }
+        try checkCreation(fullName: fullName, shape: shape, reuse: reuse, hasInitializer: chosenInitializer != nil)
+        return .success(state.initialValues[fullName])
+    }
+    let initialValue: Tensor?
+    switch staged {
+    case .failure(let existing): return existing
+    case .success(let value): initialValue = value
+    }
+    let shape = shape!  // checkCreation made sure there is one
+    let value: Result<Tensor, Error>
+    if let initialValue {
+        value = initialValue.shape == shape
+            ? .success(initialValue)
+            : .failure(TensorScopeError.invalidArgument(
+                "getVariable", expected: "shape \(shape) for \(fullName)",
+                got: "an initial value of shape \(initialValue.shape) (setInitialValues)"))
+    } else {
+        value = Result { try (chosenInitializer ?? .glorotUniform()).tensor(shape: shape) }
+    }
     return try graph.state.withLock { state in
         if let existing = state.store[fullName] {
-            guard reuse.isOn else {
-                throw TensorScopeError(
-                    .variableAlreadyExists,
-                    "Variable \(fullName) already exists, disallowed. Did you mean to set reuse=true or reuse=.autoReuse in VarScope?")
-            }
-            if let shape, shape != existing.shape {
-                throw TensorScopeError(
-                    .shapeMismatch,
-                    "Trying to share variable \(fullName), but specified shape \(shape) and found shape \(existing.shape).")
-            }
-            return existing
+            return try existingVariable(existing, fullName: fullName, shape: shape, reuse: reuse)
         }
-        guard reuse != .reuse else {
-            throw TensorScopeError(
-                .variableDoesNotExist,
-                "Variable \(fullName) does not exist, or was not created with getVariable(). Did you mean to set reuse=.autoReuse in VarScope?")
-        }
-        guard let shape else {
-            if chosenInitializer == nil {
-                throw TensorScopeError(
-                    .missingInitializer,
-                    "Variable \(fullName) did not get an initializer, so its `shape` argument must be specified.")
-            }
-            throw TensorScopeError(
-                .missingInitializer,
-                "Variable \(fullName): the initializer passed needs a shape, and no `shape` argument was specified.")
-        }
-        try NameRules.validateScopeName(fullName, underStack: "")
-        _ = try Tensor.elementCount(of: shape, op: "getVariable(\(fullName))")
         // As in TensorFlow, the variable's name scope is taken before its initializer runs, so
         // an initializer that fails (a list longer than the shape) still uses up the name.
         let uniqueName = state.uniqueName(fullName)
-        let value: Tensor
-        if let staged = state.initialValues[fullName] {
-            guard staged.shape == shape else {
-                throw TensorScopeError.invalidArgument(
-                    "getVariable", expected: "shape \(shape) for \(fullName)",
-                    got: "an initial value of shape \(staged.shape) (setInitialValues)")
-            }
-            value = staged
-        } else {
-            value = try (chosenInitializer ?? .glorotUniform()).tensor(shape: shape)
-        }
-        let variable = Variable(name: uniqueName, value: value, trainable: trainable)
+        let variable = Variable(name: uniqueName, value: try value.get(), trainable: trainable)
         state.store[fullName] = variable
         state.append(variable)
         return variable
     }
+}
+
+/// The checks `getVariable` makes when `fullName` exists: reuse must be on and the shapes equal.
+private func existingVariable(_ existing: Variable, fullName: String, shape: [Int]?, reuse: Reuse) throws -> Variable {
+    guard reuse.isOn else {
+        throw TensorScopeError(
+            .variableAlreadyExists,
+            "Variable \(fullName) already exists, disallowed. Did you mean to set reuse=true or reuse=.autoReuse in VarScope?")
+    }
+    if let shape, shape != existing.shape {
+        throw TensorScopeError(
+            .shapeMismatch,
+            "Trying to share variable \(fullName), but specified shape \(shape) and found shape \(existing.shape).")
+    }
+    return existing
+}
+
+/// The checks `getVariable` makes before creating `fullName`.
+private func checkCreation(fullName: String, shape: [Int]?, reuse: Reuse, hasInitializer: Bool) throws {
+    guard reuse != .reuse else {
+        throw TensorScopeError(
+            .variableDoesNotExist,
+            "Variable \(fullName) does not exist, or was not created with getVariable(). Did you mean to set reuse=.autoReuse in VarScope?")
+    }
+    guard let shape else {
+        if !hasInitializer {
+            throw TensorScopeError(
+                .missingInitializer,
+                "Variable \(fullName) did not get an initializer, so its `shape` argument must be specified.")
+        }
+        throw TensorScopeError(
+            .missingInitializer,
+            "Variable \(fullName): the initializer passed needs a shape, and no `shape` argument was specified.")
+    }
+    try NameRules.validateScopeName(fullName, underStack: "")
+    _ = try Tensor.elementCount(of: shape, op: "getVariable(\(fullName))")
 }
 
 /// The default graph's trainable variables in creation order, as `tf.trainable_variables()`.
@@ -82,3 +106,5 @@ public func trainableVariables() -> [Variable] {
 public func globalVariables() -> [Variable] {
     Graph.current.globalVariables
 }
+
+extension Variable: Error {}

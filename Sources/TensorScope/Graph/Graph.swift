@@ -24,6 +24,9 @@ public final class Graph: Sendable {
     }
 
     let state = Mutex(State())
+    /// Tells graphs apart in tensors' producers (`Producer.graphID`) without keeping them alive.
+    let id: UInt64 = Graph.nextID.wrappingAdd(1, ordering: .relaxed).oldValue
+    private static let nextID = Atomic<UInt64>(1)
     /// The root variable scope: name `""`, reuse off until `reuseVariables()` is called on it.
     let rootScope = VariableScope(name: "", reuse: .inherit, initializer: nil, originalNameScope: "")
 
@@ -56,20 +59,28 @@ public final class Graph: Sendable {
         ScopeContext(graph: self, nameStack: "", variableScope: rootScope)
     }
 
-    /// The context `asDefault` binds: the current one when this graph is already the default
-    /// (TF keeps a graph's name and variable scopes when it is made default again), else the root.
-    private var defaultContext: ScopeContext {
-        if let bound = ScopeContext.bound, bound.graph === self { return bound }
-        return rootContext
+    /// What `asDefault` binds: the scopes this graph is in within the enclosing blocks (TF keeps
+    /// a graph's name and variable scopes per graph, so making it the default again — even from
+    /// inside another graph's block — resumes them), else its root; and the enclosing graphs'
+    /// scopes, remembered for when they are made the default again inside.
+    private var defaultBinding: (context: ScopeContext, suspended: [ObjectIdentifier: ScopeContext]) {
+        var suspended = ScopeContext.suspended
+        if let bound = ScopeContext.bound { suspended[ObjectIdentifier(bound.graph)] = bound }
+        let context = suspended[ObjectIdentifier(self)] ?? rootContext
+        return (context, suspended)
     }
 
-    /// Runs `body` with this graph as the default (`with g.as_default():`). Entered from
-    /// another graph, `body` starts at this graph's root name and variable scope; entered while
-    /// this graph is already the default, the current scopes stay. The binding is task-local:
-    /// other tasks are not affected, and child tasks started inside inherit it.
+    /// Runs `body` with this graph as the default (`with g.as_default():`). The first time,
+    /// `body` starts at this graph's root name and variable scope; made the default again inside
+    /// an enclosing block of this graph (directly, or inside another graph's block), it resumes
+    /// the scopes that block was in, as TensorFlow does. The binding is task-local: other tasks
+    /// are not affected, and child tasks started inside inherit it.
     @discardableResult
     public func asDefault<R>(_ body: () throws -> R) rethrows -> R {
-        try ScopeContext.$bound.withValue(defaultContext, operation: body)
+        let (context, suspended) = defaultBinding
+        return try ScopeContext.$suspended.withValue(suspended) {
+            try ScopeContext.$bound.withValue(context, operation: body)
+        }
     }
 
     /// `asDefault` for asynchronous work.
@@ -77,7 +88,10 @@ public final class Graph: Sendable {
     public func asDefault<R>(
         isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> R
     ) async rethrows -> R {
-        try await ScopeContext.$bound.withValue(defaultContext, operation: body, isolation: isolation)
+        let (context, suspended) = defaultBinding
+        return try await ScopeContext.$suspended.withValue(suspended, operation: {
+            try await ScopeContext.$bound.withValue(context, operation: body, isolation: isolation)
+        }, isolation: isolation)
     }
 
     /// The default graph in effect: the innermost `asDefault`, else the process-wide one.

@@ -8,6 +8,9 @@ struct ScopeContext: Sendable {
     let variableScope: VariableScope
 
     @TaskLocal static var bound: ScopeContext?
+    /// The contexts other graphs were in when the current graph's `asDefault` block began,
+    /// keyed by graph, so a graph made the default again inside resumes its scopes.
+    @TaskLocal static var suspended: [ObjectIdentifier: ScopeContext] = [:]
 
     /// The context in effect: the bound one, or the root of the process-wide default graph.
     static var current: ScopeContext {

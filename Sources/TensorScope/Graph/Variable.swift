@@ -1,4 +1,3 @@
-import Foundation
 import Synchronization
 
 /// A named, mutable tensor owned by a graph, as `tf.Variable`.
@@ -20,28 +19,24 @@ public final class Variable: Sendable, TensorConvertible, CustomStringConvertibl
         self.name = name
         self.trainable = trainable
         self.shape = value.shape
-        self.storage = Mutex(value)
+        var stored = value
+        stored.producer = nil  // a variable's value is not the output of whatever op computed it
+        self.storage = Mutex(stored)
     }
 
     /// A variable named under the current name scope and made unique (`b`, `b_1`, …), as
     /// `tf.Variable(initial_value, name=…)`; `reuse` plays no part. Added to the default graph's
     /// global (and, when `trainable`, trainable) variables.
     ///
-    /// An invalid `name` (see `nameScope`) is replaced by TF's default `"Variable"` with a
-    /// warning on standard error; `getVariable` and `nameScope` throw for one instead.
-    public convenience init(_ initialValue: Tensor, name: String? = nil, trainable: Bool = true) {
+    /// - Throws: `.invalidName` with TensorFlow's words (`'a b' is not a valid root scope
+    ///   name. …`) for a name TensorFlow rejects, as `nameScope` does; no variable is created.
+    public convenience init(_ initialValue: Tensor, name: String? = nil, trainable: Bool = true) throws {
         let context = ScopeContext.current
         let graph = context.graph
         // TensorFlow names a variable by opening a name scope of its name: validated, made
         // unique under the current name scope, or taken as is when it ends in "/".
         let requested = (name ?? "").isEmpty ? "Variable" : name!
-        let unique: String
-        do {
-            unique = try graph.openNameScope(requested, under: context.nameStack).stack
-        } catch {
-            FileHandle.standardError.write(Data("TensorScope: Variable: \(error); named \"Variable\" instead.\n".utf8))
-            unique = try! graph.openNameScope("Variable", under: context.nameStack).stack
-        }
+        let unique = try graph.openNameScope(requested, under: context.nameStack).stack
         self.init(name: unique, value: initialValue, trainable: trainable)
         graph.state.withLock { $0.append(self) }
     }
@@ -51,6 +46,21 @@ public final class Variable: Sendable, TensorConvertible, CustomStringConvertibl
 
     public var tensorValue: Tensor { value }
 
+    /// The value as a tensor produced by a `ReadVariableOp` named under the current name
+    /// scope, as TensorFlow reads a variable outside an op (`v + t` evaluates `v.value()`
+    /// before `add` opens its scope). Takes no name when the graph does not record.
+    func read() -> Tensor {
+        var tensor = value
+        let context = ScopeContext.current
+        let graph = context.graph
+        tensor.producer = graph.state.withLock { state in
+            guard state.recordsOperations else { return nil }
+            let node = state.uniqueName(context.nameStack.isEmpty ? "ReadVariableOp" : context.nameStack + "/ReadVariableOp")
+            return Producer(graphID: graph.id, node: node, readOf: name)
+        }
+        return tensor
+    }
+
     /// Replaces the value, as `v.assign(t)`.
     ///
     /// - Throws: `.invalidArgument` when `newValue` has another shape.
@@ -59,7 +69,9 @@ public final class Variable: Sendable, TensorConvertible, CustomStringConvertibl
             throw TensorScopeError.invalidArgument(
                 "assign", expected: "a value of shape \(shape) for variable \(name)", got: "shape \(newValue.shape)")
         }
-        storage.withLock { $0 = newValue }
+        var stored = newValue
+        stored.producer = nil
+        storage.withLock { $0 = stored }
     }
 
     /// As TensorFlow prints it: `<Variable 'image_filters/conv1/weights:0' shape=(5, 5, 32, 32) dtype=float32>`.

@@ -1,9 +1,16 @@
-/// Element-wise `lhs + rhs`, as TensorFlow's `add` for the shapes a network needs.
+/// Element-wise `lhs + rhs`, as TensorFlow's `add` for the shapes a network needs; recorded
+/// as TensorFlow 2 graphs record `+`: named `add`, op type `AddV2`.
 ///
 /// Accepted shapes: equal shapes; a rank-1 bias `[C]` on either side, added along the other
 /// operand's last axis (`C` must equal that axis); a scalar (`[]`) on either side.
 /// - Throws: `.invalidArgument` (message starting `add:`) for any other pair of shapes.
-func add(_ lhs: Tensor, _ rhs: Tensor) throws -> Tensor {
+func add(_ lhs: some TensorConvertible, _ rhs: some TensorConvertible) throws -> Tensor {
+    try runOperation("AddV2", name: "add", [OpInput("x", lhs), OpInput("y", rhs)], attributes: .float32) { values in
+        try addValues(values[0], values[1])
+    }
+}
+
+private func addValues(_ lhs: Tensor, _ rhs: Tensor) throws -> Tensor {
     let result: Tensor
     if lhs.shape == rhs.shape {
         result = Tensor(uncheckedShape: lhs.shape, scalars: zip(lhs.scalars, rhs.scalars).map(+))
@@ -16,7 +23,6 @@ func add(_ lhs: Tensor, _ rhs: Tensor) throws -> Tensor {
             "add", expected: "equal shapes, or a [C] bias or scalar matching the other operand's last axis",
             got: "shapes \(lhs.shape) and \(rhs.shape)")
     }
-    Graph.recordOperation(type: "add", inputs: [lhs.shape, rhs.shape], output: result.shape)
     return result
 }
 
@@ -46,6 +52,6 @@ func addRows(_ values: [Float], _ bias: [Float]) -> [Float] {
 }
 
 extension Tensor {
-    /// `lhs + rhs`; see `add` for the accepted shapes. Records an `add` op.
+    /// `lhs + rhs`; see `add` for the accepted shapes. Records an op named `add` (type `AddV2`).
     public static func + (lhs: Tensor, rhs: Tensor) throws -> Tensor { try add(lhs, rhs) }
 }

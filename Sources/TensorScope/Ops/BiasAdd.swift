@@ -7,8 +7,15 @@
 /// - Throws: `.invalidArgument` (message starting `biasAdd:`) when `value` has rank < 2, `bias`
 ///   is not rank 1, or the sizes differ.
 public func biasAdd(_ value: some TensorConvertible, _ bias: some TensorConvertible) throws -> Tensor {
-    let x = value.tensorValue
-    let b = bias.tensorValue
+    try runOperation(
+        "BiasAdd", [OpInput("value", value), OpInput("bias", bias)],
+        attributes: .float32(["data_format": .string("NHWC")])
+    ) { values in
+        try biasAddValues(values[0], values[1])
+    }
+}
+
+private func biasAddValues(_ x: Tensor, _ b: Tensor) throws -> Tensor {
     guard x.rank >= 2 else {
         throw TensorScopeError.invalidArgument("biasAdd", expected: "value of rank at least 2", got: "shape \(x.shape)")
     }
@@ -20,7 +27,5 @@ public func biasAdd(_ value: some TensorConvertible, _ bias: some TensorConverti
             "biasAdd", expected: "bias of length \(x.shape[x.rank - 1]) (the last dimension of value \(x.shape))",
             got: "bias of length \(b.scalarCount)")
     }
-    let y = Tensor(uncheckedShape: x.shape, scalars: addRows(x.scalars, b.scalars))
-    Graph.recordOperation(type: "BiasAdd", inputs: [x.shape, b.shape], output: y.shape)
-    return y
+    return Tensor(uncheckedShape: x.shape, scalars: addRows(x.scalars, b.scalars))
 }

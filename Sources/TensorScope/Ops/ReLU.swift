@@ -2,11 +2,12 @@
 ///
 /// Accepts any shape. Records a `Relu` op.
 public func relu(_ x: some TensorConvertible) -> Tensor {
-    var y = x.tensorValue
-    y.withUnsafeMutableBufferPointer { values in
-        guard let base = values.baseAddress else { return }
-        _ = Epilogue(relu: true, checksFiniteness: false).apply(to: base, rows: 1, columns: values.count)
+    runOperation("Relu", [OpInput("features", x)], attributes: .float32) { values in
+        var y = values[0]
+        y.withUnsafeMutableBufferPointer { values in
+            guard let base = values.baseAddress else { return }
+            _ = Epilogue(relu: true, checksFiniteness: false).apply(to: base, rows: 1, columns: values.count)
+        }
+        return y
     }
-    Graph.recordOperation(type: "Relu", inputs: [y.shape], output: y.shape)
-    return y
 }

@@ -8,6 +8,14 @@ public struct Tensor: Equatable, Sendable {
     public let shape: [Int]
     /// All elements in row-major order: the last dimension varies fastest.
     public private(set) var scalars: [Float]
+    /// The graph node that produced this tensor, when an op recorded in a graph made it; nil
+    /// for tensors built from scalars (an exporter writes those as `Const` nodes). Not part of
+    /// the value: two tensors with equal shapes and scalars are equal wherever they came from.
+    var producer: Producer?
+
+    /// The name of the op that produced this tensor in its graph (`"image_filters/conv1/Relu"`),
+    /// or nil for a tensor made from scalars or by an op run while recording was off.
+    public var opName: String? { producer?.node }
 
     /// A tensor of `shape` holding `scalars` in row-major order.
     ///
@@ -76,11 +84,18 @@ public struct Tensor: Equatable, Sendable {
         return Tensor(uncheckedShape: newShape, scalars: scalars)
     }
 
-    /// Read-write access to the elements for code that fills a tensor in place.
+    /// Read-write access to the elements for code that fills a tensor in place. A tensor
+    /// written this way is no longer the output of the op that made it (`opName` becomes nil).
     public mutating func withUnsafeMutableBufferPointer<R>(
         _ body: (inout UnsafeMutableBufferPointer<Float>) throws -> R
     ) rethrows -> R {
-        try scalars.withUnsafeMutableBufferPointer(body)
+        producer = nil
+        return try scalars.withUnsafeMutableBufferPointer(body)
+    }
+
+    /// Equal shapes and equal scalars; where a tensor came from plays no part.
+    public static func == (lhs: Tensor, rhs: Tensor) -> Bool {
+        lhs.shape == rhs.shape && lhs.scalars == rhs.scalars
     }
 
     /// Read-only access to the elements.

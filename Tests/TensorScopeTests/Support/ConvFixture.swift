@@ -1,7 +1,7 @@
 import Foundation
 import TensorScope
 
-/// One TensorFlow conv2d case written by Scripts/generate_conv_fixtures.py.
+/// One TensorFlow conv2d case written by scripts/generate_conv_fixtures.py.
 struct ConvFixture: CustomStringConvertible {
     struct Header: Decodable {
         var name: String

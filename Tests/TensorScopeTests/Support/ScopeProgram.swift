@@ -1,8 +1,8 @@
 import Foundation
 import TensorScope
 
-/// Replays one program of Scripts/scope_programs.py through TensorScope's public API and logs
-/// the same facts the TensorFlow generator logged (see Scripts/generate_scope_conformance.py).
+/// Replays one program of scripts/scope_programs.py through TensorScope's public API and logs
+/// the same facts the TensorFlow generator logged (see scripts/generate_scope_conformance.py).
 final class ScopeProgramRunner {
     typealias Entry = [String: Any]
     var log: [Entry] = []
@@ -10,6 +10,10 @@ final class ScopeProgramRunner {
     let x = Tensor(zeros: [1, 4, 4, 2])
     let w = Tensor(zeros: [3, 3, 2, 2])
     let b = Tensor(zeros: [2])
+    let w5 = Tensor(zeros: [5, 5, 2, 2])
+    let b3 = Tensor(zeros: [3])
+    /// The program's graph, for `main_graph` (made the default again inside another graph).
+    let graph = Graph.current
 
     init() {
         scopes["root"] = currentVariableScope()
@@ -91,6 +95,10 @@ final class ScopeProgramRunner {
             }
         case "default_graph":
             Graph.current.asDefault { run(s[1] as! [Any]) }
+        case "other_graph":
+            Graph().asDefault { run(s[1] as! [Any]) }
+        case "main_graph":
+            graph.asDefault { run(s[1] as! [Any]) }
         case "ns":
             try nameScope(s[1] as! String) { run(s[2] as! [Any]) }
         case "get":
@@ -105,7 +113,7 @@ final class ScopeProgramRunner {
             log.append(entry)
         case "var":
             let options = s[3] as! [String: Any]
-            let variable = Variable(Tensor(zeros: s[2] as! [Int]), name: s[1] as? String,
+            let variable = try Variable(Tensor(zeros: s[2] as! [Int]), name: s[1] as? String,
                                     trainable: options["trainable"] as? Bool ?? true)
             log.append(["var": variable.name, "index": index(of: variable)])
         case "op":
@@ -115,6 +123,9 @@ final class ScopeProgramRunner {
             case "add": _ = try x + b
             case "relu": _ = relu(x)
             case "bias_add": _ = try biasAdd(x, b)
+            case "conv_valid_too_big": _ = try conv2d(x, w5, strides: [1, 1, 1, 1], padding: .valid)
+            case "add_bad": _ = try x + b3
+            case "bias_add_bad": _ = try biasAdd(x, b3)
             default: fatalError("unknown op \(kind)")
             }
             let op = Graph.current.operations.last!

@@ -1,3 +1,5 @@
+import TensorScope
+
 /// The seed program's `conv_relu`: a SAME, stride-1 convolution with a shared filter and bias,
 /// then ReLU — `relu(conv2d(input, weights) + biases)`.
 ///

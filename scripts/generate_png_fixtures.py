@@ -3,7 +3,7 @@
 ones, into Tests/TensorScopeTests/Fixtures/png/, with the floats a correct reader returns in
 expected.json. Uses only the standard library (zlib), so the encoder is visible here.
 
-    python3 Scripts/generate_png_fixtures.py
+    python3 scripts/generate_png_fixtures.py
 """
 import json
 import os

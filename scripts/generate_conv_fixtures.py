@@ -2,7 +2,7 @@
 """Writes the TensorFlow conv2d fixtures the Swift tests compare against.
 
     pip install tensorflow-cpu numpy
-    python3 Scripts/generate_conv_fixtures.py
+    python3 scripts/generate_conv_fixtures.py
 
 Each case becomes Tests/TensorScopeTests/Fixtures/conv/<name>.bin:
 

@@ -1,3 +1,5 @@
+import TensorScope
+
 /// Runs `myImageFilter` on several batches with one set of shared variables, in one of the
 /// three ways TensorFlow 1.x shares them.
 public enum ImageFilterModel {
@@ -8,22 +10,17 @@ public enum ImageFilterModel {
     }
 
     /// `myImageFilter` on each batch in the current graph; the first batch creates the
-    /// variables under `image_filters`, the others share them:
-    /// - method 1: `variableScope("image_filters", reuse: true)` for each later batch;
-    /// - method 2: `scope.reuseVariables()` inside the first scope, later batches in it;
-    /// - method 3: re-entering the captured scope object with `reuse: true`.
+    /// variables under `image_filters`, the others share them as `method` says (see
+    /// `SharingMethod`).
     ///
     /// `progress` is called with each batch's index when it is done.
     public static func run(
-        _ batches: [Tensor], method: Int, seed: Int? = nil, progress: (Int) -> Void = { _ in }
+        _ batches: [Tensor], method: SharingMethod, seed: Int? = nil, progress: (Int) -> Void = { _ in }
     ) throws -> [Tensor] {
-        guard (1...3).contains(method) else {
-            throw TensorScopeError.invalidArgument("ImageFilterModel.run", expected: "method 1, 2 or 3", got: "\(method)")
-        }
         guard let first = batches.first else { return [] }
         var outputs: [Tensor] = []
         switch method {
-        case 2:
+        case .reuseVariables:
             try variableScope("image_filters") { scope in
                 outputs.append(try myImageFilter(first, seed: seed))
                 progress(0)
@@ -41,7 +38,7 @@ public enum ImageFilterModel {
             }
             for (i, batch) in batches.enumerated().dropFirst() {
                 let body = { (_: VariableScope) in try myImageFilter(batch, seed: seed) }
-                outputs.append(method == 1
+                outputs.append(method == .reuseTrue
                     ? try variableScope("image_filters", reuse: true, body)
                     : try variableScope(scope, reuse: true, body))
                 progress(i)

@@ -12,14 +12,18 @@ resizing (tf.image.resize, half-pixel centres, no antialiasing), new sides ⌊si
 then the centred SIZE × SIZE crop.
 
     pip install tensorflow-cpu safetensors numpy
-    python3 Scripts/generate_photo_parity.py
+    python3 scripts/generate_photo_parity.py
 """
 import json
 import os
+import sys
 
 import numpy as np
 import tensorflow as tf
 from safetensors.numpy import save_file
+
+sys.path.insert(0, os.path.dirname(__file__))
+import seed_program  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(__file__), "..")
 OUT = os.path.join(ROOT, "Tests", "TensorScopeTests", "Fixtures", "photo_parity")
@@ -42,18 +46,9 @@ def load(name):
     return image[top:top + SIZE, left:left + SIZE, :].numpy()
 
 
-def conv_relu(x, kernel_shape, bias_shape):
-    weights = v1.get_variable("weights", kernel_shape, initializer=v1.random_normal_initializer(seed=7))
-    biases = v1.get_variable("biases", bias_shape, initializer=v1.constant_initializer(0.1))
-    conv = tf.nn.conv2d(x, weights, strides=[1, 1, 1, 1], padding="SAME")
-    return tf.nn.relu(conv + biases)
-
-
 def my_image_filter(x):
-    with v1.variable_scope("conv1"):
-        relu1 = conv_relu(x, [5, 5, 3, 32], [32])
-    with v1.variable_scope("conv2"):
-        return conv_relu(relu1, [5, 5, 32, 32], [32])
+    return seed_program.my_image_filter(
+        x, weights_init=v1.random_normal_initializer(seed=7), biases_init=v1.constant_initializer(0.1))
 
 
 def main():

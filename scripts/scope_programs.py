@@ -1,5 +1,5 @@
 """The scope programs of the conformance suite: a tiny statement language that
-Scripts/generate_scope_conformance.py runs in TensorFlow and the Swift tests run through
+scripts/generate_scope_conformance.py runs in TensorFlow and the Swift tests run through
 TensorScope's public API.
 
 Statements (JSON arrays):
@@ -175,4 +175,15 @@ PROGRAMS = {
     "zeros_ones_initializers": [["get", "z", [2, 2], {"initializer": "zeros"}], ["get", "o", [3], {"initializer": "ones"}], ["values", "z"], ["values", "o"]],
     "scalar_variable": [["get", "s", [], {"initializer": "const:2"}], ["values", "s"]],
     "initializer_on_default_name_scope": [["vs", None, {"default_name": "d", "initializer": "ones"}, [["get", "w", [1], {}], ["values", "d/w"]]]],
+
+    # --- found after 1.0: failed ops use up their names, graph re-entry, Variable names ----
+    "failed_ops_use_up_their_names": [["op", "conv_valid_too_big"], ["op", "conv"], ["op", "add_bad"], ["op", "add"],
+                                      ["op", "bias_add_bad"], ["op", "bias_add"],
+                                      ["vs", "s", {}, [["op", "conv_valid_too_big"], ["op", "conv"], ["op", "add_bad"], ["op", "relu"], ["op", "add"]]]],
+    "reenter_graph_inside_another_graph": [["vs", "a", {}, [["ns", "n", [["other_graph", [["ns_now"], ["scope_now"],
+                                           ["main_graph", [["get", "w", [1], {}], ["op", "relu"], ["scope_now"], ["ns_now"]]]]]]]]]],
+    "reenter_graph_twice_nested": [["vs", "a", {}, [["other_graph", [["main_graph", [["vs", "b", {}, [["other_graph", [
+                                       ["main_graph", [["scope_now"], ["ns_now"], ["op", "conv"]]]]]]]]]]]]]],
+    "variable_invalid_names": [["var", "a b", [1], {}], ["var", "_a", [1], {}], ["ns", "x", [["var", "_b", [1], {}], ["var", "c d", [1], {}]]],
+                               ["var", "ok", [1], {}]],
 }

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Runs the scope programs of Scripts/scope_programs.py in TensorFlow 1.x graph mode and
+"""Runs the scope programs of scripts/scope_programs.py in TensorFlow 1.x graph mode and
 records what happens — variable names, op names, name scopes, reuse modes, errors,
 collections — into Tests/TensorScopeTests/Fixtures/scope_conformance.json, which the Swift
 conformance tests replay through TensorScope's public API.
 
     pip install tensorflow-cpu numpy
-    python3 Scripts/generate_scope_conformance.py
+    python3 scripts/generate_scope_conformance.py
 """
 import json
 import os
@@ -68,6 +68,9 @@ class Runner:
         self.x = v1.placeholder(tf.float32, [1, 4, 4, 2], name="zz_x")
         self.w = v1.placeholder(tf.float32, [3, 3, 2, 2], name="zz_w")
         self.b = v1.placeholder(tf.float32, [2], name="zz_b")
+        self.w5 = v1.placeholder(tf.float32, [5, 5, 2, 2], name="zz_w5")
+        self.b3 = v1.placeholder(tf.float32, [3], name="zz_b3")
+        self.graph = v1.get_default_graph()
         self.variables = []
 
     def var_index(self, var):
@@ -105,6 +108,14 @@ class Runner:
         elif kind == "default_graph":
             # with graph.as_default(): again, for the graph already in use
             with v1.get_default_graph().as_default():
+                self.run(s[1])
+        elif kind == "other_graph":
+            # another graph made the default inside this one's scopes
+            with tf.Graph().as_default():
+                self.run(s[1])
+        elif kind == "main_graph":
+            # this program's graph made the default again, from inside another graph
+            with self.graph.as_default():
                 self.run(s[1])
         elif kind == "ns":
             with v1.name_scope(s[1]):
@@ -146,8 +157,11 @@ class Runner:
             op = {"conv": lambda: tf.nn.conv2d(self.x, self.w, strides=[1, 1, 1, 1], padding="SAME"),
                   "add": lambda: self.x + self.b,
                   "relu": lambda: tf.nn.relu(self.x),
-                  "bias_add": lambda: tf.nn.bias_add(self.x, self.b)}[s[1]]()
-            self.log.append({"op": op.op.name, "type": op.op.type if s[1] != "add" else "add"})
+                  "bias_add": lambda: tf.nn.bias_add(self.x, self.b),
+                  "conv_valid_too_big": lambda: tf.nn.conv2d(self.x, self.w5, strides=[1, 1, 1, 1], padding="VALID"),
+                  "add_bad": lambda: self.x + self.b3,
+                  "bias_add_bad": lambda: tf.nn.bias_add(self.x, self.b3)}[s[1]]()
+            self.log.append({"op": op.op.name, "type": op.op.type})
         elif kind == "reuse_vars":
             scope = v1.get_variable_scope() if s[1] == "current" else self.scopes[s[1]]
             scope.reuse_variables()

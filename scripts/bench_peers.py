@@ -4,7 +4,7 @@ invocation, with the same thread count, and prints one table of GFLOP/s and rati
 
     pip install tensorflow-cpu onnxruntime onnx numpy
     swift build -c release --product tensorscope-bench
-    python3 Scripts/bench_peers.py [--threads 2] [--repeats 7] [--rounds 3] [--markdown]
+    python3 scripts/bench_peers.py [--threads 2] [--repeats 7] [--rounds 3] [--markdown]
 
 Not run in CI. Each case is timed as tensorscope-bench times it: warm-up runs, then the median
 of repeated runs. --rounds repeats the whole comparison (TensorScope, TensorFlow, ORT, in turn)

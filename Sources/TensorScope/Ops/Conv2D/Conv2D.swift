@@ -1,0 +1,65 @@
+/// 2-D cross-correlation of a batch of NHWC images with an HWIO filter, as `tf.nn.conv2d`.
+///
+/// - Parameters:
+///   - input: `[batch, height, width, inChannels]`.
+///   - filter: `[kernelHeight, kernelWidth, inChannels, outChannels]`; not flipped.
+///   - strides: 1, 2 or 4 numbers, as TensorFlow takes them: `[s]`, `[sh, sw]` or
+///     `[1, sh, sw, 1]`.
+///   - padding: `.same` or `.valid`, with TensorFlow's rules (see `Padding`).
+///   - dilations: the spacing between kernel taps, in the same forms as `strides`.
+/// - Returns: `[batch, outHeight, outWidth, outChannels]`, where
+///   `y[b,i,j,o] = Σ_{a,c,ci} x[b, i·sh − padTop + a·dh, j·sw − padLeft + c·dw, ci] · w[a,c,ci,o]`
+///   with `x` zero outside the image.
+/// - Throws: `TensorScopeError` (`.invalidArgument`, message starting `conv2d:`) for a rank
+///   other than 4, an empty batch or image, a channel mismatch, a stride or dilation that is
+///   not positive or sits in the batch/channel position, a VALID kernel larger than the input,
+///   or NaN/infinity in an input or filter value that reaches the output.
+///
+/// Records a `Conv2D` op. The algorithm is chosen per call (`Conv2DAlgorithm`); see
+/// `conv2dScratchBytes` for the memory it takes besides the output.
+public func conv2d(
+    _ input: some TensorConvertible,
+    _ filter: some TensorConvertible,
+    strides: [Int] = [1, 1, 1, 1],
+    padding: Padding,
+    dilations: [Int] = [1, 1, 1, 1]
+) throws -> Tensor {
+    try runOperation(
+        "Conv2D", [OpInput("input", input), OpInput("filter", filter)],
+        attributes: Conv2DGeometry.attributes(strides: strides, padding: padding, dilations: dilations)
+    ) { values in
+        let geometry = try Conv2DGeometry(
+            input: values[0].shape, filter: values[1].shape, strides: strides, padding: padding, dilations: dilations)
+        return try Conv2DRunner.run(geometry, input: values[0], filter: values[1])
+    }
+}
+
+/// The scratch bytes `conv2d` allocates for these arguments (all cores together), besides
+/// its output.
+///
+/// With the im2col algorithm each core fills one tile of at most `max(1 MiB, 4·K)` bytes,
+/// `K = kh·kw·inChannels`, so the bound depends on the filter and the core count only — never
+/// on the batch or image size. A 1×1 stride-1 convolution reads the input directly and needs
+/// none.
+public func conv2dScratchBytes(
+    input: [Int], filter: [Int], strides: [Int] = [1, 1, 1, 1], padding: Padding,
+    dilations: [Int] = [1, 1, 1, 1]
+) throws -> Int {
+    let geometry = try Conv2DGeometry(
+        input: input, filter: filter, strides: strides, padding: padding, dilations: dilations)
+    return Conv2DPlanner.kernel(for: geometry).scratchBytes
+}
+
+extension Conv2DGeometry {
+    /// The attributes of TensorFlow's `Conv2D` node for these arguments.
+    static func attributes(strides: [Int], padding: Padding, dilations: [Int]) -> [String: Operation.AttributeValue] {
+        .float32([
+            "strides": .ints(WindowAxis.nhwcAttribute(strides)),
+            "dilations": .ints(WindowAxis.nhwcAttribute(dilations)),
+            "padding": .string(padding.rawValue),
+            "data_format": .string("NHWC"),
+            "use_cudnn_on_gpu": .bool(true),
+            "explicit_paddings": .ints([]),
+        ])
+    }
+}
