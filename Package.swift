@@ -28,6 +28,10 @@ let package = Package(
             name: "TensorScopeModels",
             dependencies: ["TensorScope"]
         ),
+        .target(
+            name: "BundledPhotos",
+            resources: [.copy("Photos")]
+        ),
         .systemLibrary(
             name: "CPNG",
             pkgConfig: "libpng",
@@ -43,6 +47,7 @@ let package = Package(
                 "TensorScope",
                 "TensorScopeModels",
                 "TensorScopeImage",
+                "BundledPhotos",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,6 +65,7 @@ let package = Package(
                 "TensorScope",
                 "TensorScopeModels",
                 "TensorScopeImage",
+                "BundledPhotos",
                 "COpenBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

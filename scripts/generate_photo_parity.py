@@ -34,7 +34,7 @@ v1 = tf.compat.v1
 
 
 def load(name):
-    data = tf.io.read_file(os.path.join(ROOT, "Photos", name))
+    data = tf.io.read_file(os.path.join(ROOT, "Sources", "BundledPhotos", "Photos", name))
     image = tf.io.decode_png(data, channels=3, dtype=tf.uint8)  # gray → RGB by replication
     image = tf.cast(image, tf.float32) / 255.0
     h, w = int(image.shape[0]), int(image.shape[1])

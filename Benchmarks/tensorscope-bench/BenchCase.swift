@@ -3,6 +3,7 @@ import Foundation
 @_spi(Benchmarking) import TensorScope
 import TensorScopeModels
 import TensorScopeImage
+import BundledPhotos
 
 /// One benchmark case: a forward computation, its FLOPs, and the convolutions inside it (for
 /// the GEMM-only time and the scratch figure).
@@ -27,6 +28,8 @@ struct BenchCase {
 
     var flops: Double { flopsOverride ?? convolutions.reduce(0) { $0 + $1.plan.flops } }
     var scratchBytes: Int { convolutions.map(\.plan.scratchBytes).max() ?? 0 }
+    /// The algorithm of each convolution, as the planner chose it (`im2col`), joined by `+`.
+    var algorithm: String { convolutions.isEmpty ? "sgemm" : convolutions.map(\.plan.algorithm).joined(separator: "+") }
 
     /// What the computation must hold: its input, every layer's output, the weights (filters
     /// and biases) and the im2col scratch.
@@ -49,12 +52,8 @@ enum Cases {
 
     /// `count` of the bundled photos (cycled), each fitted to 224 × 224 RGB: `[count, 224, 224, 3]`.
     static func photos(_ count: Int) throws -> Tensor {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Photos")
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".png") }.sorted()
-        guard !names.isEmpty else { throw TensorScopeError(.io, "\(folder.path): no photos") }
-        let paths = (0..<count).map { folder.appendingPathComponent(names[$0 % names.count]).path }
-        return try ImageBatch.load(paths, size: 224, fit: .fill)
+        let photos = try BundledPhotos.paths()
+        return try ImageBatch.load((0..<count).map { photos[$0 % photos.count] }, size: 224, fit: .fill)
     }
 
     /// `relu(conv2d(x, w, SAME) + b)` (fused, as the seed program runs it), or the bare conv.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// One case's numbers, as a table line or as the JSON object DESIGN.md specifies.
+/// One case's numbers, as a table line or as one JSON object (keys listed in the README).
 struct BenchResult: Encodable {
     var name: String
     var description: String
@@ -13,6 +13,7 @@ struct BenchResult: Encodable {
     var modelBytes: Int
     var kernel: String
     var threads: Int
+    var algorithm: String
 
     var gflops: Double { flops / timing.median / 1e9 }
     var imagesPerSecond: Double { Double(batch) / timing.median }
@@ -20,7 +21,7 @@ struct BenchResult: Encodable {
     enum CodingKeys: String, CodingKey {
         case name, description, batch, flops, gflops, seconds, min_seconds, gemm_seconds, gemm_gflops
         case images_per_second, peak_rss_bytes, scratch_bytes, model_bytes, peak_over_model, cores_busy
-        case seconds_per_image, blas_kernel, threads
+        case seconds_per_image, blas_kernel, threads, algorithm
     }
 
     func encode(to encoder: Encoder) throws {
@@ -43,6 +44,7 @@ struct BenchResult: Encodable {
         try c.encode(timing.median / Double(batch), forKey: .seconds_per_image)
         try c.encode(kernel, forKey: .blas_kernel)
         try c.encode(threads, forKey: .threads)
+        try c.encode(algorithm, forKey: .algorithm)
     }
 
     var json: String {
@@ -52,9 +54,9 @@ struct BenchResult: Encodable {
     }
 
     var line: String {
-        String(format: "%-22@ median %8.2f ms  min %8.2f ms  %6.1f GFLOP/s  %7.1f img/s  GEMMs alone %7.2f ms (total/GEMM %.2f)  cores busy %.2f  peak RSS %6.1f MiB (%.2f× model)  scratch %.2f MiB",
+        String(format: "%-22@ median %8.2f ms  min %8.2f ms  %6.1f GFLOP/s  %7.1f img/s  GEMMs alone %7.2f ms (total/GEMM %.2f)  cores busy %.2f  peak RSS %6.1f MiB (%.2f× model)  scratch %.2f MiB  %@",
                name as NSString, timing.median * 1e3, timing.min * 1e3, gflops, imagesPerSecond, gemmSeconds * 1e3,
                timing.median / gemmSeconds, timing.coresBusy, Double(peakRSSBytes) / 1_048_576,
-               Double(peakRSSBytes) / Double(modelBytes), Double(scratchBytes) / 1_048_576)
+               Double(peakRSSBytes) / Double(modelBytes), Double(scratchBytes) / 1_048_576, algorithm as NSString)
     }
 }

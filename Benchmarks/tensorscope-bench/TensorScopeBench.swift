@@ -3,6 +3,8 @@ import Foundation
 import TensorScope
 import TensorScopeImage
 
+extension Conv2DAlgorithm: ExpressibleByArgument {}
+
 /// Prints throughput, memory and the BLAS kernel for TensorScope's benchmark cases.
 @main
 struct TensorScopeBench: ParsableCommand {
@@ -17,9 +19,12 @@ struct TensorScopeBench: ParsableCommand {
     @Flag(help: "Print one JSON object per case instead of a table.") var json = false
     @Flag(help: "Also run image-filter-224 at batch 1, 8 and 32.") var batchScaling = false
     @Flag(help: "Also run image-filter-224's two layers on their own (random input).") var layers = false
+    @Option(help: "Pin the convolution algorithm (\(Conv2DAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))); default: the planner's choice.")
+    var algorithm: Conv2DAlgorithm?
 
     func run() throws {
         BLAS.ensureBestKernel()
+        _ = try Conv2DAlgorithm.fromEnvironment()  // a typo in TENSORSCOPE_CONV_ALGORITHM is an error, not ignored
         Memory.retainFreedBuffers()
         let info = BLAS.info
         if !json { print("BLAS: \(info); TensorScope workers: \(BLAS.coreCount)") }
@@ -55,9 +60,15 @@ struct TensorScopeBench: ParsableCommand {
             throw ValidationError("no case named \(cases); cases: \(all.map(\.0).joined(separator: ", "))")
         }
         for (_, make) in chosen {
-            let result = try measure(try make(), info: info)
+            let result = try pinned { try measure(try make(), info: info) }
             print(json ? result.json : result.line)
         }
+    }
+
+    /// `body` with `--algorithm` pinned, when given.
+    func pinned<R>(_ body: () throws -> R) rethrows -> R {
+        guard let algorithm else { return try body() }
+        return try Conv2DAlgorithm.withPinned(algorithm, body)
     }
 
     func measure(_ c: BenchCase, info: BLASInfo) throws -> BenchResult {
@@ -71,6 +82,6 @@ struct TensorScopeBench: ParsableCommand {
         return BenchResult(
             name: c.name, description: c.description, batch: c.batch, flops: c.flops, timing: timing,
             gemmSeconds: gemm.median, peakRSSBytes: peak, scratchBytes: c.scratchBytes, modelBytes: c.modelBytes,
-            kernel: info.kernel, threads: BLAS.coreCount)
+            kernel: info.kernel, threads: BLAS.coreCount, algorithm: c.algorithm)
     }
 }

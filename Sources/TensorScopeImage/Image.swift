@@ -22,8 +22,11 @@ public struct Image: Equatable, Sendable {
     }
 
     /// The image as a batch of one: `[1, height, width, channels]`.
+    ///
+    /// - Throws: only if `pixels` was resized after the image was made, which breaks the
+    ///   image's invariant.
     public var tensor: Tensor {
-        try! Tensor(shape: [1, height, width, channels], scalars: pixels)
+        get throws { try Tensor(shape: [1, height, width, channels], scalars: pixels) }
     }
 }
 

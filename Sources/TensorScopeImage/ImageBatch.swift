@@ -16,7 +16,7 @@ public enum Fit: String, Sendable, CaseIterable {
 /// Builds NHWC batches from image files.
 public enum ImageBatch {
     /// The largest side a batch image may have: `maxSize²` stays within
-    /// `PNGReader.defaultMaxPixels`, so fitting never allocates more than reading may.
+    /// `ImageReader.defaultMaxPixels`, so fitting never allocates more than reading may.
     public static let maxSize = 5000
 
     /// `image` brought to `size × size` by `fit`; `path` names the file in errors.
@@ -56,7 +56,7 @@ public enum ImageBatch {
         var scalars: [Float] = []
         var channelCount = 0
         for path in paths {
-            let image = try fitted(PNGReader.read(path, channels: channels), size: size, fit: fit, path: path)
+            let image = try fitted(ImageReader.read(path, channels: channels), size: size, fit: fit, path: path)
             guard channelCount == 0 || image.channels == channelCount else {
                 throw TensorScopeError.image(
                     "ImageBatch", path, "expected \(channelCount) channels like the other images, got \(image.channels)")

@@ -4,11 +4,10 @@ import TensorScope
 
 /// Reads PNG files through libpng's simplified `png_image` API.
 public enum PNGReader {
-    /// Images with more pixels than this are refused before any pixel memory is allocated
-    /// (25 megapixels: 300 MB as RGB floats).
-    public static let defaultMaxPixels = 25_000_000
-    /// Files larger than this are refused before they are read.
-    public static let maxFileBytes = 256 << 20
+    /// See `ImageReader.defaultMaxPixels`.
+    public static let defaultMaxPixels = ImageReader.defaultMaxPixels
+    /// See `ImageReader.maxFileBytes`.
+    public static let maxFileBytes = ImageReader.maxFileBytes
 
     /// Decodes the PNG at `path` into floats in `[0, 1]`.
     ///
@@ -21,9 +20,13 @@ public enum PNGReader {
     ///   non-PNG, truncated or corrupt file, or one larger than `maxPixels`.
     public static func read(_ path: String, channels mode: ChannelMode = .native,
                             maxPixels: Int = defaultMaxPixels) throws -> Image {
-        let data = try readFile(path)
-        let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
-        guard data.count >= 8, Array(data.prefix(8)) == signature else {
+        try decode(ImageFile.read(path, op: "readPNG"), path: path, channels: mode, maxPixels: maxPixels)
+    }
+
+    /// Decodes PNG bytes; `path` names the file in errors. `ImageReader.read` calls this for
+    /// files that start with PNG's signature.
+    static func decode(_ data: Data, path: String, channels mode: ChannelMode, maxPixels: Int) throws -> Image {
+        guard ImageReader.Format.detect(data) == .png else {
             throw TensorScopeError.image("readPNG", path, "not a PNG file (bad signature)")
         }
         var image = png_image()
@@ -58,31 +61,9 @@ public enum PNGReader {
                 values = buffer.map { Float($0) / 255 }
             }
             let color = hasColor ? 3 : 1
-            let pixels = convert(values, stored: stored, color: color, to: mode)
+            let pixels = ChannelConversion.convert(values, stored: stored, color: color, to: mode)
             return Image(width: width, height: height, channels: pixels.channels, pixels: pixels.values)
         }
-    }
-
-    private static func readFile(_ path: String) throws -> Data {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw TensorScopeError.image("readPNG", path, "no such file")
-        }
-        guard !isDirectory.boolValue else {
-            throw TensorScopeError.image("readPNG", path, "is a directory, expected a PNG file")
-        }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        guard size <= maxFileBytes else {
-            throw TensorScopeError.image("readPNG", path, "expected a file of at most \(maxFileBytes) bytes, got \(size)")
-        }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw TensorScopeError.image("readPNG", path, "unreadable (\(error.localizedDescription))")
-        }
-        guard !data.isEmpty else { throw TensorScopeError.image("readPNG", path, "empty file") }
-        return data
     }
 
     private static func finish<T>(_ image: inout png_image, _ buffer: inout [T], _ path: String) throws {
@@ -111,27 +92,5 @@ public enum PNGReader {
             }
             i += channels
         }
-    }
-
-    /// Drops alpha and converts to the requested channel count.
-    private static func convert(_ values: [Float], stored: Int, color: Int, to mode: ChannelMode)
-        -> (values: [Float], channels: Int) {
-        let target: Int = switch mode {
-        case .native: color
-        case .rgb: 3
-        case .gray: 1
-        }
-        let pixels = values.count / stored
-        var out = [Float](repeating: 0, count: pixels * target)
-        for p in 0..<pixels {
-            let s = p * stored
-            switch (color, target) {
-            case (1, 1): out[p] = values[s]
-            case (1, 3): out[3 * p] = values[s]; out[3 * p + 1] = values[s]; out[3 * p + 2] = values[s]
-            case (3, 3): out[3 * p] = values[s]; out[3 * p + 1] = values[s + 1]; out[3 * p + 2] = values[s + 2]
-            default: out[p] = 0.299 * values[s] + 0.587 * values[s + 1] + 0.114 * values[s + 2]
-            }
-        }
-        return (out, target)
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import TensorScope
 import TensorScopeModels
 import TensorScopeImage
+import BundledPhotos
 
 /// The seed program on photographs: `my_image_filter` on batches of images, the batches sharing
 /// one set of four variables; writes a feature-map mosaic per image.
@@ -40,6 +41,7 @@ struct ImageFilter: ParsableCommand {
 
     func run() throws {
         BLAS.ensureBestKernel()
+        _ = try Conv2DAlgorithm.fromEnvironment()  // a typo in TENSORSCOPE_CONV_ALGORITHM is an error, not ignored
         Memory.retainFreedBuffers()
         print("BLAS: \(BLAS.info)")
         let paths = images.isEmpty ? try BundledPhotos.paths() : images

@@ -22,6 +22,7 @@ struct SeedExample: ParsableCommand {
 
     func run() throws {
         BLAS.ensureBestKernel()
+        _ = try Conv2DAlgorithm.fromEnvironment()  // a typo in TENSORSCOPE_CONV_ALGORITHM is an error, not ignored
         Memory.retainFreedBuffers()
         print("BLAS: \(BLAS.info)")
         let shape = [batch, size, size, 32]

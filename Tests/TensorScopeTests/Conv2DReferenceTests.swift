@@ -3,7 +3,13 @@ import Testing
 
 /// conv2d (im2col + sgemm) against the nested-loop reference on random cases.
 @Suite struct Conv2DReferenceTests {
-    @Test func twoHundredFiftyRandomCasesMatchTheDirectLoop() throws {
+    /// Every algorithm, pinned: shapes it does not support fall back to im2col.
+    @Test(arguments: Conv2DAlgorithm.allCases)
+    func twoHundredFiftyRandomCasesMatchTheDirectLoop(algorithm: Conv2DAlgorithm) throws {
+        try Conv2DAlgorithm.withPinned(algorithm) { try randomCasesMatchTheDirectLoop() }
+    }
+
+    func randomCasesMatchTheDirectLoop() throws {
         var rng = TestRandom(2026_1126)
         var checked = 0
         var validSkipped = 0

@@ -12,11 +12,13 @@ import TensorScope
         }
     }
 
-    @Test(arguments: try ConvFixture.all())
-    func matchesTensorFlow(_ fixture: ConvFixture) throws {
+    @Test(arguments: try ConvFixture.all(), Conv2DAlgorithm.allCases)
+    func matchesTensorFlow(_ fixture: ConvFixture, algorithm: Conv2DAlgorithm) throws {
         let h = fixture.header
         let padding: Padding = h.padding == "SAME" ? .same : .valid
-        let y = try conv2d(fixture.input, fixture.filter, strides: h.strides, padding: padding, dilations: h.dilations)
+        let y = try Conv2DAlgorithm.withPinned(algorithm) {
+            try conv2d(fixture.input, fixture.filter, strides: h.strides, padding: padding, dilations: h.dilations)
+        }
         #expect(y.shape == h.output)
         expectClose(y.scalars, fixture.output.scalars, relative: 1e-4, h.name)
     }

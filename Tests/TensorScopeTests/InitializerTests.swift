@@ -48,7 +48,7 @@ import TensorScope
         #expect(Initializer.fans(of: [3, 4]) == (3, 4))
         #expect(Initializer.fans(of: [5, 5, 3, 32]) == (75, 800))
         let limit = (6.0 / (75 + 800)).squareRoot()
-        #expect(abs(limit - 0.082_807_9) < 1e-7)  // the value TF1_SEMANTICS.md quotes
+        #expect(abs(limit - 0.082_807_9) < 1e-7)  // the value docs/TF1-RULES.md quotes
         let t = try Initializer.glorotUniform(seed: 3).tensor(shape: [5, 5, 3, 32])
         let big = try Initializer.glorotUniform(seed: 4).tensor(shape: [5, 5, 3, 32 * 100])
         let bigLimit = (6.0 / Double(75 + 80_000)).squareRoot()

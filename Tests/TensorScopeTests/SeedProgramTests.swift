@@ -2,7 +2,7 @@ import Testing
 import TensorScope
 import TensorScopeModels
 
-/// The seed program (DESIGN.md, TF1_SEMANTICS.md §1): my_image_filter without reuse, and the
+/// The seed program (docs/TF1-RULES.md, "The seed program"): my_image_filter without reuse, and the
 /// three ways to share its four variables.
 @Suite struct SeedProgramTests {
     let image1 = try! Initializer.randomNormal(seed: 1).tensor(shape: [2, 9, 8, 32])

@@ -67,8 +67,9 @@ enum KernelSelection {
         return cpuLevel.kernelName
     }
 
-    /// Prints, once per process, how to get the faster kernel; the library's first convolution
-    /// reads this. Executables that call `BLAS.ensureBestKernel()` never reach it.
+    /// Reports, once per process and through `Diagnostics`, how to get the faster kernel; the
+    /// library's first convolution reads this. Executables that call `BLAS.ensureBestKernel()`
+    /// never reach it.
     static let warnOnce: Void = {
         let environment = ProcessInfo.processInfo.environment
         guard environment[quietVariable] == nil else { return }
@@ -79,8 +80,7 @@ enum KernelSelection {
             whose sgemm is several times faster. Start the program with \(variable)=\(better) \
             in its environment, or call BLAS.ensureBestKernel() first thing in main(). \
             (Silence this with \(quietVariable)=1.)
-
             """
-        FileHandle.standardError.write(Data(message.utf8))
+        Diagnostics.report(message)
     }()
 }

@@ -4,7 +4,7 @@ enum Paths {
     /// The repository root, from this file's location.
     static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let photos = root.appendingPathComponent("Photos")
+    static let photos = root.appendingPathComponent("Sources/BundledPhotos/Photos")
     static func photo(_ name: String) -> String { photos.appendingPathComponent(name).path }
     static func fixture(_ relative: String) -> String {
         Bundle.module.resourceURL!.appendingPathComponent("Fixtures").appendingPathComponent(relative).path

@@ -1,6 +1,6 @@
 import TensorScope
 
-/// A direct, nested-loop 2-D convolution written from TF1_SEMANTICS.md §6 without sharing
+/// A direct, nested-loop 2-D convolution written from docs/TF1-RULES.md ("Windows") without sharing
 /// any code with the engine: the obviously-correct yardstick for the im2col + sgemm path.
 /// Accumulates in Double, so its own rounding error is negligible next to the engine's.
 enum ReferenceConv2D {
