@@ -20,9 +20,10 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         .systemLibrary(name: "CMalloc"),
+        .target(name: "CConvKernels"),
         .target(
             name: "TensorScope",
-            dependencies: ["COpenBLAS", "CMalloc"]
+            dependencies: ["COpenBLAS", "CMalloc", "CConvKernels"]
         ),
         .target(
             name: "TensorScopeModels",

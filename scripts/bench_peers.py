@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Runs TensorScope's benchmark cases in TensorScope, TensorFlow and ONNX Runtime in one
-invocation, with the same thread count, and prints one table of GFLOP/s and ratios.
+"""Runs TensorScope's benchmark cases in TensorScope, TensorFlow, ONNX Runtime and TFLite
+(XNNPACK, through TensorFlow's own tf.lite.Interpreter) in one invocation, with the same thread
+count, and prints one table of GFLOP/s and ratios.
 
     pip install tensorflow-cpu onnxruntime onnx numpy
     swift build -c release --product tensorscope-bench
@@ -94,6 +95,39 @@ def run_tensorflow(threads, repeats, warmup):
     return results, tf.__version__
 
 
+def run_tflite(threads, repeats, warmup):
+    """TFLite with its default XNNPACK delegate: the same graphs converted from tf.function."""
+    import tensorflow as tf
+    rng = np.random.default_rng(1)
+    results = {}
+    for case, (shape, layers) in CASES.items():
+        params = [(rng.standard_normal(f, dtype=np.float32), rng.standard_normal(f[3], dtype=np.float32), s, br)
+                  for f, s, br in layers]
+
+        @tf.function(input_signature=[tf.TensorSpec(shape, tf.float32)])
+        def forward(x):
+            for w, b, s, br in params:
+                x = tf.nn.conv2d(x, tf.constant(w), strides=s, padding="SAME")
+                if br:
+                    x = tf.nn.relu(x + tf.constant(b))
+            return x
+
+        converter = tf.lite.TFLiteConverter.from_concrete_functions([forward.get_concrete_function()], forward)
+        interpreter = tf.lite.Interpreter(model_content=converter.convert(), num_threads=threads)
+        interpreter.allocate_tensors()
+        index = interpreter.get_input_details()[0]["index"]
+        out = interpreter.get_output_details()[0]["index"]
+        interpreter.set_tensor(index, rng.standard_normal(shape, dtype=np.float32))
+
+        def run():
+            interpreter.invoke()
+            interpreter.get_tensor(out)
+
+        seconds = time_median(run, warmup, repeats)
+        results[case] = {"seconds": seconds, "gflops": flops(case) / seconds / 1e9}
+    return results, tf.__version__
+
+
 def run_onnxruntime(threads, repeats, warmup):
     import onnx
     import onnxruntime as ort
@@ -157,7 +191,7 @@ def main():
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--markdown", action="store_true")
     a = p.parse_args()
-    ts, tfr, ortr = {}, {}, {}
+    ts, tfr, ortr, litr = {}, {}, {}, {}
     tf_version = ort_version = "?"
     for _ in range(a.rounds):
         ts = best(ts, run_tensorscope(a.threads, a.repeats, a.warmup))
@@ -165,19 +199,22 @@ def main():
         tfr = best(tfr, r)
         r, ort_version = run_onnxruntime(a.threads, a.repeats, a.warmup)
         ortr = best(ortr, r)
+        r, _ = run_tflite(a.threads, a.repeats, a.warmup)
+        litr = best(litr, r)
     any_ts = next(iter(ts.values()))
     header = (f"{time.strftime('%Y-%m-%d')}, {cpu_name()}, {a.threads} threads; TensorScope on OpenBLAS kernel "
-              f"{any_ts['blas_kernel']}; TensorFlow {tf_version}; ONNX Runtime {ort_version}; "
+              f"{any_ts['blas_kernel']}; TensorFlow {tf_version} (and its TFLite/XNNPACK); ONNX Runtime {ort_version}; "
               f"median of {a.repeats} runs, best of {a.rounds} rounds")
     rows = []
     for case in CASES:
-        t, f, o = ts[case], tfr[case], ortr[case]
-        rows.append([case, f"{t['gflops']:.1f}", f"{f['gflops']:.1f}", f"{o['gflops']:.1f}",
-                     f"{t['gflops'] / f['gflops']:.2f}", f"{t['gflops'] / o['gflops']:.2f}",
-                     f"{t['seconds'] / t['gemm_seconds']:.2f}", f"{t['images_per_second']:.1f}",
+        t, f, o, li = ts[case], tfr[case], ortr[case], litr[case]
+        fastest = max(f["gflops"], o["gflops"], li["gflops"])
+        rows.append([case, t.get("algorithm", "?"), f"{t['gflops']:.1f}", f"{f['gflops']:.1f}", f"{o['gflops']:.1f}",
+                     f"{li['gflops']:.1f}", f"{t['gflops'] / fastest:.2f}",
+                     f"{t.get('fraction_of_peak', float('nan')):.2f}", f"{t['images_per_second']:.1f}",
                      f"{t['peak_rss_bytes'] / 2**20:.0f}"])
-    names = ["case", "TensorScope GFLOP/s", "TF GFLOP/s", "ORT GFLOP/s", "TS/TF", "TS/ORT",
-             "TS total/GEMMs", "TS images/s", "TS peak RSS MiB"]
+    names = ["case", "TS algorithm", "TensorScope GFLOP/s", "TF GFLOP/s", "ORT GFLOP/s", "TFLite GFLOP/s",
+             "TS/fastest peer", "TS of peak", "TS images/s", "TS peak RSS MiB"]
     print(header)
     if a.markdown:
         print("| " + " | ".join(names) + " |")

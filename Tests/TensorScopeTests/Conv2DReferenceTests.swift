@@ -3,10 +3,10 @@ import Testing
 
 /// conv2d (im2col + sgemm) against the nested-loop reference on random cases.
 @Suite struct Conv2DReferenceTests {
-    /// Every algorithm, pinned: shapes it does not support fall back to im2col.
-    @Test(arguments: Conv2DAlgorithm.allCases)
-    func twoHundredFiftyRandomCasesMatchTheDirectLoop(algorithm: Conv2DAlgorithm) throws {
-        try Conv2DAlgorithm.withPinned(algorithm) { try randomCasesMatchTheDirectLoop() }
+    /// Every algorithm and instruction set, pinned.
+    @Test(arguments: ConvPath.all)
+    func twoHundredFiftyRandomCasesMatchTheDirectLoop(path: ConvPath) throws {
+        try path.run { try randomCasesMatchTheDirectLoop() }
     }
 
     func randomCasesMatchTheDirectLoop() throws {
@@ -62,25 +62,49 @@ import Testing
         expectClose(y.scalars, expected.values, "multi-tile")
     }
 
-    @Test func pointwiseConvolutionSkipsIm2colAndMatches() throws {
+    @Test(arguments: Conv2DAlgorithm.allCases)
+    func pointwiseConvolutionNeedsNoIm2colAndMatches(algorithm: Conv2DAlgorithm) throws {
         var rng = TestRandom(11)
         let xs = [3, 9, 7, 6], ws = [1, 1, 6, 5]
         let x = rng.floats(xs.reduce(1, *)), w = rng.floats(ws.reduce(1, *))
-        #expect(try conv2dScratchBytes(input: xs, filter: ws, padding: .same) == 0)
-        let y = try conv2d(Tensor(shape: xs, scalars: x), Tensor(shape: ws, scalars: w), padding: .same)
+        let scratch = try Conv2DAlgorithm.withPinned(algorithm) { try conv2dScratchBytes(input: xs, filter: ws, padding: .same) }
+        let y = try Conv2DAlgorithm.withPinned(algorithm) {
+            try conv2d(Tensor(shape: xs, scalars: x), Tensor(shape: ws, scalars: w), padding: .same)
+        }
+        if let isa = KernelISA.current, algorithm == .igemm {
+            // A zero row, the bias padded to a channel block, the filter packed to one block.
+            #expect(scratch == 4 * (6 + isa.tile.channels + 6 * isa.tile.channels))  // kw = 1: the zero row is inChannels
+        } else {
+            #expect(scratch == 0)
+        }
         let expected = try #require(ReferenceConv2D.conv(
             input: x, inputShape: xs, filter: w, filterShape: ws, stride: (1, 1), dilation: (1, 1), same: true))
         expectClose(y.scalars, expected.values, "pointwise")
     }
 
-    @Test func scratchIsBoundedWhateverTheBatchAndImageSize() throws {
-        let small = try conv2dScratchBytes(input: [1, 32, 32, 32], filter: [5, 5, 32, 32], padding: .same)
-        let huge = try conv2dScratchBytes(input: [64, 512, 512, 32], filter: [5, 5, 32, 32], padding: .same)
-        let bound = BLAS.coreCount * max(Im2ColGEMM.tileBudgetBytes, 5 * 5 * 32 * 4)
-        #expect(huge <= bound)
-        #expect(small <= bound)
-        // A filter whose single im2col row exceeds the budget still gets exactly one row per core.
-        let wide = try conv2dScratchBytes(input: [1, 4, 4, 20_000], filter: [5, 5, 20_000, 1], padding: .same)
-        #expect(wide <= BLAS.coreCount * 5 * 5 * 20_000 * 4)
+    @Test func im2colScratchIsBoundedWhateverTheBatchAndImageSize() throws {
+        try Conv2DAlgorithm.withPinned(.im2col) {
+            let small = try conv2dScratchBytes(input: [1, 32, 32, 32], filter: [5, 5, 32, 32], padding: .same)
+            let huge = try conv2dScratchBytes(input: [64, 512, 512, 32], filter: [5, 5, 32, 32], padding: .same)
+            let bound = BLAS.coreCount * max(Im2ColGEMM.tileBudgetBytes, 5 * 5 * 32 * 4)
+            #expect(huge <= bound)
+            #expect(small <= bound)
+            // A filter whose single im2col row exceeds the budget still gets exactly one row per core.
+            let wide = try conv2dScratchBytes(input: [1, 4, 4, 20_000], filter: [5, 5, 20_000, 1], padding: .same)
+            #expect(wide <= BLAS.coreCount * 5 * 5 * 20_000 * 4)
+        }
+    }
+
+    /// Own kernels: a zero row, the padded bias and (for a filter that is not a variable) the
+    /// packed filter — the same for any batch or image size.
+    @Test func igemmScratchIsTheFilterAndAZeroRow() throws {
+        let isa = try #require(KernelISA.current)
+        try Conv2DAlgorithm.withPinned(.igemm) {
+            let small = try conv2dScratchBytes(input: [1, 32, 32, 32], filter: [5, 5, 32, 40], padding: .same)
+            let huge = try conv2dScratchBytes(input: [64, 512, 512, 32], filter: [5, 5, 32, 40], padding: .same)
+            let blocks = (40 + isa.tile.channels - 1) / isa.tile.channels
+            #expect(small == huge)
+            #expect(small == 4 * (5 * 32 + blocks * isa.tile.channels + 5 * 5 * 32 * blocks * isa.tile.channels))
+        }
     }
 }

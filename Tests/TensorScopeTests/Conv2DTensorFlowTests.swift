@@ -12,13 +12,13 @@ import TensorScope
         }
     }
 
-    @Test(arguments: try ConvFixture.all(), Conv2DAlgorithm.allCases)
-    func matchesTensorFlow(_ fixture: ConvFixture, algorithm: Conv2DAlgorithm) throws {
+    @Test(arguments: try ConvFixture.all(), ConvPath.all)
+    func matchesTensorFlow(_ fixture: ConvFixture, path: ConvPath) throws {
         let h = fixture.header
         let padding: Padding = h.padding == "SAME" ? .same : .valid
-        let y = try Conv2DAlgorithm.withPinned(algorithm) {
+        guard let y = try path.run({
             try conv2d(fixture.input, fixture.filter, strides: h.strides, padding: padding, dilations: h.dilations)
-        }
+        }) else { return }
         #expect(y.shape == h.output)
         expectClose(y.scalars, fixture.output.scalars, relative: 1e-4, h.name)
     }

@@ -7,17 +7,31 @@ struct OpInput {
     let value: Tensor?
     let shape: [Int]
     let variable: Variable?
+    /// The version of `variable`'s value that `value` is (see `Variable.packedFilter`).
+    let variableVersion: UInt64
     let producer: Producer?
 
     /// An ordinary argument: a tensor, or a variable (read inside the op's name scope, as
     /// TensorFlow converts it there).
     init(_ argument: String, _ input: some TensorConvertible) {
         self.argument = argument
-        let tensor = input.tensorValue
+        variable = input as? Variable
+        let tensor: Tensor
+        if let variable {
+            (tensor, variableVersion) = variable.snapshot
+        } else {
+            (tensor, variableVersion) = (input.tensorValue, 0)
+        }
         value = tensor
         shape = tensor.shape
-        variable = input as? Variable
         producer = tensor.producer
+    }
+
+    /// This input as a convolution filter in `isa`'s packed layout: a variable's cached one,
+    /// or packed now.
+    func packedFilter(isa: KernelISA) -> PackedFilter {
+        if let variable { return variable.packedFilter((value!, variableVersion), isa: isa) }
+        return PackedFilter(value!, isa: isa)
     }
 
     /// The output of an op computed fused into this one: only its edge is recorded.
@@ -26,6 +40,7 @@ struct OpInput {
         value = nil
         self.shape = shape
         variable = nil
+        variableVersion = 0
         self.producer = producer
     }
 }

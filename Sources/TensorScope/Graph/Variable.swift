@@ -10,7 +10,11 @@ public final class Variable: Sendable, TensorConvertible, CustomStringConvertibl
     public let name: String
     /// Whether the variable is listed by `trainableVariables()`.
     public let trainable: Bool
-    private let storage: Mutex<Tensor>
+    /// The value and its version (bumped by every `assign`), read together so a packed
+    /// filter can be matched to the value it was made from.
+    private let storage: Mutex<(value: Tensor, version: UInt64)>
+    /// The value packed for the convolution kernels, when a convolution used it as a filter.
+    private let packed = Mutex<PackedFilterCache?>(nil)
 
     /// The shape, fixed at creation.
     public let shape: [Int]
@@ -21,7 +25,7 @@ public final class Variable: Sendable, TensorConvertible, CustomStringConvertibl
         self.shape = value.shape
         var stored = value
         stored.producer = nil  // a variable's value is not the output of whatever op computed it
-        self.storage = Mutex(stored)
+        self.storage = Mutex((stored, 0))
     }
 
     /// A variable named under the current name scope and made unique (`b`, `b_1`, …), as
@@ -42,7 +46,25 @@ public final class Variable: Sendable, TensorConvertible, CustomStringConvertibl
     }
 
     /// The current value.
-    public var value: Tensor { storage.withLock { $0 } }
+    public var value: Tensor { storage.withLock { $0.value } }
+
+    /// The value and its version, read at once.
+    var snapshot: (value: Tensor, version: UInt64) { storage.withLock { $0 } }
+
+    /// `value` packed for `isa`'s kernels, made at most once per version of the value: a
+    /// convolution that reads this variable as its filter reuses it until `assign` changes the
+    /// value. `snapshot` is what the caller read; when the variable has moved on since, the
+    /// snapshot is packed for this call only.
+    func packedFilter(_ snapshot: (value: Tensor, version: UInt64), isa: KernelISA) -> PackedFilter {
+        if let cached = packed.withLock({ $0 }), cached.version == snapshot.version, cached.packed.isa == isa {
+            return cached.packed
+        }
+        let made = PackedFilter(snapshot.value, isa: isa)
+        if storage.withLock({ $0.version }) == snapshot.version {
+            packed.withLock { $0 = PackedFilterCache(version: snapshot.version, packed: made) }
+        }
+        return made
+    }
 
     public var tensorValue: Tensor { value }
 
@@ -71,7 +93,8 @@ public final class Variable: Sendable, TensorConvertible, CustomStringConvertibl
         }
         var stored = newValue
         stored.producer = nil
-        storage.withLock { $0 = stored }
+        storage.withLock { $0 = (stored, $0.version &+ 1) }
+        packed.withLock { $0 = nil }
     }
 
     /// As TensorFlow prints it: `<Variable 'image_filters/conv1/weights:0' shape=(5, 5, 32, 32) dtype=float32>`.

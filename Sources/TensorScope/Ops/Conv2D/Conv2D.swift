@@ -24,20 +24,22 @@ public func conv2d(
     padding: Padding,
     dilations: [Int] = [1, 1, 1, 1]
 ) throws -> Tensor {
-    try runOperation(
+    // PendingOperation rather than runOperation: the filter input itself (a variable keeps its
+    // packed form) goes to the runner, not just its value.
+    let op = PendingOperation(
         "Conv2D", [OpInput("input", input), OpInput("filter", filter)],
-        attributes: Conv2DGeometry.attributes(strides: strides, padding: padding, dilations: dilations)
-    ) { values in
-        let geometry = try Conv2DGeometry(
-            input: values[0].shape, filter: values[1].shape, strides: strides, padding: padding, dilations: dilations)
-        return try Conv2DRunner.run(geometry, input: values[0], filter: values[1])
-    }
+        attributes: Conv2DGeometry.attributes(strides: strides, padding: padding, dilations: dilations))
+    let (x, w) = (op.values[0], op.values[1])
+    let geometry = try Conv2DGeometry(
+        input: x.shape, filter: w.shape, strides: strides, padding: padding, dilations: dilations)
+    return op.finish(try Conv2DRunner.run(geometry, input: x, filter: w, filterInput: op.inputs[1]))
 }
 
 /// The scratch bytes `conv2d` allocates for these arguments (all cores together), besides
 /// its output.
 ///
-/// With the im2col algorithm each core fills one tile of at most `max(1 MiB, 4·K)` bytes,
+/// With TensorScope's own kernels (`.igemm`) that is one zero row, the bias padded to whole
+/// channel blocks and, for a filter that is not a variable, its packed copy. With im2col each core fills one tile of at most `max(1 MiB, 4·K)` bytes,
 /// `K = kh·kw·inChannels`, so the bound depends on the filter and the core count only — never
 /// on the batch or image size. A 1×1 stride-1 convolution reads the input directly and needs
 /// none.

@@ -1,5 +1,3 @@
-import Foundation
-
 /// The ways TensorScope can compute a convolution. The planner picks one per call
 /// (`Conv2DPlanner`); tests and benchmarks pin one with `Conv2DAlgorithm.withPinned(_:_:)`,
 /// and the executables honour `TENSORSCOPE_CONV_ALGORITHM`.
@@ -7,6 +5,10 @@ public enum Conv2DAlgorithm: String, CaseIterable, Sendable {
     /// Receptive fields copied into bounded tiles (im2col), each multiplied by the filter with
     /// one single-threaded OpenBLAS `sgemm`. Runs every shape; the reference for the others.
     case im2col
+    /// Indirect GEMM with TensorScope's own micro-kernels (AVX2 + FMA, AVX-512F), bias, ReLU
+    /// and the finiteness check fused into the store. Needs one of those instruction sets and at
+    /// most 64 kernel taps.
+    case igemm
 
     /// The environment variable that pins an algorithm for a whole process
     /// (`TENSORSCOPE_CONV_ALGORITHM=im2col`).
@@ -18,13 +20,7 @@ public enum Conv2DAlgorithm: String, CaseIterable, Sendable {
     ///   to something else. The library itself ignores such a value; executables call this
     ///   first thing so a typo is reported instead of silently ignored.
     public static func fromEnvironment() throws -> Conv2DAlgorithm? {
-        guard let text = ProcessInfo.processInfo.environment[environmentVariable], !text.isEmpty else { return nil }
-        guard let algorithm = Conv2DAlgorithm(rawValue: text.lowercased()) else {
-            throw TensorScopeError.invalidArgument(
-                environmentVariable, expected: "one of \(allCases.map(\.rawValue).joined(separator: ", "))",
-                got: "\"\(text)\"")
-        }
-        return algorithm
+        try EnvironmentSetting.read(environmentVariable, as: Conv2DAlgorithm.self)
     }
 
     /// Read once: the environment of a running process does not change under it.

@@ -51,7 +51,9 @@ public func conv2dBiasRelu(
         throw biasProblem
     }
     let y = try b.withUnsafeBufferPointer { bias in
-        try Conv2DRunner.run(geometry, input: x, filter: w, epilogue: Epilogue(bias: bias.baseAddress, relu: true))
+        try Conv2DRunner.run(
+            geometry, input: x, filter: w, epilogue: Epilogue(bias: bias.baseAddress, relu: true),
+            filterInput: conv.inputs[1])
     }
     let convOutput = conv.finish(outputShape: y.shape)
     let sum = PendingOperation(

@@ -3,7 +3,7 @@
 enum Conv2DRunner {
     static func run(
         _ g: Conv2DGeometry, input x: Tensor, filter w: Tensor, epilogue: Epilogue = Epilogue(),
-        kernel: (any Conv2DKernel)? = nil, op: String = "conv2d"
+        kernel: (any Conv2DKernel)? = nil, filterInput: OpInput? = nil, op: String = "conv2d"
     ) throws -> Tensor {
         guard g.k <= Int(Int32.max), g.n <= Int(Int32.max) else {
             throw TensorScopeError.invalidArgument(
@@ -14,7 +14,7 @@ enum Conv2DRunner {
             throw TensorScopeError.invalidArgument(op, expected: "an output that fits in memory", got: "output shape \(g.outputShape)")
         }
         _ = KernelSelection.warnOnce
-        let kernel = kernel ?? Conv2DPlanner.kernel(for: g)
+        let kernel = kernel ?? Conv2DPlanner.kernel(for: g, filter: filterInput)
         var finite = true
         let scalars = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             HugePages.advise(UnsafeMutableRawPointer(buffer.baseAddress!), bytes: count * 4)

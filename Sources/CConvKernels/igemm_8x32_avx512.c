@@ -1,0 +1,69 @@
+// 8 output pixels x 32 output channels (two 16-float vectors) per call: 16 accumulators, two
+// weight loads and eight broadcasts per input channel, 16 FMAs.
+#include <immintrin.h>
+
+#include "ukernels.h"
+
+#define MR 8
+
+__attribute__((target("avx512f")))
+int ts_igemm_8x32_avx512(size_t taps, size_t in_c, const float *const *ind, const float *w,
+                         const float *bias, int relu, float *out, size_t ldo, size_t mr, size_t nr) {
+    __m512 acc0[MR], acc1[MR];
+#pragma clang loop unroll(full)
+    for (int m = 0; m < MR; m++) {
+        acc0[m] = _mm512_setzero_ps();
+        acc1[m] = _mm512_setzero_ps();
+    }
+    for (size_t t = 0; t < taps; t++) {
+        const float *a0 = ind[0], *a1 = ind[1], *a2 = ind[2], *a3 = ind[3];
+        const float *a4 = ind[4], *a5 = ind[5], *a6 = ind[6], *a7 = ind[7];
+        ind += MR;
+        for (size_t c = 0; c < in_c; c++) {
+            const __m512 w0 = _mm512_loadu_ps(w);
+            const __m512 w1 = _mm512_loadu_ps(w + 16);
+            w += 32;
+#define STEP(m, a)                                                  \
+    {                                                               \
+        const __m512 x = _mm512_set1_ps(a[c]);                      \
+        acc0[m] = _mm512_fmadd_ps(x, w0, acc0[m]);                  \
+        acc1[m] = _mm512_fmadd_ps(x, w1, acc1[m]);                  \
+    }
+            STEP(0, a0) STEP(1, a1) STEP(2, a2) STEP(3, a3)
+            STEP(4, a4) STEP(5, a5) STEP(6, a6) STEP(7, a7)
+#undef STEP
+        }
+    }
+    // v * 0 is 0 for every finite v and NaN otherwise: one sum tells whether all were finite.
+    const __m512 zero = _mm512_setzero_ps();
+    __m512 check = zero;
+#pragma clang loop unroll(full)
+    for (int m = 0; m < MR; m++) {
+        check = _mm512_add_ps(check, _mm512_mul_ps(acc0[m], zero));
+        check = _mm512_add_ps(check, _mm512_mul_ps(acc1[m], zero));
+    }
+    __m512 b0 = zero, b1 = zero;
+    if (bias) {
+        b0 = _mm512_loadu_ps(bias);
+        b1 = _mm512_loadu_ps(bias + 16);
+    }
+    const __mmask16 k0 = nr >= 16 ? 0xFFFF : (__mmask16)((1u << nr) - 1);
+    const __mmask16 k1 = nr >= 32 ? 0xFFFF : nr <= 16 ? 0 : (__mmask16)((1u << (nr - 16)) - 1);
+    // Unrolled with constant indices, so the accumulators stay in registers (a loop to `mr`
+    // would index them at run time and force them to the stack on every FMA).
+#pragma clang loop unroll(full)
+    for (int m = 0; m < MR; m++) {
+        if ((size_t)m >= mr) break;
+        __m512 v0 = _mm512_add_ps(acc0[m], b0), v1 = _mm512_add_ps(acc1[m], b1);
+        if (relu) {
+            // max(v, 0) with NaN kept: max_ps returns its second operand when one is NaN.
+            v0 = _mm512_max_ps(zero, v0);
+            v1 = _mm512_max_ps(zero, v1);
+        }
+        _mm512_mask_storeu_ps(out, k0, v0);
+        _mm512_mask_storeu_ps(out + 16, k1, v1);
+        out += ldo;
+    }
+    const __mmask16 bad = _mm512_cmp_ps_mask(check, check, _CMP_UNORD_Q);
+    return bad == 0;
+}

@@ -1,0 +1,87 @@
+#include "CConvKernels.h"
+#include "ukernels.h"
+
+// Walks output pixels MR at a time: builds the tile's indirection — input pointers, or the
+// zero row where a read falls in the padding; pixels past the end also read zeros and are not
+// stored — then calls the micro-kernel once per block of NR output channels, so the tile's
+// input rows stay in L1 across the blocks.
+//
+// Two forms of indirection, with the same packed weights (HWIO order is [a][c][ci]):
+// - row form, when every pixel of the tile sees its whole kernel row inside the image
+//   horizontally (and taps are adjacent, dilation_w = 1): the kw taps of kernel row a are one
+//   run of kw * in_c floats, so there is one pointer per (pixel, kernel row) and the kernel runs
+//   kh "taps" of kw * in_c channels. Most tiles take it; for an RGB first layer it turns 25
+//   taps of 3 channels into 5 of 15.
+// - tap form otherwise: one pointer per (pixel, kernel tap), kh * kw taps of in_c channels.
+int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count) {
+    ts_ukernel ukernel = isa == TS_ISA_AVX512 ? ts_igemm_8x32_avx512 : ts_igemm_6x16_avx2;
+    const size_t mr_max = ts_igemm_mr(isa), nr_max = ts_igemm_nr(isa);
+    const size_t taps = p->kernel_h * p->kernel_w;
+    const size_t blocks = (p->out_c + nr_max - 1) / nr_max;
+    const size_t block_floats = taps * p->in_c * nr_max;
+    const size_t row_floats = p->in_w * p->in_c;
+    const float *ind[TS_IGEMM_MAX_TAPS * 8];
+    if (taps > TS_IGEMM_MAX_TAPS || mr_max > 8) return 0;
+
+    size_t pixel = first;
+    const size_t end = first + count;
+    const size_t per_image = p->out_h * p->out_w;
+    size_t b = pixel / per_image, i = (pixel % per_image) / p->out_w, j = pixel % p->out_w;
+    int finite = 1;
+    while (pixel < end) {
+        const size_t mr = end - pixel < mr_max ? end - pixel : mr_max;
+        // Row form when the tile's pixels all have their kernel rows inside horizontally.
+        int rows = p->dilation_w == 1;
+        {
+            size_t jj = j;
+            for (size_t m = 0; m < mr && rows; m++) {
+                const ptrdiff_t left = (ptrdiff_t)(jj * p->stride_w) - p->pad_left;
+                rows = left >= 0 && left + (ptrdiff_t)p->kernel_w <= (ptrdiff_t)p->in_w;
+                if (++jj == p->out_w) jj = 0;
+            }
+        }
+        const size_t entries = rows ? p->kernel_h : taps;
+        for (size_t m = 0; m < mr_max; m++) {
+            if (m >= mr) {
+                for (size_t t = 0; t < entries; t++) ind[t * mr_max + m] = p->zero;
+                continue;
+            }
+            const float *image = p->input + b * p->in_h * row_floats;
+            const ptrdiff_t top = (ptrdiff_t)(i * p->stride_h) - p->pad_top;
+            const ptrdiff_t left = (ptrdiff_t)(j * p->stride_w) - p->pad_left;
+            size_t t = 0;
+            for (size_t a = 0; a < p->kernel_h; a++) {
+                const ptrdiff_t y = top + (ptrdiff_t)(a * p->dilation_h);
+                const int row_inside = y >= 0 && y < (ptrdiff_t)p->in_h;
+                if (rows) {
+                    ind[t++ * mr_max + m] = row_inside ? image + (size_t)y * row_floats + (size_t)left * p->in_c : p->zero;
+                    continue;
+                }
+                for (size_t c = 0; c < p->kernel_w; c++, t++) {
+                    const ptrdiff_t x = left + (ptrdiff_t)(c * p->dilation_w);
+                    ind[t * mr_max + m] = row_inside && x >= 0 && x < (ptrdiff_t)p->in_w
+                        ? image + ((size_t)y * p->in_w + (size_t)x) * p->in_c
+                        : p->zero;
+                }
+            }
+            if (++j == p->out_w) {
+                j = 0;
+                if (++i == p->out_h) {
+                    i = 0;
+                    b++;
+                }
+            }
+        }
+        float *out = p->output + pixel * p->out_c;
+        const size_t ktaps = rows ? p->kernel_h : taps;
+        const size_t kchannels = rows ? p->kernel_w * p->in_c : p->in_c;
+        for (size_t nb = 0; nb < blocks; nb++) {
+            const size_t nr = p->out_c - nb * nr_max < nr_max ? p->out_c - nb * nr_max : nr_max;
+            finite &= ukernel(ktaps, kchannels, ind, p->packed_weights + nb * block_floats,
+                              p->packed_bias ? p->packed_bias + nb * nr_max : 0, p->relu,
+                              out + nb * nr_max, p->out_c, mr, nr);
+        }
+        pixel += mr;
+    }
+    return finite;
+}

@@ -1,0 +1,60 @@
+// Direct NHWC convolution micro-kernels (indirect GEMM, as XNNPACK's f32 igemm), one variant
+// per instruction set, chosen at run time. Called from TensorScope's IndirectGEMM algorithm.
+#ifndef TS_CONV_KERNELS_H
+#define TS_CONV_KERNELS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Instruction sets a kernel is written for.
+enum ts_isa {
+    TS_ISA_NONE = 0,
+    TS_ISA_AVX2 = 1,    // AVX2 + FMA: 6 pixels x 16 channels per micro-kernel call
+    TS_ISA_AVX512 = 2,  // AVX-512F:   8 pixels x 32 channels per micro-kernel call
+};
+
+/// Whether this CPU (and OS) runs `isa`'s kernels.
+int ts_isa_supported(int isa);
+
+/// Output pixels (MR) and output channels (NR) one micro-kernel call computes.
+size_t ts_igemm_mr(int isa);
+size_t ts_igemm_nr(int isa);
+
+/// Everything a convolution call needs; sizes as in Conv2DGeometry.
+typedef struct {
+    const float *input;          // [batch, in_h, in_w, in_c]
+    const float *zero;           // kernel_w * in_c zeros: where a read falls in the padding
+    const float *packed_weights; // ts_igemm_pack_weights' layout
+    const float *packed_bias;    // [n_blocks * NR], zero-padded; NULL for none
+    float *output;               // [batch, out_h, out_w, out_c]
+    size_t batch, in_h, in_w, in_c;
+    size_t kernel_h, kernel_w, out_c;
+    size_t stride_h, stride_w, dilation_h, dilation_w;
+    size_t out_h, out_w;
+    ptrdiff_t pad_top, pad_left;
+    int relu;
+} ts_conv_params;
+
+/// Floats the packed weights take: ceil(out_c / NR) blocks of [kh * kw][in_c][NR].
+size_t ts_igemm_packed_count(int isa, size_t kernel_h, size_t kernel_w, size_t in_c, size_t out_c);
+
+/// Packs an HWIO filter into blocks of NR output channels, zero-padded past out_c.
+void ts_igemm_pack_weights(int isa, const float *hwio, size_t kernel_h, size_t kernel_w, size_t in_c,
+                           size_t out_c, float *packed);
+
+/// The largest kh * kw the kernels take (their indirection buffer lives on the stack).
+#define TS_IGEMM_MAX_TAPS 64
+
+/// Computes output pixels [first, first + count) (numbered b * out_h * out_w + i * out_w + j), all
+/// channels: convolution, then (while in registers) the finiteness check, bias and ReLU.
+/// Returns 1 when every convolution result was finite (checked before bias and ReLU), else 0.
+int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,19 @@
+// The micro-kernel interface shared by the ISA variants (private to this target).
+#ifndef TS_UKERNELS_H
+#define TS_UKERNELS_H
+
+#include <stddef.h>
+
+// Computes an MR x NR output tile: out[m][n] = sum over taps t and channels c of
+// ind[t * MR + m][c] * w[(t * in_c + c) * NR + n]; checks the sums are finite, adds bias[n]
+// (when given), applies ReLU (when asked), and stores rows m < mr, channels n < nr, rows
+// ldo floats apart. Returns 1 when every sum was finite.
+typedef int (*ts_ukernel)(size_t taps, size_t in_c, const float *const *ind, const float *w,
+                          const float *bias, int relu, float *out, size_t ldo, size_t mr, size_t nr);
+
+int ts_igemm_6x16_avx2(size_t taps, size_t in_c, const float *const *ind, const float *w,
+                       const float *bias, int relu, float *out, size_t ldo, size_t mr, size_t nr);
+int ts_igemm_8x32_avx512(size_t taps, size_t in_c, const float *const *ind, const float *w,
+                         const float *bias, int relu, float *out, size_t ldo, size_t mr, size_t nr);
+
+#endif

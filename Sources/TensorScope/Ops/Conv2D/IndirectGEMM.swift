@@ -1,0 +1,92 @@
+import CConvKernels
+
+/// TensorScope's own convolution: NHWC indirect GEMM with micro-kernels per instruction set
+/// (`Sources/CConvKernels`), as XNNPACK's f32 igemm.
+///
+/// No im2col copy: for each tile of MR output pixels the C driver builds an indirection list —
+/// one input pointer per pixel and kernel tap, pointing at the input row the tap reads, or at a
+/// zero row where it falls in the padding — and the micro-kernel multiplies those rows by the
+/// packed filter (blocks of NR output channels, packed once per variable value) with MR × NR
+/// accumulators in registers. The finiteness check, bias and ReLU are applied to the
+/// accumulators before they are stored, so every output is written once. Tiles of pixels are
+/// spread over the cores by the `TileScheduler`; scratch is one kernel row of zeros and, for a
+/// filter that is not a variable, its packed copy. Where a tile's pixels see whole kernel rows
+/// inside the image, the driver points at kernel rows instead of taps (fewer, longer runs; see
+/// `igemm_run.c`).
+struct IndirectGEMM: Conv2DKernel {
+    /// Micro-kernel tiles per scheduler tile: enough work per claim to make the shared counter
+    /// negligible, few enough that two cores finish together.
+    static let microTilesPerTile = 16
+
+    var algorithm: Conv2DAlgorithm { .igemm }
+    let geometry: Conv2DGeometry
+    let isa: KernelISA
+    let packed: PackedFilter?
+    let pixelsPerTile: Int
+    let scheduler: TileScheduler
+
+    /// Whether the kernels take this shape: at most `TS_IGEMM_MAX_TAPS` kernel taps.
+    static func supports(_ g: Conv2DGeometry) -> Bool {
+        g.kernelHeight * g.kernelWidth <= Int(TS_IGEMM_MAX_TAPS)
+    }
+
+    init(geometry: Conv2DGeometry, isa: KernelISA, packed: PackedFilter?, workers: Int = BLAS.coreCount) {
+        self.geometry = geometry
+        self.isa = isa
+        self.packed = packed
+        pixelsPerTile = isa.tile.pixels * IndirectGEMM.microTilesPerTile
+        scheduler = TileScheduler(tileCount: (geometry.m + pixelsPerTile - 1) / pixelsPerTile, maxWorkers: workers)
+    }
+
+    private var blockCount: Int { (geometry.n + isa.tile.channels - 1) / isa.tile.channels }
+
+    var scratchBytes: Int {
+        let g = geometry
+        let packing = packed == nil ? ts_igemm_packed_count(isa.code, g.kernelHeight, g.kernelWidth, g.inChannels, g.n) : 0
+        return 4 * (g.kernelWidth * g.inChannels + blockCount * isa.tile.channels + packing)
+    }
+
+    func run(
+        input: UnsafePointer<Float>, filter: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+        epilogue: Epilogue
+    ) -> Bool {
+        let g = geometry
+        let weights: PackedFilter = packed ?? PackedFilter(
+            Tensor(uncheckedShape: [g.kernelHeight, g.kernelWidth, g.inChannels, g.n],
+                   scalars: Array(UnsafeBufferPointer(start: filter, count: g.k * g.n))),
+            isa: isa)
+        // One kernel row of zeros: a padding read in the row form spans kw · inChannels floats.
+        let zeroCount = g.kernelWidth * g.inChannels
+        let zero = UnsafeMutablePointer<Float>.allocate(capacity: zeroCount)
+        zero.initialize(repeating: 0, count: zeroCount)
+        defer { zero.deallocate() }
+        // The bias padded to whole blocks of NR channels, as the kernels read it.
+        let paddedBias: UnsafeMutablePointer<Float>? = epilogue.bias.map { bias in
+            let padded = UnsafeMutablePointer<Float>.allocate(capacity: blockCount * isa.tile.channels)
+            padded.initialize(repeating: 0, count: blockCount * isa.tile.channels)
+            padded.update(from: bias, count: g.n)
+            return padded
+        }
+        defer { paddedBias?.deallocate() }
+        var params = ts_conv_params(
+            input: input, zero: zero, packed_weights: weights.floats, packed_bias: paddedBias, output: output,
+            batch: g.batch, in_h: g.inHeight, in_w: g.inWidth, in_c: g.inChannels,
+            kernel_h: g.kernelHeight, kernel_w: g.kernelWidth, out_c: g.n,
+            stride_h: g.strideHeight, stride_w: g.strideWidth, dilation_h: g.dilationHeight, dilation_w: g.dilationWidth,
+            out_h: g.outHeight, out_w: g.outWidth, pad_top: g.padTop, pad_left: g.padLeft,
+            relu: epilogue.relu ? 1 : 0)
+        let (isaCode, m, perTile) = (isa.code, g.m, pixelsPerTile)
+        let finite = withUnsafePointer(to: &params) { params in
+            scheduler.run { next in
+                var finite = true
+                while let tile = next() {
+                    let first = tile * perTile
+                    finite = ts_igemm_run(isaCode, params, first, min(perTile, m - first)) != 0 && finite
+                }
+                return finite
+            }
+        }
+        withExtendedLifetime(weights) {}
+        return finite
+    }
+}

@@ -1,0 +1,100 @@
+import Testing
+@testable import TensorScope
+
+/// TensorScope's own kernels on the shapes their tiling makes hard — channel tails, tiles that
+/// straddle rows and images, the row and tap forms of the indirection, one-pixel outputs, odd
+/// batches — against the direct-loop reference, on every instruction set; and the packed
+/// filter a variable keeps.
+@Suite struct Conv2DKernelTests {
+    struct Case: CustomStringConvertible, Sendable {
+        var input: [Int], filter: [Int], stride: Int, same: Bool, dilation = 1
+        var description: String { "x \(input) w \(filter) s\(stride) d\(dilation) \(same ? "SAME" : "VALID")" }
+    }
+
+    static let cases: [Case] = [
+        // Output channels around the 16/32 blocks: masked tails.
+        Case(input: [1, 9, 10, 3], filter: [3, 3, 3, 1], stride: 1, same: true),
+        Case(input: [2, 7, 9, 5], filter: [3, 3, 5, 15], stride: 1, same: true),
+        Case(input: [1, 8, 8, 4], filter: [2, 2, 4, 16], stride: 1, same: false),
+        Case(input: [1, 6, 11, 7], filter: [3, 3, 7, 17], stride: 2, same: true),
+        Case(input: [1, 5, 5, 8], filter: [5, 5, 8, 31], stride: 1, same: true),
+        Case(input: [1, 12, 12, 2], filter: [3, 3, 2, 33], stride: 1, same: true),
+        Case(input: [2, 10, 10, 16], filter: [3, 3, 16, 70], stride: 2, same: false),
+        // Kernels 1×1 to 7×7, in channels 1, 3, odd, 32; RGB first layer.
+        Case(input: [1, 17, 13, 1], filter: [7, 7, 1, 8], stride: 1, same: true),
+        Case(input: [2, 30, 31, 3], filter: [5, 5, 3, 32], stride: 1, same: true),
+        Case(input: [1, 9, 9, 32], filter: [1, 1, 32, 64], stride: 1, same: true),
+        Case(input: [1, 9, 9, 32], filter: [1, 1, 32, 48], stride: 2, same: true),
+        Case(input: [1, 11, 11, 9], filter: [6, 4, 9, 12], stride: 2, same: true),
+        Case(input: [1, 16, 16, 32], filter: [5, 5, 32, 32], stride: 1, same: false),
+        // One output pixel; a kernel larger than the input; batches of 1 and 33.
+        Case(input: [1, 1, 1, 6], filter: [3, 3, 6, 20], stride: 1, same: true),
+        Case(input: [1, 5, 5, 6], filter: [5, 5, 6, 20], stride: 1, same: false),
+        Case(input: [1, 3, 2, 4], filter: [7, 7, 4, 9], stride: 1, same: true),
+        Case(input: [33, 5, 7, 3], filter: [3, 3, 3, 32], stride: 1, same: true),
+        // Dilation: the tap form of the indirection.
+        Case(input: [1, 14, 14, 5], filter: [3, 3, 5, 18], stride: 1, same: true, dilation: 2),
+        Case(input: [2, 13, 12, 4], filter: [3, 2, 4, 7], stride: 2, same: false, dilation: 3),
+    ]
+
+    @Test(arguments: cases, KernelISA.allCases)
+    func ownKernelsMatchTheDirectLoop(_ c: Case, isa: KernelISA) throws {
+        guard isa.isSupported else {
+            print("notice: igemm/\(isa) not run: this CPU lacks \(isa.rawValue)")
+            return
+        }
+        var rng = TestRandom(UInt64(c.input.reduce(7, *) + c.filter.reduce(1, *)))
+        let x = rng.floats(c.input.reduce(1, *)), w = rng.floats(c.filter.reduce(1, *))
+        let b = rng.floats(c.filter[3])
+        let expected = try #require(ReferenceConv2D.conv(
+            input: x, inputShape: c.input, filter: w, filterShape: c.filter, stride: (c.stride, c.stride),
+            dilation: (c.dilation, c.dilation), same: c.same))
+        let (input, filter, bias) = (try Tensor(shape: c.input, scalars: x), try Tensor(shape: c.filter, scalars: w),
+                                     try Tensor(shape: [c.filter[3]], scalars: b))
+        let padding: Padding = c.same ? .same : .valid
+        let (plain, fused) = try Conv2DAlgorithm.withPinned(.igemm) {
+            try KernelISA.withPinned(isa) {
+                let geometry = try Conv2DGeometry(input: c.input, filter: c.filter, strides: [c.stride],
+                                                  padding: padding, dilations: [c.dilation])
+                #expect(Conv2DPlanner.kernel(for: geometry).algorithm == .igemm)
+                return (try conv2d(input, filter, strides: [c.stride], padding: padding, dilations: [c.dilation]),
+                        try conv2dBiasRelu(input, filter, bias: bias, strides: [c.stride], padding: padding,
+                                           dilations: [c.dilation]))
+            }
+        }
+        #expect(plain.shape == expected.shape)
+        expectClose(plain.scalars, expected.values, relative: 1e-4, "\(c) \(isa)")
+        let biasedRelu = expected.values.enumerated().map { i, v in max(0, v + b[i % b.count]) }
+        expectClose(fused.scalars, biasedRelu, relative: 1e-4, "fused \(c) \(isa)")
+    }
+
+    /// A variable's filter is packed once and repacked after `assign`: results follow the value.
+    @Test func aVariablesPackedFilterFollowsItsValue() throws {
+        var rng = TestRandom(99)
+        let x = try Tensor(shape: [1, 6, 6, 4], scalars: rng.floats(144))
+        let first = try Tensor(shape: [3, 3, 4, 20], scalars: rng.floats(720))
+        let second = try Tensor(shape: [3, 3, 4, 20], scalars: rng.floats(720))
+        try Graph().asDefault {
+            let w = try getVariable("w", shape: [3, 3, 4, 20], initializer: .zeros)
+            try Conv2DAlgorithm.withPinned(.igemm) {
+                for value in [first, second, first] {
+                    try w.assign(value)
+                    let a = try conv2d(x, w, padding: .same)
+                    let b = try conv2d(x, w, padding: .same)  // from the cached packing
+                    let reference = try conv2d(x, value, padding: .same)  // a plain tensor, packed afresh
+                    #expect(a == reference && b == reference)
+                }
+            }
+        }
+    }
+
+    /// The planner's choice: own kernels where the CPU has them and the kernel fits.
+    @Test func plannerPrefersOwnKernelsAndFallsBack() throws {
+        let common = try Conv2DGeometry(input: [1, 8, 8, 3], filter: [5, 5, 3, 32], strides: [1], padding: .same, dilations: [1])
+        let huge = try Conv2DGeometry(input: [1, 20, 20, 1], filter: [9, 9, 1, 4], strides: [1], padding: .same, dilations: [1])
+        let expected: Conv2DAlgorithm = KernelISA.best == nil ? .im2col : .igemm
+        #expect(Conv2DPlanner.kernel(for: common, pinned: nil).algorithm == expected)
+        #expect(Conv2DPlanner.kernel(for: huge, pinned: nil).algorithm == .im2col)  // 81 taps > 64
+        #expect(Conv2DPlanner.kernel(for: common, pinned: .im2col).algorithm == .im2col)
+    }
+}
