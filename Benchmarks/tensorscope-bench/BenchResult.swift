@@ -14,6 +14,11 @@ struct BenchResult: Encodable {
     var kernel: String
     var threads: Int
     var algorithm: String
+    /// The instruction set of the kernels that ran: `avx512`/`avx2` for TensorScope's own,
+    /// `openblas-<kernel>` for im2col + OpenBLAS.
+    var isa: String
+    /// The measured FMA peak of the machine (PeakFLOPS), when it could be measured.
+    var peakGFLOPS: Double? = nil
 
     var gflops: Double { flops / timing.median / 1e9 }
     var imagesPerSecond: Double { Double(batch) / timing.median }
@@ -21,7 +26,7 @@ struct BenchResult: Encodable {
     enum CodingKeys: String, CodingKey {
         case name, description, batch, flops, gflops, seconds, min_seconds, gemm_seconds, gemm_gflops
         case images_per_second, peak_rss_bytes, scratch_bytes, model_bytes, peak_over_model, cores_busy
-        case seconds_per_image, blas_kernel, threads, algorithm
+        case seconds_per_image, blas_kernel, threads, algorithm, isa, fraction_of_peak
     }
 
     func encode(to encoder: Encoder) throws {
@@ -45,6 +50,8 @@ struct BenchResult: Encodable {
         try c.encode(kernel, forKey: .blas_kernel)
         try c.encode(threads, forKey: .threads)
         try c.encode(algorithm, forKey: .algorithm)
+        try c.encode(isa, forKey: .isa)
+        if let peakGFLOPS { try c.encode(gflops / peakGFLOPS, forKey: .fraction_of_peak) }
     }
 
     var json: String {
@@ -54,9 +61,10 @@ struct BenchResult: Encodable {
     }
 
     var line: String {
-        String(format: "%-22@ median %8.2f ms  min %8.2f ms  %6.1f GFLOP/s  %7.1f img/s  GEMMs alone %7.2f ms (total/GEMM %.2f)  cores busy %.2f  peak RSS %6.1f MiB (%.2f× model)  scratch %.2f MiB  %@",
+        String(format: "%-22@ median %8.2f ms  min %8.2f ms  %6.1f GFLOP/s  %7.1f img/s  GEMMs alone %7.2f ms (total/GEMM %.2f)  cores busy %.2f  peak RSS %6.1f MiB (%.2f× model)  scratch %.2f MiB  %@ %@  %@ of peak",
                name as NSString, timing.median * 1e3, timing.min * 1e3, gflops, imagesPerSecond, gemmSeconds * 1e3,
                timing.median / gemmSeconds, timing.coresBusy, Double(peakRSSBytes) / 1_048_576,
-               Double(peakRSSBytes) / Double(modelBytes), Double(scratchBytes) / 1_048_576, algorithm as NSString)
+               Double(peakRSSBytes) / Double(modelBytes), Double(scratchBytes) / 1_048_576, algorithm as NSString, isa as NSString,
+               (peakGFLOPS.map { String(format: "%.0f%%", 100 * gflops / $0) } ?? "?") as NSString)
     }
 }

@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
-import TensorScope
+@_spi(Benchmarking) import TensorScope
 import TensorScopeImage
 
 extension Conv2DAlgorithm: ExpressibleByArgument {}
+extension KernelISA: ExpressibleByArgument {}
 
 /// Prints throughput, memory and the BLAS kernel for TensorScope's benchmark cases.
 @main
@@ -21,6 +22,8 @@ struct TensorScopeBench: ParsableCommand {
     @Flag(help: "Also run image-filter-224's two layers on their own (random input).") var layers = false
     @Option(help: "Pin the convolution algorithm (\(Conv2DAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))); default: the planner's choice.")
     var algorithm: Conv2DAlgorithm?
+    @Option(help: "Pin the instruction set of TensorScope's own kernels (avx2, avx512); default: the best the CPU has.")
+    var isa: KernelISA?
 
     func run() throws {
         BLAS.ensureBestKernel()
@@ -28,6 +31,12 @@ struct TensorScopeBench: ParsableCommand {
         Memory.retainFreedBuffers()
         let info = BLAS.info
         if !json { print("BLAS: \(info); TensorScope workers: \(BLAS.coreCount)") }
+        let peak = try pinned { KernelISA.inUse.map { PeakFLOPS.measure(isa: $0) } }
+        if let peak, cases.isEmpty || cases.contains("peak") {
+            let isaName = try pinned { KernelISA.inUse?.rawValue ?? "none" }
+            print(json ? "{\"name\":\"peak\",\"gflops\":\(peak),\"isa\":\"\(isaName)\",\"threads\":\(BLAS.coreCount)}"
+                       : String(format: "peak                   %6.1f GFLOP/s  register-only FMA loop, %@, %d workers", peak, isaName, BLAS.coreCount))
+        }
         var all: [(String, () throws -> BenchCase)] = [
             ("seed-layer", { try Cases.convLayer(
                 name: "seed-layer", description: "[8,64,64,32]*[5,5,32,32] SAME + bias + ReLU",
@@ -56,19 +65,24 @@ struct TensorScopeBench: ParsableCommand {
             }
         }
         let chosen = cases.isEmpty ? all : all.filter { cases.contains($0.0) }
-        guard !chosen.isEmpty else {
+        guard !chosen.isEmpty || cases == ["peak"] else {
             throw ValidationError("no case named \(cases); cases: \(all.map(\.0).joined(separator: ", "))")
         }
         for (_, make) in chosen {
-            let result = try pinned { try measure(try make(), info: info) }
+            var result = try pinned { try measure(try make(), info: info) }
+            result.peakGFLOPS = peak
             print(json ? result.json : result.line)
         }
     }
 
-    /// `body` with `--algorithm` pinned, when given.
-    func pinned<R>(_ body: () throws -> R) rethrows -> R {
-        guard let algorithm else { return try body() }
-        return try Conv2DAlgorithm.withPinned(algorithm, body)
+    /// `body` with `--algorithm` and `--isa` pinned, when given.
+    func pinned<R>(_ body: () throws -> R) throws -> R {
+        func withAlgorithm() throws -> R {
+            guard let algorithm else { return try body() }
+            return try Conv2DAlgorithm.withPinned(algorithm, body)
+        }
+        guard let isa else { return try withAlgorithm() }
+        return try KernelISA.withPinned(isa) { try withAlgorithm() }
     }
 
     func measure(_ c: BenchCase, info: BLASInfo) throws -> BenchResult {
@@ -82,6 +96,7 @@ struct TensorScopeBench: ParsableCommand {
         return BenchResult(
             name: c.name, description: c.description, batch: c.batch, flops: c.flops, timing: timing,
             gemmSeconds: gemm.median, peakRSSBytes: peak, scratchBytes: c.scratchBytes, modelBytes: c.modelBytes,
-            kernel: info.kernel, threads: BLAS.coreCount, algorithm: c.algorithm)
+            kernel: info.kernel, threads: BLAS.coreCount, algorithm: c.algorithm,
+            isa: c.algorithm.contains("igemm") ? (KernelISA.inUse?.rawValue ?? "none") : "openblas-\(info.kernel.lowercased())")
     }
 }

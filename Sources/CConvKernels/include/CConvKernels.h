@@ -53,6 +53,12 @@ void ts_igemm_pack_weights(int isa, const float *hwio, size_t kernel_h, size_t k
 /// Returns 1 when every convolution result was finite (checked before bias and ReLU), else 0.
 int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count);
 
+/// Runs `iterations` of a register-only FMA loop with `isa`'s widest vectors and returns a
+/// value that depends on every FMA (so none is optimised away); each iteration is
+/// ts_fma_peak_flops_per_iteration(isa) floating-point operations. For the benchmark's peak.
+float ts_fma_peak(int isa, size_t iterations);
+size_t ts_fma_peak_flops_per_iteration(int isa);
+
 #ifdef __cplusplus
 }
 #endif

@@ -63,4 +63,8 @@ public enum KernelISA: String, CaseIterable, Sendable, Comparable {
 
     /// The instruction set in effect: the task's pin, else the environment's, else the best.
     static var current: KernelISA? { taskPin ?? environmentPin ?? best }
+
+    /// The instruction set TensorScope's kernels use here and now (nil: the CPU has neither,
+    /// and every convolution runs im2col + OpenBLAS).
+    public static var inUse: KernelISA? { current }
 }
