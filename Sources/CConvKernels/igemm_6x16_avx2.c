@@ -36,8 +36,8 @@ int ts_igemm_6x16_avx2(size_t taps, size_t in_c, const float *const *ind, const 
     __m256 check = zero;
 #pragma clang loop unroll(full)
     for (int m = 0; m < MR; m++) {
-        check = _mm256_add_ps(check, _mm256_mul_ps(acc0[m], zero));
-        check = _mm256_add_ps(check, _mm256_mul_ps(acc1[m], zero));
+        check = _mm256_fmadd_ps(acc0[m], zero, check);  // v * 0 + check: NaN unless v is finite
+        check = _mm256_fmadd_ps(acc1[m], zero, check);
     }
     __m256 b0 = zero, b1 = zero;
     if (bias) {

@@ -34,13 +34,14 @@ int ts_igemm_8x32_avx512(size_t taps, size_t in_c, const float *const *ind, cons
 #undef STEP
         }
     }
-    // v * 0 is 0 for every finite v and NaN otherwise: one sum tells whether all were finite.
+    // v * 0 is 0 for every finite v and NaN otherwise: one sum of them (one FMA each) tells
+    // whether all were finite.
     const __m512 zero = _mm512_setzero_ps();
     __m512 check = zero;
 #pragma clang loop unroll(full)
     for (int m = 0; m < MR; m++) {
-        check = _mm512_add_ps(check, _mm512_mul_ps(acc0[m], zero));
-        check = _mm512_add_ps(check, _mm512_mul_ps(acc1[m], zero));
+        check = _mm512_fmadd_ps(acc0[m], zero, check);
+        check = _mm512_fmadd_ps(acc1[m], zero, check);
     }
     __m512 b0 = zero, b1 = zero;
     if (bias) {

@@ -46,22 +46,33 @@ int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count) {
                 for (size_t t = 0; t < entries; t++) ind[t * mr_max + m] = p->zero;
                 continue;
             }
-            const float *image = p->input + b * p->in_h * row_floats;
-            const ptrdiff_t top = (ptrdiff_t)(i * p->stride_h) - p->pad_top;
-            const ptrdiff_t left = (ptrdiff_t)(j * p->stride_w) - p->pad_left;
-            size_t t = 0;
-            for (size_t a = 0; a < p->kernel_h; a++) {
-                const ptrdiff_t y = top + (ptrdiff_t)(a * p->dilation_h);
-                const int row_inside = y >= 0 && y < (ptrdiff_t)p->in_h;
-                if (rows) {
-                    ind[t++ * mr_max + m] = row_inside ? image + (size_t)y * row_floats + (size_t)left * p->in_c : p->zero;
-                    continue;
+            if (rows && m > 0 && j > 0) {
+                // The next pixel of the same output row: every kernel row moves stride_w pixels
+                // right (a zero row stays a zero row).
+                const size_t step = p->stride_w * p->in_c;
+                for (size_t t = 0; t < entries; t++) {
+                    const float *previous = ind[t * mr_max + m - 1];
+                    ind[t * mr_max + m] = previous == p->zero ? p->zero : previous + step;
                 }
-                for (size_t c = 0; c < p->kernel_w; c++, t++) {
-                    const ptrdiff_t x = left + (ptrdiff_t)(c * p->dilation_w);
-                    ind[t * mr_max + m] = row_inside && x >= 0 && x < (ptrdiff_t)p->in_w
-                        ? image + ((size_t)y * p->in_w + (size_t)x) * p->in_c
-                        : p->zero;
+            } else {
+                const float *image = p->input + b * p->in_h * row_floats;
+                const ptrdiff_t top = (ptrdiff_t)(i * p->stride_h) - p->pad_top;
+                const ptrdiff_t left = (ptrdiff_t)(j * p->stride_w) - p->pad_left;
+                size_t t = 0;
+                for (size_t a = 0; a < p->kernel_h; a++) {
+                    const ptrdiff_t y = top + (ptrdiff_t)(a * p->dilation_h);
+                    const int row_inside = y >= 0 && y < (ptrdiff_t)p->in_h;
+                    if (rows) {
+                        ind[t++ * mr_max + m] =
+                            row_inside ? image + (size_t)y * row_floats + (size_t)left * p->in_c : p->zero;
+                        continue;
+                    }
+                    for (size_t c = 0; c < p->kernel_w; c++, t++) {
+                        const ptrdiff_t x = left + (ptrdiff_t)(c * p->dilation_w);
+                        ind[t * mr_max + m] = row_inside && x >= 0 && x < (ptrdiff_t)p->in_w
+                            ? image + ((size_t)y * p->in_w + (size_t)x) * p->in_c
+                            : p->zero;
+                    }
                 }
             }
             if (++j == p->out_w) {
