@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(
@@ -23,7 +24,11 @@ let package = Package(
         .target(name: "CConvKernels"),
         .target(
             name: "TensorScope",
-            dependencies: ["COpenBLAS", "CMalloc", "CConvKernels"]
+            dependencies: [
+                "COpenBLAS", "CMalloc", "CConvKernels",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            exclude: ["Export/TensorBoard/Protos/tensorboard.proto"]
         ),
         .target(
             name: "TensorScopeModels",

@@ -13,14 +13,16 @@ struct ImageFilter: ParsableCommand {
         commandName: "image-filter",
         abstract: "Run my_image_filter on batches of PNG photos, sharing its 4 variables between batches.",
         discussion: """
-            With no image paths it runs on the photographs bundled in Photos/. Images are read as \
+            With no image paths it runs on the bundled photographs. Images are read as \
             RGB (gray replicated, alpha dropped), fitted to --size × --size (see --fit), split into \
             batches and run through my_image_filter; the first batch creates the variables, the \
             others share them the way --method says:
               1  variableScope("image_filters", reuse: true) for later batches
               2  scope.reuseVariables() inside the first scope
               3  re-entering the captured scope object with reuse: true
-            One mosaic of the 32 conv2 feature maps per image is written to --output.
+            One mosaic of the 32 conv2 feature maps per image is written to --output; --logdir \
+            writes the graph for TensorBoard, --save-weights the 4 variables (both before the mosaics, \
+            so a failing mosaic never costs the weights).
             """)
 
     @Argument(help: "PNG files (default: the bundled photos).") var images: [String] = []
@@ -33,6 +35,8 @@ struct ImageFilter: ParsableCommand {
     @Option(help: "Folder for the mosaics (created if missing).") var output = "image-filter-output"
     @Option(help: "Write the 4 variables to this safetensors file after the run.") var saveWeights: String?
     @Option(help: "Start from the 4 variables in this safetensors file instead of random ones.") var loadWeights: String?
+    @Option(help: "Write the run's graph (both towers, the shared variables) for TensorBoard into this folder.")
+    var logdir: String?
 
     func validate() throws {
         guard (1...4096).contains(size) else { throw ValidationError("--size must be between 1 and 4096, got \(size)") }
@@ -66,11 +70,15 @@ struct ImageFilter: ParsableCommand {
         }
         let count = paths.count
         print(String(format: "time %.3f s for %d image(s), %.1f images/s", seconds, count, Double(count) / seconds))
-        try writeMosaics(batches.map(\.paths), outputs)
+        if let logdir {
+            let file = try graph.writeTensorBoardGraph(logdir: logdir)
+            print("graph written to \(file) (tensorboard --logdir \(logdir))")
+        }
         if let saveWeights {
             try graph.saveVariables(to: saveWeights)
             print("weights saved to \(saveWeights)")
         }
+        try writeMosaics(batches.map(\.paths), outputs)
     }
 
     func writeMosaics(_ paths: [[String]], _ outputs: [Tensor]) throws {

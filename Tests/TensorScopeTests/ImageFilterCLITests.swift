@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import TensorScope
 
 /// The image-filter executable, run as a user runs it.
 @Suite(.serialized) struct ImageFilterCLITests {
@@ -85,5 +86,25 @@ import Testing
         #expect(failed.status != 0 && failed.stderr.contains(bogus.path))
         let badMethod = try run(["--method", "4"])
         #expect(badMethod.status != 0 && badMethod.stderr.contains("--method"))
+    }
+
+    /// --logdir writes the run's graph: both towers reading the four shared variables.
+    @Test(arguments: ["1", "2", "3"])
+    func logdirWritesTheGraphOfTheRun(method: String) throws {
+        let folder = try Paths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let logdir = folder.appendingPathComponent("logs")
+        let result = try run(["--size", "16", "--method", method, "--output", folder.path, "--logdir", logdir.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: logdir.path)
+        #expect(files.count == 1 && files[0].hasPrefix("events.out.tfevents."))
+        let records = try TFRecord.decode(try Data(contentsOf: logdir.appendingPathComponent(files[0])))
+        let graph = try Tensorflow_GraphDef(serializedBytes: try Tensorflow_Event(serializedBytes: records[1]).graphDef)
+        #expect(graph.node.filter { $0.op == "VarHandleOp" }.map(\.name).sorted() == [
+            "image_filters/conv1/biases", "image_filters/conv1/weights",
+            "image_filters/conv2/biases", "image_filters/conv2/weights"])
+        let second = method == "2" ? "image_filters/conv1_1/Conv2D" : "image_filters_1/conv1/Conv2D"
+        #expect(graph.node.filter { $0.op == "Conv2D" }.map(\.name).contains(second))
+        #expect(result.stdout.contains("graph written to \(logdir.path)/events.out.tfevents."))
     }
 }

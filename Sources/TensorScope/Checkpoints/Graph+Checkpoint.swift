@@ -4,17 +4,13 @@ extension Graph {
     /// Writes every global variable to a safetensors file, keyed by its name
     /// (`image_filters/conv1/weights`), as float32.
     ///
-    /// - Throws: `.io` naming `path` when it cannot be written. The file is written to a
-    ///   temporary name and renamed, so a failure never leaves half a checkpoint behind.
+    /// - Throws: `.io` naming `path` when it cannot be written. The file is written with
+    ///   `AtomicFile`: never half a checkpoint, an existing file's permissions kept, a symbolic
+    ///   link written through.
     public func saveVariables(to path: String) throws {
         var tensors: [String: Tensor] = [:]
         for variable in globalVariables { tensors[variable.name] = variable.value }
-        let data = try SafeTensors.encode(tensors, metadata: ["producer": "TensorScope"])
-        do {
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw TensorScopeError(.io, "\(path): could not write (\(error.localizedDescription))")
-        }
+        try AtomicFile.write(try SafeTensors.encode(tensors, metadata: ["producer": "TensorScope"]), to: path)
     }
 
     /// Replaces the value of every global variable with the tensor of the same name in a
