@@ -1,0 +1,91 @@
+/// Max pooling over windows of an NHWC batch, as `tf.nn.max_pool2d`.
+///
+/// - Parameters:
+///   - input: `[batch, height, width, channels]`.
+///   - ksize: the window, 1, 2 or 4 numbers (`[k]`, `[kh, kw]`, `[1, kh, kw, 1]`).
+///   - strides: the step, in the same forms.
+///   - padding: `.same` or `.valid`, with the convolution's rules (docs/TF1-RULES.md, "Windows");
+///     padding cells never win (they count as −∞).
+/// - Returns: `[batch, outHeight, outWidth, channels]`, `y[b,i,j,c] = max x[b, i·sh − padTop + a, j·sw − padLeft + d, c]`
+///   over the window cells inside the image.
+/// - Throws: `.invalidArgument` (message starting `maxPool:`) for a rank other than 4, an empty
+///   input, bad `ksize`/`strides`, or a VALID window larger than the input.
+///
+/// Records a `MaxPool` op named `MaxPool2d`, as `tf.nn.max_pool2d` names it.
+public func maxPool(_ input: some TensorConvertible, ksize: [Int], strides: [Int], padding: Padding) throws -> Tensor {
+    try pool(.max, input, ksize: ksize, strides: strides, padding: padding)
+}
+
+/// Average pooling over windows of an NHWC batch, as `tf.nn.avg_pool2d`.
+///
+/// Arguments as `maxPool`. Each output is the mean of the window cells **inside** the image:
+/// with SAME padding a window hanging over the edge divides by its count of real pixels, as
+/// TensorFlow does. Records an `AvgPool` op named `AvgPool2D`, as `tf.nn.avg_pool2d` names it.
+public func avgPool(_ input: some TensorConvertible, ksize: [Int], strides: [Int], padding: Padding) throws -> Tensor {
+    try pool(.average, input, ksize: ksize, strides: strides, padding: padding)
+}
+
+private enum PoolKind {
+    case max, average
+}
+
+private func pool(_ kind: PoolKind, _ input: some TensorConvertible, ksize: [Int], strides: [Int], padding: Padding) throws -> Tensor {
+    // TensorFlow 2's max_pool2d and avg_pool2d name their scopes "MaxPool2d" and "AvgPool2D".
+    let (type, name, op, argument) = kind == .max
+        ? ("MaxPool", "MaxPool2d", "maxPool", "input") : ("AvgPool", "AvgPool2D", "avgPool", "value")
+    return try runOperation(type, name: name, [OpInput(argument, input)], attributes: .float32([
+        "ksize": .ints(WindowAxis.nhwcAttribute(ksize)), "strides": .ints(WindowAxis.nhwcAttribute(strides)),
+        "padding": .string(padding.rawValue), "data_format": .string("NHWC"),
+    ])) { values in
+        let x = values[0]
+        guard x.rank == 4 else {
+            throw TensorScopeError.invalidArgument(
+                op, expected: "input of rank 4 [batch, height, width, channels]", got: "rank \(x.rank), shape \(x.shape)")
+        }
+        let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        guard n > 0, h > 0, w > 0, c > 0 else {
+            throw TensorScopeError.invalidArgument(op, expected: "a non-empty input", got: "shape \(x.shape)")
+        }
+        let (kh, kw) = try WindowAxis.spatialPair(ksize, name: "ksize", op: op)
+        let (sh, sw) = try WindowAxis.spatialPair(strides, name: "strides", op: op)
+        let (oh, top) = try WindowAxis.size(input: h, kernel: kh, stride: sh, dilation: 1, padding: padding, axis: "height", op: op)
+        let (ow, left) = try WindowAxis.size(input: w, kernel: kw, stride: sw, dilation: 1, padding: padding, axis: "width", op: op)
+        let outputShape = [n, oh, ow, c]
+        let count = try Tensor.elementCount(of: outputShape, op: op)
+        let scalars = [Float](unsafeUninitializedCapacity: count) { out, initialized in
+            x.withUnsafeBufferPointer { xs in
+                for b in 0..<n {
+                    for i in 0..<oh {
+                        // The window's rows and columns inside the image.
+                        let y0 = max(0, i * sh - top), y1 = min(h, i * sh - top + kh)
+                        for j in 0..<ow {
+                            let x0 = max(0, j * sw - left), x1 = min(w, j * sw - left + kw)
+                            let o = ((b * oh + i) * ow + j) * c
+                            for ch in 0..<c { out[o + ch] = kind == .max ? -.infinity : 0 }
+                            for y in y0..<y1 {
+                                for xx in x0..<x1 {
+                                    let s = ((b * h + y) * w + xx) * c
+                                    for ch in 0..<c {
+                                        let v = xs[s + ch]
+                                        if kind == .max {
+                                            // NaN wins, as in TensorFlow's max pooling.
+                                            if v > out[o + ch] || v.isNaN { out[o + ch] = v }
+                                        } else {
+                                            out[o + ch] += v
+                                        }
+                                    }
+                                }
+                            }
+                            if kind == .average {
+                                let cells = Float((y1 - y0) * (x1 - x0))
+                                for ch in 0..<c { out[o + ch] /= cells }
+                            }
+                        }
+                    }
+                }
+            }
+            initialized = count
+        }
+        return Tensor(uncheckedShape: outputShape, scalars: scalars)
+    }
+}

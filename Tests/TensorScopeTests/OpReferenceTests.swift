@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+import TensorScope
+
+/// The classic-CNN ops against the plain references of Support/ReferenceOps.swift on random
+/// cases, their errors, and the Tensor conveniences.
+@Suite struct OpReferenceTests {
+    @Test func poolingMatchesTheDirectLoopOnRandomCases() throws {
+        var rng = TestRandom(4242)
+        var checked = 0, refused = 0
+        while checked < 200 {
+            let xs = [rng.int(1...2), rng.int(1...9), rng.int(1...9), rng.int(1...4)]
+            let k = (rng.int(1...4), rng.int(1...4)), s = (rng.int(1...4), rng.int(1...4))
+            let same = rng.int(0...1) == 0, isMax = rng.int(0...1) == 0
+            let x = rng.floats(xs.reduce(1, *))
+            let input = try Tensor(shape: xs, scalars: x)
+            let run = {
+                isMax ? try maxPool(input, ksize: [k.0, k.1], strides: [s.0, s.1], padding: same ? .same : .valid)
+                      : try avgPool(input, ksize: [k.0, k.1], strides: [s.0, s.1], padding: same ? .same : .valid)
+            }
+            guard let expected = ReferenceOps.pool(x, xs, k: k, s: s, same: same, max: isMax) else {
+                #expect(throws: TensorScopeError.self) { _ = try run() }
+                refused += 1
+                continue
+            }
+            let y = try run()
+            #expect(y.shape == expected.shape)
+            expectClose(y.scalars, expected.values, relative: 1e-5, "pool \(xs) k\(k) s\(s) same \(same) max \(isMax)")
+            checked += 1
+        }
+        #expect(refused > 0)
+    }
+
+    @Test func matmulSoftmaxArgmaxAndActivationsMatchTheReferences() throws {
+        var rng = TestRandom(77)
+        for _ in 0..<40 {
+            let (m, k, n) = (rng.int(1...9), rng.int(1...9), rng.int(1...9))
+            let (ta, tb) = (rng.int(0...1) == 1, rng.int(0...1) == 1)
+            let ashape = ta ? [k, m] : [m, k], bshape = tb ? [n, k] : [k, n]
+            let a = rng.floats(m * k), b = rng.floats(k * n)
+            let y = try matmul(Tensor(shape: ashape, scalars: a), Tensor(shape: bshape, scalars: b), transposeA: ta, transposeB: tb)
+            #expect(y.shape == [m, n])
+            expectClose(y.scalars, ReferenceOps.matmul(a, ashape, b, bshape, ta: ta, tb: tb), relative: 1e-5, "matmul")
+            let logits = rng.floats(m * n).map { $0 * 20 }
+            let t = try Tensor(shape: [m, n], scalars: logits)
+            expectClose(try softmax(t).scalars, ReferenceOps.softmax(logits, width: n), relative: 1e-5, "softmax")
+            #expect(try argmax(t, axis: 1) == ReferenceOps.argmax(logits, [m, n], axis: 1))
+            #expect(try argmax(t, axis: 0) == ReferenceOps.argmax(logits, [m, n], axis: 0))
+            expectClose(sigmoid(t).scalars, logits.map { Float(1 / (1 + Foundation.exp(-Double($0)))) }, relative: 1e-6, "sigmoid")
+            expectClose(tanh(t).scalars, logits.map { Float(Foundation.tanh(Double($0))) }, relative: 1e-6, "tanh")
+        }
+        // Softmax rows sum to 1 even for logits whose exponentials overflow.
+        let big = try softmax(Tensor([[1e30, 1e30, -1e30]]))
+        #expect(big.scalars == [0.5, 0.5, 0])
+    }
+
+    @Test func subMulAndScalarsBroadcastAsAddDoes() throws {
+        let a = try Tensor([[1, 2, 3], [4, 5, 6]])
+        let v = Tensor([10, 20, 30])
+        #expect(try (a - v).scalars == [-9, -18, -27, -6, -15, -24])
+        #expect(try (v - a).scalars == [9, 18, 27, 6, 15, 24])
+        #expect(try (a * v).scalars == [10, 40, 90, 40, 100, 180])
+        #expect(try (a * a).scalars == [1, 4, 9, 16, 25, 36])
+        #expect((a + 1).scalars == [2, 3, 4, 5, 6, 7])
+        #expect((1 - a).scalars == [0, -1, -2, -3, -4, -5])
+        #expect((a * 0.5).scalars == [0.5, 1, 1.5, 2, 2.5, 3])
+        #expect(try (a - Tensor(2)).scalars == [-1, 0, 1, 2, 3, 4])
+        let error = #expect(throws: TensorScopeError.self) { try a - Tensor([1, 2]) }
+        #expect(error?.description == "sub: expected equal shapes, or a scalar or a [C] vector matching the other operand's last axis, got shapes [2, 3] and [2]")
+        #expect(throws: TensorScopeError.self) { try a * Tensor([[1, 2, 3]]) }
+    }
+
+    @Test func errorsNameTheOpAndTheShapes() throws {
+        let x = Tensor(zeros: [1, 4, 4, 2])
+        let cases: [(String, () throws -> Any)] = [
+            ("maxPool: expected input of rank 4", { try maxPool(Tensor(zeros: [4, 4]), ksize: [2], strides: [2], padding: .same) }),
+            ("avgPool: expected VALID padding with an input height of at least the dilated kernel size 5", {
+                try avgPool(x, ksize: [5], strides: [1], padding: .valid) }),
+            ("maxPool: expected ksize of 1 in the batch and channel positions", {
+                try maxPool(x, ksize: [2, 2, 2, 2], strides: [1], padding: .same) }),
+            ("maxPool: expected positive strides", { try maxPool(x, ksize: [2], strides: [0], padding: .same) }),
+            ("reshape: expected dimensions of at least 0, and at most one -1", { try reshape(x, [-1, -1]) }),
+            ("reshape: expected a shape with 32 elements", { try reshape(x, [5, 7]) }),
+            ("reshape: expected a shape whose -1 a whole size fills", { try reshape(x, [5, -1]) }),
+            ("matmul: expected two 2-D tensors", { try matmul(x, x) }),
+            ("matmul: expected inner dimensions that agree (a gives 3)", {
+                try matmul(Tensor(zeros: [2, 3]), Tensor(zeros: [4, 2])) }),
+            ("softmax: expected a tensor of rank at least 1", { try softmax(Tensor(1)) }),
+            ("argmax: expected an axis in -4..<4", { try argmax(x, axis: 4) }),
+            ("argmax: expected a non-empty axis", { try argmax(Tensor(zeros: [2, 0]), axis: 1) }),
+        ]
+        for (prefix, run) in cases {
+            let error = #expect(throws: TensorScopeError.self) { _ = try run() }
+            #expect(error?.description.hasPrefix(prefix) == true, "\(String(describing: error)) should start \(prefix)")
+        }
+    }
+
+    @Test func opsRecordTensorFlowNamesAndFailedOnesUseThemUp() throws {
+        let graph = Graph()
+        try graph.asDefault {
+            let x = Tensor(zeros: [1, 4, 4, 2])
+            _ = try? maxPool(x, ksize: [9], strides: [1], padding: .valid)
+            _ = try maxPool(x, ksize: [2], strides: [2], padding: .same)
+            _ = try avgPool(x, ksize: [2], strides: [2], padding: .same)
+            let flat = try reshape(x, [1, -1])
+            let logits = try matmul(flat, Tensor(zeros: [32, 10]))
+            _ = try softmax(logits)
+            _ = try argmax(logits, axis: 1)
+            _ = try logits - logits
+            _ = try logits * logits
+            _ = sigmoid(logits)
+            _ = tanh(logits)
+        }
+        #expect(graph.operations.map(\.name) == ["MaxPool2d_1", "AvgPool2D", "Reshape", "MatMul", "Softmax", "ArgMax",
+                                                 "sub", "mul", "Sigmoid", "Tanh"])
+        #expect(graph.operations.map(\.type) == ["MaxPool", "AvgPool", "Reshape", "MatMul", "Softmax", "ArgMax",
+                                                 "Sub", "Mul", "Sigmoid", "Tanh"])
+        #expect(graph.operations[3].inputs == ["Reshape", "MatMul/b"])
+        #expect(graph.operations[0].attributes["ksize"] == .ints([1, 2, 2, 1]))
+    }
+
+    @Test func tensorConveniences() throws {
+        let t = try Tensor([[[[1], [2]], [[3], [4]]]])
+        #expect(t.shape == [1, 2, 2, 1] && t.rank == 4)
+        #expect(t[0, 1, 1, 0] == 4 && t[0, 1, 0, 0] == 3)
+        #expect(try Tensor([[1, 2, 3], [4, 5, 6]]).description == "[[1.0, 2.0, 3.0],\n [4.0, 5.0, 6.0]] shape=[2, 3]")
+        #expect(Tensor([1, 2, 3, 4, 5, 6, 7, 8]).description == "[1.0, 2.0, 3.0, ..., 6.0, 7.0, 8.0] shape=[8]")
+        #expect(Tensor(2.5).description == "2.5 shape=[]")
+        #expect(try Tensor([[Float]]()).shape == [0, 0])
+        let ragged = #expect(throws: TensorScopeError.self) { try Tensor([[1, 2], [3]]) }
+        #expect(ragged?.description == "Tensor([[Float]]): expected parts of one shape ([2], as the first), got part 1 of shape [1]")
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+import TensorScope
+
+/// The classic-CNN ops against outputs TensorFlow computed (Fixtures/ops.json, from
+/// scripts/generate_op_fixtures.py): values at 1e-4 relative, and the op name and type the
+/// graph records equal TensorFlow's.
+@Suite struct OpTensorFlowTests {
+    @Test func everyOpHasFixtures() throws {
+        let ops = Set(try OpFixture.all().map(\.op))
+        #expect(ops == ["max_pool", "avg_pool", "reshape", "matmul", "softmax", "sigmoid", "tanh", "sub", "mul",
+                        "add_scalar", "sub_scalar", "mul_scalar", "argmax"])
+    }
+
+    /// Runs one case; returns the output as floats with its shape.
+    static func run(_ f: OpFixture) throws -> (shape: [Int], values: [Float]) {
+        let xs = try f.inputs.map { try $0.tensor }
+        let padding: Padding = f.string("padding") == "SAME" ? .same : .valid
+        let y: Tensor
+        switch f.op {
+        case "max_pool": y = try maxPool(xs[0], ksize: f.ints("ksize"), strides: f.ints("strides"), padding: padding)
+        case "avg_pool": y = try avgPool(xs[0], ksize: f.ints("ksize"), strides: f.ints("strides"), padding: padding)
+        case "reshape": y = try reshape(xs[0], f.ints("shape"))
+        case "matmul": y = try matmul(xs[0], xs[1], transposeA: f.bool("transpose_a"), transposeB: f.bool("transpose_b"))
+        case "softmax": y = try softmax(xs[0])
+        case "sigmoid": y = sigmoid(xs[0])
+        case "tanh": y = tanh(xs[0])
+        case "sub": y = try xs[0] - xs[1]
+        case "mul": y = try xs[0] * xs[1]
+        case "add_scalar", "sub_scalar", "mul_scalar":
+            let s = f.number("scalar"), right = f.string("side") == "right"
+            switch f.op {
+            case "add_scalar": y = right ? xs[0] + s : s + xs[0]
+            case "sub_scalar": y = right ? xs[0] - s : s - xs[0]
+            default: y = right ? xs[0] * s : s * xs[0]
+            }
+        case "argmax":
+            let axis = f.ints("axis").first ?? Int(f.number("axis"))
+            var shape = xs[0].shape
+            shape.remove(at: axis < 0 ? axis + shape.count : axis)
+            return (shape, try argmax(xs[0], axis: axis).map(Float.init))
+        default:
+            throw TensorScopeError(.invalidArgument, "unknown op \(f.op)")
+        }
+        return (y.shape, y.scalars)
+    }
+
+    @Test(arguments: try OpFixture.all())
+    func matchesTensorFlow(_ f: OpFixture) throws {
+        let graph = Graph()
+        let (shape, values) = try graph.asDefault { try Self.run(f) }
+        #expect(shape == f.output.shape, "\(f)")
+        expectClose(values, f.output.values.map(Float.init), relative: 1e-4, f.name)
+        let op = try #require(graph.operations.last)
+        #expect(op.name == f.tf_op_name && op.type == f.tf_op_type, "\(f): \(op.name) \(op.type)")
+    }
+}

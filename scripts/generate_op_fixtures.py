@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Runs the classic-CNN ops (pooling, reshape, matmul, softmax, sigmoid, tanh, sub, mul, scalar
+operands, argmax) in TensorFlow 1.x graph mode on small random inputs and records inputs,
+outputs, and the op names and types TensorFlow gives, into
+Tests/TensorScopeTests/Fixtures/ops.json. The Swift tests replay each case.
+
+    pip install tensorflow-cpu numpy
+    python3 scripts/generate_op_fixtures.py
+"""
+import json
+import os
+
+import numpy as np
+import tensorflow as tf
+
+v1 = tf.compat.v1
+v1.disable_eager_execution()
+OUT = os.path.join(os.path.dirname(__file__), "..", "Tests", "TensorScopeTests", "Fixtures", "ops.json")
+rng = np.random.default_rng(2026)
+
+
+def r(*shape):
+    return rng.standard_normal(shape).astype(np.float32)
+
+
+# (name, op, inputs, params): params are passed to the Swift op as given.
+CASES = [
+    ("max_valid_2x2", "max_pool", [r(2, 6, 7, 3)], {"ksize": [2, 2], "strides": [2, 2], "padding": "VALID"}),
+    ("max_same_odd_3x3_s2", "max_pool", [r(1, 7, 5, 4)], {"ksize": [3], "strides": [2], "padding": "SAME"}),
+    ("max_same_stride_over_ksize", "max_pool", [r(1, 9, 8, 2)], {"ksize": [2, 2], "strides": [3, 3], "padding": "SAME"}),
+    ("max_valid_stride_over_ksize", "max_pool", [r(2, 9, 10, 1)], {"ksize": [1, 2, 2, 1], "strides": [1, 3, 4, 1], "padding": "VALID"}),
+    ("max_same_window_bigger_than_input", "max_pool", [r(1, 3, 2, 2)], {"ksize": [5, 4], "strides": [1, 1], "padding": "SAME"}),
+    ("avg_valid_3x2", "avg_pool", [r(2, 7, 6, 3)], {"ksize": [3, 2], "strides": [1, 2], "padding": "VALID"}),
+    ("avg_same_edges_count_real_pixels", "avg_pool", [r(1, 5, 5, 2)], {"ksize": [3, 3], "strides": [2, 2], "padding": "SAME"}),
+    ("avg_same_stride_over_ksize", "avg_pool", [r(1, 10, 7, 3)], {"ksize": [2], "strides": [3], "padding": "SAME"}),
+    ("avg_same_window_bigger_than_input", "avg_pool", [r(2, 2, 3, 1)], {"ksize": [4, 4], "strides": [2, 1], "padding": "SAME"}),
+    ("reshape_wildcard", "reshape", [r(2, 3, 4, 5)], {"shape": [2, -1]}),
+    ("reshape_to_vector", "reshape", [r(3, 2, 2)], {"shape": [-1]}),
+    ("matmul_plain", "matmul", [r(5, 7), r(7, 3)], {"transpose_a": False, "transpose_b": False}),
+    ("matmul_transpose_a", "matmul", [r(7, 5), r(7, 3)], {"transpose_a": True, "transpose_b": False}),
+    ("matmul_transpose_b", "matmul", [r(5, 7), r(3, 7)], {"transpose_a": False, "transpose_b": True}),
+    ("matmul_transpose_both", "matmul", [r(7, 5), r(3, 7)], {"transpose_a": True, "transpose_b": True}),
+    ("softmax_rows", "softmax", [r(4, 10) * 5], {}),
+    ("softmax_large_logits", "softmax", [np.array([[1000, 1001, 999], [-1000, -1000, -999]], np.float32)], {}),
+    ("softmax_rank3", "softmax", [r(2, 3, 6)], {}),
+    ("sigmoid", "sigmoid", [np.concatenate([r(20) * 6, np.array([-100, -30, 0, 30, 100], np.float32)])], {}),
+    ("tanh", "tanh", [np.concatenate([r(20) * 3, np.array([-20, 0, 20], np.float32)])], {}),
+    ("sub_same", "sub", [r(3, 4), r(3, 4)], {}),
+    ("sub_vector_right", "sub", [r(2, 3, 5), r(5)], {}),
+    ("sub_vector_left", "sub", [r(5), r(2, 3, 5)], {}),
+    ("mul_same", "mul", [r(2, 2, 3), r(2, 2, 3)], {}),
+    ("mul_vector", "mul", [r(4, 6), r(6)], {}),
+    ("add_scalar_right", "add_scalar", [r(2, 3)], {"scalar": 1.5, "side": "right"}),
+    ("sub_scalar_left", "sub_scalar", [r(2, 3)], {"scalar": 2.0, "side": "left"}),
+    ("mul_scalar_right", "mul_scalar", [r(4)], {"scalar": -3.0, "side": "right"}),
+    ("argmax_last", "argmax", [r(5, 10)], {"axis": 1}),
+    ("argmax_first", "argmax", [r(4, 3, 2)], {"axis": 0}),
+    ("argmax_negative", "argmax", [r(2, 3, 7)], {"axis": -1}),
+    ("argmax_ties_first", "argmax", [np.array([[1, 3, 3, 2], [5, 5, 5, 5]], np.float32)], {"axis": 1}),
+]
+
+
+def build(op, xs, p):
+    if op == "max_pool":
+        return tf.nn.max_pool2d(xs[0], p["ksize"], p["strides"], p["padding"])
+    if op == "avg_pool":
+        return tf.nn.avg_pool2d(xs[0], p["ksize"], p["strides"], p["padding"])
+    if op == "reshape":
+        return tf.reshape(xs[0], p["shape"])
+    if op == "matmul":
+        return tf.matmul(xs[0], xs[1], transpose_a=p["transpose_a"], transpose_b=p["transpose_b"])
+    if op == "softmax":
+        return tf.nn.softmax(xs[0])
+    if op == "sigmoid":
+        return tf.sigmoid(xs[0])
+    if op == "tanh":
+        return tf.tanh(xs[0])
+    if op == "sub":
+        return xs[0] - xs[1]
+    if op == "mul":
+        return xs[0] * xs[1]
+    if op.endswith("_scalar"):
+        s = p["scalar"]
+        f = {"add_scalar": lambda a, b: a + b, "sub_scalar": lambda a, b: a - b, "mul_scalar": lambda a, b: a * b}[op]
+        return f(xs[0], s) if p["side"] == "right" else f(s, xs[0])
+    if op == "argmax":
+        return tf.argmax(xs[0], axis=p["axis"])
+    raise ValueError(op)
+
+
+def main():
+    results = []
+    for name, op, inputs, params in CASES:
+        graph = tf.Graph()
+        with graph.as_default(), v1.Session(graph=graph) as session:
+            placeholders = [v1.placeholder(tf.float32, x.shape, name=f"in{i}") for i, x in enumerate(inputs)]
+            y = build(op, placeholders, params)
+            value = session.run(y, feed_dict=dict(zip(placeholders, inputs)))
+            results.append({
+                "name": name, "op": op, "params": params,
+                "inputs": [{"shape": list(x.shape), "values": [float(v) for v in x.reshape(-1)]} for x in inputs],
+                "output": {"shape": list(value.shape), "values": [float(v) for v in np.asarray(value).reshape(-1)]},
+                "tf_op_name": y.op.name, "tf_op_type": y.op.type,
+            })
+    with open(OUT, "w") as f:
+        json.dump({"tf_version": tf.__version__, "cases": results}, f)
+        f.write("\n")
+    print(f"{len(results)} cases -> {os.path.relpath(OUT)}")
+
+
+if __name__ == "__main__":
+    main()
