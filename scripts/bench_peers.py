@@ -34,7 +34,57 @@ CASES = {
 }
 
 
+# The digits CNN of scripts/train_digits.py (TensorScopeModels' digitsCNN), batch 256, random weights.
+DIGITS_BATCH = 256
+DIGITS_FLOPS = 2 * DIGITS_BATCH * (8 * 8 * 9 * 1 * 16 + 4 * 4 * 9 * 16 * 32 + 128 * 64 + 64 * 10)
+
+
+def digits_weights(rng):
+    shapes = [[3, 3, 1, 16], [16], [3, 3, 16, 32], [32], [128, 64], [64], [64, 10], [10]]
+    return [rng.standard_normal(s, dtype=np.float32) * 0.1 for s in shapes]
+
+
+def digits_tf(tf, w):
+    """The digits CNN as a tf.function (also converted for TFLite)."""
+    @tf.function(input_signature=[tf.TensorSpec([DIGITS_BATCH, 8, 8, 1], tf.float32)])
+    def forward(x):
+        h = tf.nn.relu(tf.nn.conv2d(x, w[0], 1, "SAME") + w[1])
+        h = tf.nn.max_pool2d(h, 2, 2, "SAME")
+        h = tf.nn.relu(tf.nn.conv2d(h, w[2], 1, "SAME") + w[3])
+        h = tf.nn.max_pool2d(h, 2, 2, "SAME")
+        h = tf.reshape(h, [-1, 128])
+        h = tf.nn.relu(tf.matmul(h, w[4]) + w[5])
+        return tf.matmul(h, w[6]) + w[7]
+    return forward
+
+
+def digits_onnx(w):
+    """The same network in ONNX (NCHW); the NHWC flatten order is kept with a transpose."""
+    from onnx import TensorProto, helper, numpy_helper
+    inits = [numpy_helper.from_array(np.transpose(w[0], (3, 2, 0, 1)).copy(), "w1"), numpy_helper.from_array(w[1], "b1"),
+             numpy_helper.from_array(np.transpose(w[2], (3, 2, 0, 1)).copy(), "w2"), numpy_helper.from_array(w[3], "b2"),
+             numpy_helper.from_array(w[4], "w3"), numpy_helper.from_array(w[5], "b3"),
+             numpy_helper.from_array(w[6], "w4"), numpy_helper.from_array(w[7], "b4"),
+             numpy_helper.from_array(np.array([-1, 128], np.int64), "flat")]
+    nodes = [helper.make_node("Conv", ["x", "w1", "b1"], ["c1"], pads=[1, 1, 1, 1]),
+             helper.make_node("Relu", ["c1"], ["r1"]),
+             helper.make_node("MaxPool", ["r1"], ["p1"], kernel_shape=[2, 2], strides=[2, 2]),
+             helper.make_node("Conv", ["p1", "w2", "b2"], ["c2"], pads=[1, 1, 1, 1]),
+             helper.make_node("Relu", ["c2"], ["r2"]),
+             helper.make_node("MaxPool", ["r2"], ["p2"], kernel_shape=[2, 2], strides=[2, 2]),
+             helper.make_node("Transpose", ["p2"], ["t2"], perm=[0, 2, 3, 1]),
+             helper.make_node("Reshape", ["t2", "flat"], ["f"]),
+             helper.make_node("Gemm", ["f", "w3", "b3"], ["d1"]),
+             helper.make_node("Relu", ["d1"], ["r3"]),
+             helper.make_node("Gemm", ["r3", "w4", "b4"], ["logits"])]
+    graph = helper.make_graph(nodes, "digits", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [DIGITS_BATCH, 1, 8, 8])],
+                              [helper.make_tensor_value_info("logits", TensorProto.FLOAT, None)], inits)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+
+
 def flops(case):
+    if case == "digits-cnn":
+        return DIGITS_FLOPS
     shape, layers = CASES[case]
     n, h, w, c = shape
     total = 0
@@ -94,6 +144,10 @@ def run_tensorflow(threads, repeats, warmup):
 
         seconds = time_median(lambda: forward(x).numpy(), warmup, repeats)
         results[case] = {"seconds": seconds, "gflops": flops(case) / seconds / 1e9}
+    digits = digits_tf(tf, [tf.constant(v) for v in digits_weights(rng)])
+    x = tf.constant(rng.standard_normal([DIGITS_BATCH, 8, 8, 1], dtype=np.float32))
+    seconds = time_median(lambda: digits(x).numpy(), warmup, repeats)
+    results["digits-cnn"] = {"seconds": seconds, "gflops": DIGITS_FLOPS / seconds / 1e9, "images_per_second": DIGITS_BATCH / seconds}
     return results, tf.__version__
 
 
@@ -127,6 +181,14 @@ def run_tflite(threads, repeats, warmup):
 
         seconds = time_median(run, warmup, repeats)
         results[case] = {"seconds": seconds, "gflops": flops(case) / seconds / 1e9}
+    digits = digits_tf(tf, [tf.constant(v) for v in digits_weights(rng)])
+    converter = tf.lite.TFLiteConverter.from_concrete_functions([digits.get_concrete_function()], digits)
+    interpreter = tf.lite.Interpreter(model_content=converter.convert(), num_threads=threads)
+    interpreter.allocate_tensors()
+    interpreter.set_tensor(interpreter.get_input_details()[0]["index"],
+                           rng.standard_normal([DIGITS_BATCH, 8, 8, 1], dtype=np.float32))
+    seconds = time_median(interpreter.invoke, warmup, repeats)
+    results["digits-cnn"] = {"seconds": seconds, "gflops": DIGITS_FLOPS / seconds / 1e9, "images_per_second": DIGITS_BATCH / seconds}
     return results, tf.__version__
 
 
@@ -163,6 +225,14 @@ def run_onnxruntime(threads, repeats, warmup):
         x = rng.standard_normal([n, c, h, w], dtype=np.float32)
         seconds = time_median(lambda: session.run(None, {"x": x}), warmup, repeats)
         results[case] = {"seconds": seconds, "gflops": flops(case) / seconds / 1e9}
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    session = ort.InferenceSession(digits_onnx(digits_weights(rng)).SerializeToString(), options,
+                                   providers=["CPUExecutionProvider"])
+    x = rng.standard_normal([DIGITS_BATCH, 1, 8, 8], dtype=np.float32)
+    seconds = time_median(lambda: session.run(None, {"x": x}), warmup, repeats)
+    results["digits-cnn"] = {"seconds": seconds, "gflops": DIGITS_FLOPS / seconds / 1e9, "images_per_second": DIGITS_BATCH / seconds}
     return results, ort.__version__
 
 
@@ -208,7 +278,7 @@ def main():
               f"{any_ts['blas_kernel']}; TensorFlow {tf_version} (and its TFLite/XNNPACK); ONNX Runtime {ort_version}; "
               f"median of {a.repeats} runs, best of {a.rounds} rounds")
     rows = []
-    for case in CASES:
+    for case in list(CASES) + ["digits-cnn"]:
         t, f, o, li = ts[case], tfr[case], ortr[case], litr[case]
         fastest = max(f["gflops"], o["gflops"], li["gflops"])
         rows.append([case, t.get("algorithm", "?"), f"{t['gflops']:.1f}", f"{f['gflops']:.1f}", f"{o['gflops']:.1f}",

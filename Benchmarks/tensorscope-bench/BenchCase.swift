@@ -122,3 +122,25 @@ extension Cases {
             bytesOverride: 3 * 4 * size * size)
     }
 }
+
+extension Cases {
+    /// The digits CNN (`digitsCNN`) on a batch of `batch` random 8 × 8 images, random weights:
+    /// two small convolutions, two max-pools, two dense layers — the op set beyond the seed.
+    static func digits(batch: Int) throws -> BenchCase {
+        let images = try Initializer.randomNormal(seed: 5).tensor(shape: [batch, 8, 8, 1])
+        let graph = Graph()
+        graph.recordsOperations = false
+        let run = { _ = try graph.asDefault { try variableScope("", reuse: .autoReuse) { _ in try digitsCNN(images) } } }
+        try run()  // creates the variables
+        // Multiply-adds per image: conv1, conv2, fc1, fc2 (pooling and the rest are not counted).
+        let macs: [Int] = [8 * 8 * 9 * 1 * 16, 4 * 4 * 9 * 16 * 32, 128 * 64, 64 * 10]
+        let perImage = 2.0 * Double(macs.reduce(0, +))
+        let floatsPerImage: [Int] = [8 * 8 * 16 * 2, 4 * 4 * 32 * 2, 128, 64, 10 * 2]
+        let activations = batch * 4 * floatsPerImage.reduce(0, +)
+        let weights = 4 * DigitsCNN.variableShapes.values.reduce(0) { $0 + $1.reduce(1, *) }
+        return BenchCase(
+            name: "digits-cnn", description: "digitsCNN on [\(batch), 8, 8, 1]", batch: batch,
+            convolutions: [], run: run, gemmOnly: run,
+            flopsOverride: perImage * Double(batch), bytesOverride: 4 * images.scalarCount + activations + weights)
+    }
+}

@@ -49,6 +49,7 @@ struct TensorScopeBench: ParsableCommand {
                 name: "pointwise", description: "[4,56,56,64]*[1,1,64,64]",
                 input: [4, 56, 56, 64], filter: [1, 1, 64, 64], bias: false) }),
         ]
+        all.append(("digits-cnn", { try Cases.digits(batch: 256) }))
         if cases.contains("sgemm-2048") { all.append(("sgemm-2048", { Cases.sgemm(size: 2048) })) }
         if layers {
             all.append(("image-filter-224-conv1", { try Cases.convLayer(

@@ -50,20 +50,19 @@ enum Broadcast {
         return [Float](unsafeUninitializedCapacity: big.count) { out, initialized in
             big.withUnsafeBufferPointer { a in
                 small.withUnsafeBufferPointer { b in
-                    // Rows of `period`: the inner loop is a plain pair of arrays, which the
-                    // compiler vectorises once `f` is a known case.
-                    func loop(_ g: (Float, Float) -> Float) {
-                        var start = 0
-                        while start < a.count {
-                            for i in 0..<period { out[start + i] = g(a[start + i], b[i]) }
-                            start += period
+                    // Rows of `period`, each loop written out for its operator so the compiler
+                    // sees plain arithmetic on two arrays and vectorises it (a closure per
+                    // element would cost a call each).
+                    var start = 0
+                    while start < a.count {
+                        let (row, o) = (a.baseAddress! + start, out.baseAddress! + start)
+                        switch (f, vectorOnRight) {
+                        case (.add, _): for i in 0..<period { o[i] = row[i] + b[i] }
+                        case (.multiply, _): for i in 0..<period { o[i] = row[i] * b[i] }
+                        case (.subtract, true): for i in 0..<period { o[i] = row[i] - b[i] }
+                        case (.subtract, false): for i in 0..<period { o[i] = b[i] - row[i] }
                         }
-                    }
-                    switch (f, vectorOnRight) {
-                    case (.add, _): loop(+)
-                    case (.multiply, _): loop(*)
-                    case (.subtract, true): loop(-)
-                    case (.subtract, false): loop { x, y in y - x }
+                        start += period
                     }
                 }
             }

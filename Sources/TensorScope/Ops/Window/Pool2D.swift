@@ -54,31 +54,31 @@ private func pool(_ kind: PoolKind, _ input: some TensorConvertible, ksize: [Int
         let count = try Tensor.elementCount(of: outputShape, op: op)
         let scalars = [Float](unsafeUninitializedCapacity: count) { out, initialized in
             x.withUnsafeBufferPointer { xs in
+                let (input, output) = (xs.baseAddress!, out.baseAddress!)
                 for b in 0..<n {
                     for i in 0..<oh {
                         // The window's rows and columns inside the image.
                         let y0 = max(0, i * sh - top), y1 = min(h, i * sh - top + kh)
                         for j in 0..<ow {
                             let x0 = max(0, j * sw - left), x1 = min(w, j * sw - left + kw)
-                            let o = ((b * oh + i) * ow + j) * c
-                            for ch in 0..<c { out[o + ch] = kind == .max ? -.infinity : 0 }
+                            let o = output + ((b * oh + i) * ow + j) * c
+                            let first = input + ((b * h + y0) * w + x0) * c
+                            o.update(from: first, count: c)
                             for y in y0..<y1 {
-                                for xx in x0..<x1 {
-                                    let s = ((b * h + y) * w + xx) * c
-                                    for ch in 0..<c {
-                                        let v = xs[s + ch]
-                                        if kind == .max {
-                                            // NaN wins, as in TensorFlow's max pooling.
-                                            if v > out[o + ch] || v.isNaN { out[o + ch] = v }
-                                        } else {
-                                            out[o + ch] += v
-                                        }
+                                for xx in x0..<x1 where y != y0 || xx != x0 {
+                                    let cell = input + ((b * h + y) * w + xx) * c
+                                    // Channels innermost and contiguous: plain loops the
+                                    // compiler vectorises. Max keeps a NaN once one is seen.
+                                    if kind == .max {
+                                        for ch in 0..<c { let v = cell[ch]; o[ch] = (v > o[ch] || v != v) ? v : o[ch] }
+                                    } else {
+                                        for ch in 0..<c { o[ch] += cell[ch] }
                                     }
                                 }
                             }
                             if kind == .average {
-                                let cells = Float((y1 - y0) * (x1 - x0))
-                                for ch in 0..<c { out[o + ch] /= cells }
+                                let scale = 1 / Float((y1 - y0) * (x1 - x0))
+                                for ch in 0..<c { o[ch] *= scale }
                             }
                         }
                     }
