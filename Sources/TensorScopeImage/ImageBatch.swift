@@ -26,22 +26,26 @@ public enum ImageBatch {
         }
         switch fit {
         case .resize:
-            return image.resizedBilinear(width: size, height: size)
+            return try image.resizedBilinear(width: size, height: size)
         case .crop:
             guard image.width >= size, image.height >= size else {
                 throw TensorScopeError.image(
                     "ImageBatch", path,
                     "expected at least \(size) × \(size) pixels to crop, got \(image.width) × \(image.height)")
             }
-            return image.cropped(x: (image.width - size) / 2, y: (image.height - size) / 2, width: size, height: size)
+            return try image.cropped(x: (image.width - size) / 2, y: (image.height - size) / 2, width: size, height: size)
         case .fill:
             let shorter = min(image.width, image.height)
-            // ⌊side · size / shorter + ½⌋ in integers, so every platform agrees.
+            // ⌊side · size / shorter + ½⌋ in integers, so every platform agrees. The scaled image
+            // is never built: only its centred size × size window is resampled, so a long thin
+            // image costs no more than its output (a 100000 × 1 image would scale to 22.4 M × 224).
             let newWidth = (2 * image.width * size + shorter) / (2 * shorter)
             let newHeight = (2 * image.height * size + shorter) / (2 * shorter)
-            let scaled = image.width == newWidth && image.height == newHeight
-                ? image : image.resizedBilinear(width: newWidth, height: newHeight)
-            return scaled.cropped(x: (newWidth - size) / 2, y: (newHeight - size) / 2, width: size, height: size)
+            let (x, y) = ((newWidth - size) / 2, (newHeight - size) / 2)
+            if image.width == newWidth && image.height == newHeight {
+                return try image.cropped(x: x, y: y, width: size, height: size)
+            }
+            return try image.resizedBilinear(scaledWidth: newWidth, scaledHeight: newHeight, x: x, y: y, width: size, height: size)
         }
     }
 

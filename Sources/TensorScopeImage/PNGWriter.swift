@@ -7,8 +7,11 @@ public enum PNGWriter {
     /// Writes `image` (1 or 3 channels) as an 8-bit PNG: each value is clamped to `[0, 1]`,
     /// scaled by 255 and rounded. NaN is written as 0.
     ///
+    /// Written whole (`AtomicFile`): never half a file; a symbolic link at `path` is replaced by
+    /// the file, not followed, so a link planted in an output folder cannot redirect the write.
+    ///
     /// - Throws: `.io` naming `path` when the image has another channel count or libpng cannot
-    ///   write the file.
+    ///   encode it, or the file cannot be written.
     public static func write(_ image: Image, to path: String) throws {
         guard image.channels == 1 || image.channels == 3 else {
             throw TensorScopeError.image("writePNG", path, "expected 1 or 3 channels, got \(image.channels)")
@@ -25,11 +28,19 @@ public enum PNGWriter {
         png.height = UInt32(image.height)
         png.format = image.channels == 3 ? tspng_format_rgb() : tspng_format_gray()
         defer { png_image_free(&png) }
-        let ok = bytes.withUnsafeBytes { raw in
-            png_image_write_to_file(&png, path, 0, raw.baseAddress, 0, nil)
+        // Encode to memory (asking libpng for the size first), then write the file in one go.
+        var size: png_alloc_size_t = 0
+        var encoded = Data()
+        let ok = bytes.withUnsafeBytes { raw -> Bool in
+            guard png_image_write_to_memory(&png, nil, &size, 0, raw.baseAddress, 0, nil) != 0 else { return false }
+            encoded = Data(count: Int(size))
+            return encoded.withUnsafeMutableBytes { out in
+                png_image_write_to_memory(&png, out.baseAddress, &size, 0, raw.baseAddress, 0, nil) != 0
+            }
         }
-        guard ok != 0 else {
-            throw TensorScopeError.image("writePNG", path, "could not write (\(PNGReader.message(of: png)))")
+        guard ok else {
+            throw TensorScopeError.image("writePNG", path, "could not encode (\(PNGReader.message(of: png)))")
         }
+        try AtomicFile.write(encoded.prefix(Int(size)), to: path, followingLinks: false)
     }
 }

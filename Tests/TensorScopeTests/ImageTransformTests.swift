@@ -5,9 +5,9 @@ import TensorScope
 @Suite struct ImageTransformTests {
     /// A 2×2 image upscaled to 4×4 with half-pixel centres: source coordinates
     /// (i + 0.5)/2 − 0.5 = −0.25, 0.25, 0.75, 1.25 → clamped rows/columns and lerps 0.75, 0.25, 0.75, 0.25.
-    @Test func bilinearMatchesHalfPixelCentresByHand() {
+    @Test func bilinearMatchesHalfPixelCentresByHand() throws {
         let image = Image(width: 2, height: 2, channels: 1, pixels: [0, 1, 2, 3])
-        let big = image.resizedBilinear(width: 4, height: 4)
+        let big = try image.resizedBilinear(width: 4, height: 4)
         func at(_ x: Double, _ y: Double) -> Float {
             // bilinear on the 2×2 grid with coordinates clamped to [0, 1]
             let cx = min(max(x, 0), 1), cy = min(max(y, 0), 1)
@@ -19,7 +19,7 @@ import TensorScope
                 #expect(abs(big.pixels[row * 4 + col] - at(x, y)) < 1e-6, "(\(col), \(row))")
             }
         }
-        #expect(image.resizedBilinear(width: 2, height: 2) == image)
+        #expect(try image.resizedBilinear(width: 2, height: 2) == image)
     }
 
     @Test func fitModesGiveTheDocumentedSizes() throws {

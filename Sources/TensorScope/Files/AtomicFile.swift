@@ -10,14 +10,16 @@ import Foundation
 ///   over the destination. (Where `O_TMPFILE` is not supported, a named temporary file is
 ///   used and removed on every error.)
 /// - An existing file keeps its permission bits; a new one gets `0644` less the umask.
-/// - A symbolic link at the destination is written through: its target is replaced, the link
-///   stays.
+/// - A symbolic link at the destination is written through by default (its target is replaced,
+///   the link stays: a checkpoint kept behind a link stays there); with `followingLinks: false`
+///   the link itself is replaced by the file, so a link planted in an output folder cannot
+///   redirect the write.
 public enum AtomicFile {
     /// Writes `data` to `path`.
     ///
     /// - Throws: `.io` naming `path` and the system's reason.
-    public static func write(_ data: Data, to path: String) throws {
-        let destination = resolvingLinks(path)
+    public static func write(_ data: Data, to path: String, followingLinks: Bool = true) throws {
+        let destination = followingLinks ? resolvingLinks(path) : path
         let folder = (destination as NSString).deletingLastPathComponent
         let directory = folder.isEmpty ? "." : folder
         func fault(_ what: String) -> TensorScopeError {
@@ -25,7 +27,12 @@ public enum AtomicFile {
         }
         var status = stat()
         let mode: mode_t
-        if stat(destination, &status) == 0 {
+        if lstat(destination, &status) == 0 && status.st_mode & S_IFMT == S_IFLNK {
+            // Only when not following links: the link is replaced, with the usual permissions.
+            let mask = umask(0)
+            umask(mask)
+            mode = 0o644 & ~mask
+        } else if stat(destination, &status) == 0 {
             guard status.st_mode & S_IFMT == S_IFREG else { throw fault("not a regular file") }
             mode = status.st_mode & 0o7777
         } else {
