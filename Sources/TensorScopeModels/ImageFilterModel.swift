@@ -13,7 +13,9 @@ public enum ImageFilterModel {
     /// variables under `image_filters`, the others share them as `method` says (see
     /// `SharingMethod`).
     ///
-    /// `progress` is called with each batch's index when it is done.
+    /// Each tower runs inside `readingVariables`, so a concurrent `restoreVariables` never gives
+    /// one tower weights from two checkpoints. `progress` is called with each batch's index
+    /// when it is done.
     public static func run(
         _ batches: [Tensor], method: SharingMethod, seed: Int? = nil, progress: (Int) -> Void = { _ in }
     ) throws -> [Tensor] {
@@ -22,22 +24,22 @@ public enum ImageFilterModel {
         switch method {
         case .reuseVariables:
             try variableScope("image_filters") { scope in
-                outputs.append(try myImageFilter(first, seed: seed))
+                outputs.append(try Graph.current.readingVariables { try myImageFilter(first, seed: seed) })
                 progress(0)
                 scope.reuseVariables()
                 for (i, batch) in batches.enumerated().dropFirst() {
-                    outputs.append(try myImageFilter(batch, seed: seed))
+                    outputs.append(try Graph.current.readingVariables { try myImageFilter(batch, seed: seed) })
                     progress(i)
                 }
             }
         default:
             let scope = try variableScope("image_filters") { scope in
-                outputs.append(try myImageFilter(first, seed: seed))
+                outputs.append(try Graph.current.readingVariables { try myImageFilter(first, seed: seed) })
                 progress(0)
                 return scope
             }
             for (i, batch) in batches.enumerated().dropFirst() {
-                let body = { (_: VariableScope) in try myImageFilter(batch, seed: seed) }
+                let body = { (_: VariableScope) in try Graph.current.readingVariables { try myImageFilter(batch, seed: seed) } }
                 outputs.append(method == .reuseTrue
                     ? try variableScope("image_filters", reuse: true, body)
                     : try variableScope(scope, reuse: true, body))

@@ -19,11 +19,20 @@ extension Graph {
     /// Strict: the file must hold exactly one `F32` tensor per variable, with the variable's
     /// shape. A missing key, an extra key, a shape or dtype mismatch, a truncated file or a bad
     /// header is an error naming the key or the fault, and then no variable is changed.
+    ///
+    /// All values change at once: forward passes inside `readingVariables` see either the old
+    /// values or the new ones, never some of each. Calling this inside `readingVariables` is
+    /// an error.
     public func restoreVariables(from path: String) throws {
+        guard Graph.readingDepth == 0 else {
+            throw TensorScopeError(.invalidArgument, "restoreVariables: \(path): called inside readingVariables, which it would wait for")
+        }
         let variables = globalVariables
         let expected = Dictionary(uniqueKeysWithValues: variables.map { ($0.name, $0.shape) })
         let tensors = try SafeTensors.read(path, expecting: expected)
-        for variable in variables { try variable.assign(tensors[variable.name]!) }
+        try valuesLock.writing {
+            for variable in variables { try variable.assign(tensors[variable.name]!) }
+        }
     }
 
     /// Makes `getVariable` create the variables named in `values` from those tensors instead of

@@ -24,6 +24,8 @@ public final class Graph: Sendable {
     }
 
     let state = Mutex(State())
+    /// Held for writing while `restoreVariables` swaps values; see `readingVariables`.
+    let valuesLock = VariableValuesLock()
     /// Tells graphs apart in tensors' producers (`Producer.graphID`) without keeping them alive.
     let id: UInt64 = Graph.nextID.wrappingAdd(1, ordering: .relaxed).oldValue
     private static let nextID = Atomic<UInt64>(1)
@@ -38,7 +40,9 @@ public final class Graph: Sendable {
 
     /// Whether ops are appended to `operations` (and take a name in the namespace). On by
     /// default; switch it off for long loops of forward passes, where the record would grow
-    /// by a few hundred bytes per op.
+    /// by a few hundred bytes per op. While it is off, name scopes take no names either (they
+    /// would name nothing), so a program that opens scopes per pass keeps a flat memory
+    /// footprint; variables are still named, and made unique, as always.
     public var recordsOperations: Bool {
         get { state.withLock { $0.recordsOperations } }
         set { state.withLock { $0.recordsOperations = newValue } }

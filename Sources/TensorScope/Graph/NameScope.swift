@@ -1,13 +1,21 @@
 extension Graph {
     /// TensorFlow's `Graph.name_scope(name)` entry: validates `name` and returns the new name
     /// stack (no trailing `/`) and the scope string TF returns (`"a/"`, or `""` at the root).
-    func openNameScope(_ name: String, under stack: String) throws -> (stack: String, scope: String) {
+    ///
+    /// While the graph does not record operations, name scopes name nothing that is kept, so
+    /// they take no name in the namespace (and are not made unique): a loop of forward passes
+    /// then adds nothing to the graph. Names that are kept — a `Variable`'s — always are
+    /// (`always: true`).
+    func openNameScope(_ name: String, under stack: String, always: Bool = false) throws -> (stack: String, scope: String) {
         if name.isEmpty { return ("", "") }
         try NameRules.validateScopeName(name, underStack: stack)
         if name.hasSuffix("/") {
             return (String(name.dropLast()), name)
         }
-        let unique = state.withLock { $0.uniqueName(stack.isEmpty ? name : stack + "/" + name) }
+        let full = stack.isEmpty ? name : stack + "/" + name
+        let unique = state.withLock { state in
+            always || state.recordsOperations ? state.uniqueName(full) : full
+        }
         return (unique, unique + "/")
     }
 }

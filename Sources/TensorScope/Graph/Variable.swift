@@ -40,7 +40,7 @@ public final class Variable: Sendable, TensorConvertible, CustomStringConvertibl
         // TensorFlow names a variable by opening a name scope of its name: validated, made
         // unique under the current name scope, or taken as is when it ends in "/".
         let requested = (name ?? "").isEmpty ? "Variable" : name!
-        let unique = try graph.openNameScope(requested, under: context.nameStack).stack
+        let unique = try graph.openNameScope(requested, under: context.nameStack, always: true).stack
         self.init(name: unique, value: initialValue, trainable: trainable)
         graph.state.withLock { $0.append(self) }
     }

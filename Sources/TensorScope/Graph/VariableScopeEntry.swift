@@ -30,7 +30,9 @@ struct VariableScopeEntry {
                 throw TensorScopeError(.invalidName, "reuse=True cannot be used without a name_or_scope")
             }
             (stack, openedNameScope) = try graph.openNameScope(defaultName, under: outer.nameStack)
-            scopeName = graph.uniqueVariableScopeName(defaultName, in: parent)
+            // Choosing the unique name and counting it happen under one lock, so concurrent
+            // tasks never both take `d_3`.
+            scopeName = graph.claimUniqueVariableScopeName(defaultName, in: parent)
         }
         let fullName = parent.name.isEmpty ? scopeName : parent.name + "/" + scopeName
         scope = VariableScope(
@@ -38,7 +40,7 @@ struct VariableScopeEntry {
             reuse: reuse.or(parent.reuse),
             initializer: initializer ?? parent.initializer,
             originalNameScope: openedNameScope ?? scopeName)
-        graph.state.withLock { $0.variableScopeCounts[fullName, default: 0] += 1 }
+        if name != nil { graph.state.withLock { $0.variableScopeCounts[fullName, default: 0] += 1 } }
         context = outer.with(nameStack: stack, variableScope: scope)
         exitAction = { graph.closeVariableSubscopes(of: fullName) }
     }
@@ -58,25 +60,49 @@ struct VariableScopeEntry {
         if let last = reopened.name.split(separator: "/", omittingEmptySubsequences: false).last, !last.isEmpty {
             (stack, _) = try graph.openNameScope(String(last), under: outer.nameStack)
         }
+        // TF restores the whole count table when a re-entered scope closes. Only the counts of
+        // this scope and the scopes below it can change inside the block (a scope object
+        // re-entered further inside restores its own on leaving), so restoring just those is
+        // the same — and leaves other tasks' counts alone.
+        let name = reopened.name
         let saved = graph.state.withLock { state in
-            state.variableScopeCounts[reopened.name, default: 0] += 1
-            return state.variableScopeCounts
+            let before = state.variableScopeCounts.filter { Self.isWithin($0.key, name) }
+            state.variableScopeCounts[name, default: 0] += 1
+            return before
         }
         context = outer.with(nameStack: stack, variableScope: scope)
-        exitAction = { graph.state.withLock { $0.variableScopeCounts = saved } }
+        exitAction = {
+            graph.state.withLock { state in
+                for key in state.variableScopeCounts.keys where Self.isWithin(key, name) {
+                    state.variableScopeCounts[key] = saved[key]
+                }
+            }
+        }
+    }
+}
+
+extension VariableScopeEntry {
+    /// Whether scope `key` is `name` or below it (every key when `name` is the root).
+    static func isWithin(_ key: String, _ name: String) -> Bool {
+        name.isEmpty || key == name || key.hasPrefix(name + "/")
     }
 }
 
 extension Graph {
-    /// TF's `_get_unique_variable_scope`: `prefix`, or `prefix_1`, `prefix_2`, … when a scope of
-    /// that full name has been opened (and not closed away) inside `parent`.
-    func uniqueVariableScopeName(_ prefix: String, in parent: VariableScope) -> String {
+    /// TF's `_get_unique_variable_scope` and the count `_pure_variable_scope` then adds, in one
+    /// step: `prefix`, or `prefix_1`, `prefix_2`, … when a scope of that full name has been
+    /// opened (and not closed away) inside `parent`.
+    func claimUniqueVariableScopeName(_ prefix: String, in parent: VariableScope) -> String {
         let base = parent.name.isEmpty ? prefix : parent.name + "/" + prefix
         return state.withLock { state in
-            guard state.variableScopeCounts[base, default: 0] > 0 else { return prefix }
-            var index = 1
-            while state.variableScopeCounts["\(base)_\(index)", default: 0] > 0 { index += 1 }
-            return "\(prefix)_\(index)"
+            var name = prefix, full = base
+            if state.variableScopeCounts[base, default: 0] > 0 {
+                var index = 1
+                while state.variableScopeCounts["\(base)_\(index)", default: 0] > 0 { index += 1 }
+                (name, full) = ("\(prefix)_\(index)", "\(base)_\(index)")
+            }
+            state.variableScopeCounts[full, default: 0] += 1
+            return name
         }
     }
 
