@@ -38,6 +38,26 @@ struct ImageFilter: ParsableCommand {
     @Option(help: "Write the run's graph (both towers, the shared variables) for TensorBoard into this folder.")
     var logdir: String?
 
+    /// Parses as ArgumentParser does, but first refuses a single-dash word that looks like a
+    /// file name (`-dash.png`): ArgumentParser would read it as bundled short flags, one of
+    /// them `-h`, and print the help instead of reading the file.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let ends = arguments.firstIndex(of: "--") ?? arguments.count
+        if let word = arguments[..<ends].first(where: { $0.hasPrefix("-") && !$0.hasPrefix("--") && $0.count > 2 && $0.contains(".") }) {
+            exit(withError: ValidationError(
+                "\(word) looks like a file name, not an option; write ./\(word), or put it after --"))
+        }
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            // What was printed so far comes out before the error, even into a pipe.
+            fflush(nil)
+            exit(withError: error)
+        }
+    }
+
     func validate() throws {
         guard (1...4096).contains(size) else { throw ValidationError("--size must be between 1 and 4096, got \(size)") }
         if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }

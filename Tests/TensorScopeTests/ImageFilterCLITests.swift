@@ -107,4 +107,12 @@ import Testing
         #expect(graph.node.filter { $0.op == "Conv2D" }.map(\.name).contains(second))
         #expect(result.stdout.contains("graph written to \(logdir.path)/events.out.tfevents."))
     }
+
+    /// A file whose name starts with a dash is not taken for options (it used to print the help).
+    @Test func aDashedFileNameIsNotReadAsOptions() throws {
+        let result = try run(["-dash.png"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("-dash.png looks like a file name, not an option; write ./-dash.png"))
+        #expect(!result.stdout.contains("OVERVIEW"))
+    }
 }

@@ -131,3 +131,22 @@ import Testing
         }
     }
 }
+
+/// Sizes that could only end in an aborted allocation or an overflow trap are errors.
+@Suite struct AllocationBoundTests {
+    @Test func hugeOutputsAndShapesThrowBeforeAllocating() throws {
+        // 2048² pixels × 2²⁰ channels of float32 = 16 TiB of output.
+        let x = Tensor(zeros: [1, 2048, 2048, 1]), w = Tensor(zeros: [1, 1, 1, 1 << 20])
+        let conv = #expect(throws: TensorScopeError.self) { try conv2d(x, w, padding: .same) }
+        #expect(conv?.description.contains("expected an output that fits in this machine's") == true, "\(String(describing: conv))")
+        for (input, filter) in [([1, 1, 1, 1 << 62], [1, 1, 1 << 62, 1]), ([Int.max / 2, 3, 3, 1], [3, 3, 1, 1]),
+                                ([1, 4, 4, 1 << 40], [1 << 20, 1 << 20, 1 << 40, 1])] {
+            #expect(throws: TensorScopeError.self, "\(input) \(filter)") {
+                try conv2dScratchBytes(input: input, filter: filter, padding: .same)
+            }
+        }
+        #expect(throws: TensorScopeError.self) { try Initializer.zeros.tensor(shape: [1 << 31, 1 << 20]) }
+        #expect(throws: TensorScopeError.self) { try matmul(Tensor(zeros: [1 << 20, 1]), Tensor(zeros: [1, 1 << 20])) }
+        #expect(throws: TensorScopeError.self) { try reshape(Tensor(zeros: [4]), [Int.max, 2]) }
+    }
+}

@@ -57,7 +57,7 @@ public struct Initializer: Sendable, Equatable {
     ///   a non-finite mean or a negative or non-finite stddev, or a constant list longer than the
     ///   shape holds.
     public func tensor(shape: [Int]) throws -> Tensor {
-        let count = try Tensor.elementCount(of: shape, op: "Initializer")
+        let count = try Tensor.allocatableCount(of: shape, op: "Initializer")
         guard count <= Initializer.maxElements else {
             throw TensorScopeError.invalidArgument(
                 "Initializer", expected: "at most \(Initializer.maxElements) elements (8 GiB)", got: "shape \(shape)")

@@ -36,20 +36,23 @@ public struct Tensor: Equatable, Sendable {
 
     /// A tensor of `shape` filled with zeros.
     ///
-    /// Like `Array(repeating:count:)` with a negative count, a negative dimension is a
-    /// programming error here and traps; use `init(shape:scalars:)` for sizes that come
-    /// from outside the program, which throws instead.
+    /// - Precondition: as for `init(repeating:shape:)` — a negative dimension, an overflowing
+    ///   count or a buffer beyond physical memory traps with a message, before any allocation.
     public init(zeros shape: [Int]) {
         self.init(repeating: 0, shape: shape)
     }
 
     /// A tensor of `shape` with every element equal to `value`.
     ///
-    /// A negative dimension traps, as `init(zeros:)` explains.
+    /// - Precondition: no negative dimension, an element count that fits in `Int`, and a
+    ///   buffer no larger than the machine's physical memory: like `Array(repeating:count:)`,
+    ///   such a size is a programming error here and traps with a message (before anything is
+    ///   allocated). Sizes that come from outside the program belong in `init(shape:scalars:)`
+    ///   or an `Initializer`, which throw instead.
     public init(repeating value: Float, shape: [Int]) {
         let count: Int
         do {
-            count = try Tensor.elementCount(of: shape, op: "Tensor(repeating:shape:)")
+            count = try Tensor.allocatableCount(of: shape, op: "Tensor(repeating:shape:)")
         } catch {
             preconditionFailure("\(error)")
         }

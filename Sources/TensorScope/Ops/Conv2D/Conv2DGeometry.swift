@@ -54,6 +54,13 @@ struct Conv2DGeometry: Equatable, Sendable {
                 expected: "input depth equal to the filter's in_channels (filter \(filter) takes \(filter[2]))",
                 got: "input depth \(input[3]) (input \(input))")
         }
+        // Both counts fit in Int, so every product of their dimensions the algorithms form
+        // (K = kh·kw·in, M = batch·oh·ow ≤ the input's count) does too.
+        _ = try Tensor.elementCount(of: input, op: op)
+        let filterCount = try Tensor.elementCount(of: filter, op: op)
+        guard filterCount <= Int.max / 64 else {
+            throw TensorScopeError.invalidArgument(op, expected: "a filter whose size fits in memory", got: "filter shape \(filter)")
+        }
         let (sh, sw) = try WindowAxis.spatialPair(strides, name: "strides", op: op)
         let (dh, dw) = try WindowAxis.spatialPair(dilations, name: "dilations", op: op)
 

@@ -9,10 +9,7 @@ enum Conv2DRunner {
             throw TensorScopeError.invalidArgument(
                 op, expected: "a filter whose kh·kw·in and out sizes fit a 32-bit BLAS", got: "filter \(w.shape)")
         }
-        let (count, overflow) = g.m.multipliedReportingOverflow(by: g.n)
-        guard !overflow else {
-            throw TensorScopeError.invalidArgument(op, expected: "an output that fits in memory", got: "output shape \(g.outputShape)")
-        }
+        let count = try Tensor.allocatableCount(of: g.outputShape, op: op)
         _ = KernelSelection.warnOnce
         let kernel = kernel ?? Conv2DPlanner.kernel(for: g, filter: filterInput)
         var finite = true

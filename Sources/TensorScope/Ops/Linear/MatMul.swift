@@ -32,7 +32,7 @@ public func matmul(
         guard [m, n, k].allSatisfy({ $0 <= Int(Int32.max) }) else {
             throw TensorScopeError.invalidArgument(op, expected: "sizes that fit a 32-bit BLAS", got: "shapes \(x.shape) and \(y.shape)")
         }
-        let count = try Tensor.elementCount(of: [m, n], op: op)
+        let count = try Tensor.allocatableCount(of: [m, n], op: op)
         guard m > 0, n > 0, k > 0 else {
             return Tensor(uncheckedShape: [m, n], scalars: Array(repeating: 0, count: count))
         }

@@ -51,7 +51,7 @@ private func pool(_ kind: PoolKind, _ input: some TensorConvertible, ksize: [Int
         let (oh, top) = try WindowAxis.size(input: h, kernel: kh, stride: sh, dilation: 1, padding: padding, axis: "height", op: op)
         let (ow, left) = try WindowAxis.size(input: w, kernel: kw, stride: sw, dilation: 1, padding: padding, axis: "width", op: op)
         let outputShape = [n, oh, ow, c]
-        let count = try Tensor.elementCount(of: outputShape, op: op)
+        let count = try Tensor.allocatableCount(of: outputShape, op: op)
         let scalars = [Float](unsafeUninitializedCapacity: count) { out, initialized in
             x.withUnsafeBufferPointer { xs in
                 let (input, output) = (xs.baseAddress!, out.baseAddress!)
