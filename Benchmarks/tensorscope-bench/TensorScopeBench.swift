@@ -13,7 +13,7 @@ struct TensorScopeBench: ParsableCommand {
         commandName: "tensorscope-bench",
         abstract: "Measure TensorScope's convolutions: GFLOP/s, images/s, peak memory, GEMM share.")
 
-    @Option(name: .customLong("case"), help: "Run only these cases (repeatable); sgemm-2048 runs only when named.")
+    @Option(name: .customLong("case"), help: "Run only these cases (repeatable); sgemm-2048 and soak (10⁴ passes, RSS at start and end) run only when named.")
     var cases: [String] = []
     @Option(help: "Timed runs per case.") var repeats = 7
     @Option(help: "Untimed warm-up runs per case.") var warmup = 2
@@ -65,8 +65,9 @@ struct TensorScopeBench: ParsableCommand {
                     name: "image-filter-224-b\(n)", images: Cases.photos(n)) }))
             }
         }
+        if cases.contains("soak") { try pinned { try Soak.run(json: json) } }
         let chosen = cases.isEmpty ? all : all.filter { cases.contains($0.0) }
-        guard !chosen.isEmpty || cases == ["peak"] else {
+        guard !chosen.isEmpty || cases.allSatisfy({ ["peak", "soak"].contains($0) }) else {
             throw ValidationError("no case named \(cases); cases: \(all.map(\.0).joined(separator: ", "))")
         }
         for (_, make) in chosen {

@@ -1,0 +1,42 @@
+import Foundation
+import FuzzDriver
+import TensorScope
+import TensorScopeImage
+
+/// One libFuzzer input: the bytes of an image file. Reading must return an image or throw —
+/// never crash, hang or allocate without bound — and a decoded image must be self-consistent,
+/// and survive fitting to a batch.
+func fuzzPNG(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data else { return 0 }
+    let path = FuzzFile.write(Data(bytes: data, count: size))
+    guard let image = try? ImageReader.read(path, channels: .rgb, maxPixels: 1 << 20) else { return 0 }
+    precondition(image.pixels.count == image.width * image.height * 3)
+    precondition(image.pixels.allSatisfy { $0 >= 0 && $0 <= 1 })
+    _ = try? ImageBatch.fitted(image, size: 16, fit: .fill, path: path)
+    return 0
+}
+
+/// The input as a file in a private temporary folder (the readers take paths).
+enum FuzzFile {
+    static let path: String = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tensorscope-fuzz-\(getpid())")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder.appendingPathComponent("input").path
+    }()
+
+    static func write(_ data: Data) -> String {
+        _ = FileManager.default.createFile(atPath: path, contents: data)
+        return path
+    }
+}
+
+/// The entry point libFuzzer knows (`-sanitize=fuzzer` links a `main` that would call it).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    fuzzPNG(data, size)
+}
+
+@main
+struct Fuzz {
+    static func main() { runFuzzer { data, size in fuzzPNG(data, size) } }
+}
