@@ -115,4 +115,19 @@ import Testing
         #expect(result.stderr.contains("-dash.png looks like a file name, not an option; write ./-dash.png"))
         #expect(!result.stdout.contains("OVERVIEW"))
     }
+
+    /// Mosaics that cannot be written do not cost the weights or the graph: both are written first.
+    @Test func weightsAreSavedEvenWhenMosaicsCannotBeWritten() throws {
+        let folder = try Paths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let blocker = folder.appendingPathComponent("not-a-folder")
+        try Data("x".utf8).write(to: blocker)
+        let weights = folder.appendingPathComponent("w.safetensors").path
+        let result = try run(["--size", "16", "--output", blocker.path, "--save-weights", weights,
+                              "--logdir", folder.appendingPathComponent("logs").path])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains(blocker.path))
+        #expect(try SafeTensors.read(weights).count == 4)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("logs").path).count == 1)
+    }
 }
