@@ -43,9 +43,14 @@ let package = Package(
             pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"])]
         ),
+        .systemLibrary(
+            name: "CJPEG",
+            pkgConfig: "libturbojpeg",
+            providers: [.apt(["libturbojpeg0-dev"])]
+        ),
         .target(
             name: "TensorScopeImage",
-            dependencies: ["TensorScope", "CPNG"]
+            dependencies: ["TensorScope", "CPNG", "CJPEG"]
         ),
         .executableTarget(
             name: "image-filter",

@@ -30,7 +30,7 @@ public enum BundledPhotos {
                 + "(TensorScope_BundledPhotos.resources); pass image paths or set TENSORSCOPE_PHOTOS")
         }
         let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        let photos = files.filter { $0.lowercased().hasSuffix(".png") }.sorted()
+        let photos = files.filter { [".png", ".jpg"].contains(where: $0.lowercased().hasSuffix) }.sorted()
         guard !photos.isEmpty else {
             throw BundledPhotosError(message: "\(folder): no photos found; pass image paths or set TENSORSCOPE_PHOTOS")
         }

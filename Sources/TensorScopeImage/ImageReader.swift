@@ -15,11 +15,38 @@ public enum ImageReader {
     /// The formats this reader decodes.
     public enum Format: String, CaseIterable, Sendable {
         case png = "PNG"
+        case jpeg = "JPEG"
 
         /// The format whose signature `bytes` start with, if any.
         public static func detect(_ bytes: Data) -> Format? {
             if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
+            if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return .jpeg }
             return nil
+        }
+    }
+
+    /// How to read a file.
+    public struct ReadOptions: Sendable {
+        /// The channels to return.
+        public var channels: ChannelMode
+        /// Images with more pixels than this *as decoded* are refused before pixel memory is
+        /// allocated (a JPEG decoded at a reduced scale counts at that scale).
+        public var maxPixels: Int
+        /// The size the image is headed for (a batch's `--size`): a JPEG whose shorter side is
+        /// at least 4× this is decoded at 1/2, 1/4 or 1/8 scale, the smallest that keeps the
+        /// shorter side at least 2× it. Nil (or smaller photos) decodes at full size, which keeps
+        /// the pixels equal to TensorFlow's `decode_jpeg`.
+        public var targetSize: Int?
+        /// Apply a JPEG's EXIF orientation, so phone photos come out upright (on by default;
+        /// TensorFlow's `decode_jpeg` ignores it).
+        public var appliesOrientation: Bool
+
+        public init(channels: ChannelMode = .native, maxPixels: Int = ImageReader.defaultMaxPixels,
+                    targetSize: Int? = nil, appliesOrientation: Bool = true) {
+            self.channels = channels
+            self.maxPixels = maxPixels
+            self.targetSize = targetSize
+            self.appliesOrientation = appliesOrientation
         }
     }
 
@@ -30,10 +57,17 @@ public enum ImageReader {
     ///   truncated or corrupt one, or one with more than `maxPixels` pixels.
     public static func read(_ path: String, channels mode: ChannelMode = .native,
                             maxPixels: Int = defaultMaxPixels) throws -> Image {
+        try read(path, options: ReadOptions(channels: mode, maxPixels: maxPixels))
+    }
+
+    /// Decodes the image file at `path` as `options` say.
+    public static func read(_ path: String, options: ReadOptions) throws -> Image {
         let data = try ImageFile.read(path, op: "readImage")
         switch Format.detect(data) {
         case .png:
-            return try PNGReader.decode(data, path: path, channels: mode, maxPixels: maxPixels)
+            return try PNGReader.decode(data, path: path, channels: options.channels, maxPixels: options.maxPixels)
+        case .jpeg:
+            return try JPEGReader.decode(data, path: path, options: options)
         case nil:
             let formats = Format.allCases.map(\.rawValue).joined(separator: ", ")
             let start = data.prefix(4).map { String(format: "%02X", $0) }.joined(separator: " ")

@@ -19,33 +19,48 @@ public enum ImageFilterModel {
     public static func run(
         _ batches: [Tensor], method: SharingMethod, seed: Int? = nil, progress: (Int) -> Void = { _ in }
     ) throws -> [Tensor] {
-        guard let first = batches.first else { return [] }
+        var pending = batches.makeIterator()
         var outputs: [Tensor] = []
+        try stream(method: method, seed: seed, next: { pending.next() }) { index, output in
+            outputs.append(output)
+            progress(index)
+        }
+        return outputs
+    }
+
+    /// `run` for a stream of batches that need not all exist at once: `next` supplies the next
+    /// batch (nil at the end), `consume` receives each output with its batch's index as soon as
+    /// it is computed — so memory holds one batch and its output, however many there are.
+    public static func stream(
+        method: SharingMethod, seed: Int? = nil, next: () throws -> Tensor?, consume: (Int, Tensor) throws -> Void
+    ) throws {
+        guard let first = try next() else { return }
+        func tower(_ batch: Tensor) throws -> Tensor {
+            try Graph.current.readingVariables { try myImageFilter(batch, seed: seed) }
+        }
+        var index = 0
         switch method {
         case .reuseVariables:
             try variableScope("image_filters") { scope in
-                outputs.append(try Graph.current.readingVariables { try myImageFilter(first, seed: seed) })
-                progress(0)
+                try consume(0, try tower(first))
                 scope.reuseVariables()
-                for (i, batch) in batches.enumerated().dropFirst() {
-                    outputs.append(try Graph.current.readingVariables { try myImageFilter(batch, seed: seed) })
-                    progress(i)
+                while let batch = try next() {
+                    index += 1
+                    try consume(index, try tower(batch))
                 }
             }
-        default:
+        case .reuseTrue, .scopeObject:
             let scope = try variableScope("image_filters") { scope in
-                outputs.append(try Graph.current.readingVariables { try myImageFilter(first, seed: seed) })
-                progress(0)
+                try consume(0, try tower(first))
                 return scope
             }
-            for (i, batch) in batches.enumerated().dropFirst() {
-                let body = { (_: VariableScope) in try Graph.current.readingVariables { try myImageFilter(batch, seed: seed) } }
-                outputs.append(method == .reuseTrue
-                    ? try variableScope("image_filters", reuse: true, body)
-                    : try variableScope(scope, reuse: true, body))
-                progress(i)
+            while let batch = try next() {
+                index += 1
+                let output = method == .reuseTrue
+                    ? try variableScope("image_filters", reuse: true) { _ in try tower(batch) }
+                    : try variableScope(scope, reuse: true) { _ in try tower(batch) }
+                try consume(index, output)
             }
         }
-        return outputs
     }
 }

@@ -1,38 +1,56 @@
 import ArgumentParser
+import BundledPhotos
 import Foundation
 import TensorScope
-import TensorScopeModels
 import TensorScopeImage
-import BundledPhotos
+import TensorScopeModels
 
 /// The seed program on photographs: `my_image_filter` on batches of images, the batches sharing
-/// one set of four variables; writes a feature-map mosaic per image.
+/// one set of four variables; per image, a feature-map mosaic and, if asked, the feature map.
 @main
 struct ImageFilter: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "image-filter",
-        abstract: "Run my_image_filter on batches of PNG photos, sharing its 4 variables between batches.",
+        abstract: "Run my_image_filter on PNG and JPEG photos, batch by batch, sharing its 4 variables between batches.",
         discussion: """
-            With no image paths it runs on the bundled photographs. Images are read as \
-            RGB (gray replicated, alpha dropped), fitted to --size × --size (see --fit), split into \
-            batches and run through my_image_filter; the first batch creates the variables, the \
-            others share them the way --method says:
+            Images are files, or folders of them (sorted by path; --recursive descends; files that \\
+            are not PNG or JPEG are skipped with one line each). With none, the bundled photographs. \\
+            Each is read as RGB (gray replicated, alpha dropped), turned upright by its EXIF \\
+            orientation (JPEG; --ignore-orientation keeps the stored pixels, as TensorFlow's \\
+            decode_jpeg does), fitted to --size × --size (see --fit) and run through my_image_filter \\
+            in batches; the first batch creates the variables, the others share them as --method says:
               1  variableScope("image_filters", reuse: true) for later batches
               2  scope.reuseVariables() inside the first scope
               3  re-entering the captured scope object with reuse: true
-            One mosaic of the 32 conv2 feature maps per image is written to --output; --logdir \
-            writes the graph for TensorBoard, --save-weights the 4 variables (both before the mosaics, \
-            so a failing mosaic never costs the weights).
+            Batches are read, computed and written one at a time (the next one is decoded while the \\
+            current one computes), so memory does not grow with the number of images. Large JPEGs are \\
+            decoded at 1/2, 1/4 or 1/8 scale when their shorter side is at least 4 × --size \\
+            (--exact-decode never scales). Outputs per image, numbered by input position: a mosaic of \\
+            the 32 conv2 feature maps in --output (--no-mosaics to skip) and, with --features DIR, \\
+            DIR/NNNN-name.safetensors holding the [size, size, 32] map under the key "features".
+            Many machines: --shard INDEX/COUNT processes every COUNT-th image from INDEX; without it, \\
+            a Kubernetes Indexed Job's JOB_COMPLETION_INDEX (with --shard-count) or a Slurm array's \\
+            SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT choose the shard. --resume skips images whose \\
+            outputs exist.
             """)
 
-    @Argument(help: "PNG files (default: the bundled photos).") var images: [String] = []
+    @Argument(help: "PNG or JPEG files, or folders of them (default: the bundled photos).") var images: [String] = []
+    @Flag(help: "Descend into sub-folders of the folders named.") var recursive = false
     @Option(help: "Sharing method: 1, 2 or 3 (see above).") var method: SharingMethod = .reuseTrue
-    @Option(help: "Images per batch (default: two batches when there are two or more images).") var batchSize: Int?
+    @Option(help: "Images per batch (default: two batches for up to 16 images, else 8 per batch).") var batchSize: Int?
     @Option(help: "Height and width the images are brought to.") var size = 224
     @Option(help: "How images reach the size: fill (scale the shorter side, crop the centre), resize, crop.")
     var fit: Fit = .fill
     @Option(help: "Seed for the weight initializers.") var seed = 1
     @Option(help: "Folder for the mosaics (created if missing).") var output = "image-filter-output"
+    @Flag(inversion: .prefixedNo, help: "Write a feature-map mosaic per image.") var mosaics = true
+    @Option(help: "Folder for per-image feature maps as safetensors (created if missing).") var features: String?
+    @Option(help: "Refuse images with more pixels than this as decoded.") var maxPixels = ImageReader.defaultMaxPixels
+    @Flag(help: "Decode JPEGs at full size even when they are much larger than --size.") var exactDecode = false
+    @Flag(help: "Keep JPEGs' stored pixel order instead of applying their EXIF orientation.") var ignoreOrientation = false
+    @Flag(help: "Skip images whose outputs already exist (to restart a run that was stopped).") var resume = false
+    @Option(help: "Process only this share of the sorted images: INDEX/COUNT, INDEX from 0.") var shard: String?
+    @Option(help: "The number of shards, with Kubernetes' JOB_COMPLETION_INDEX.") var shardCount: Int?
     @Option(help: "Write the 4 variables to this safetensors file after the run.") var saveWeights: String?
     @Option(help: "Start from the 4 variables in this safetensors file instead of random ones.") var loadWeights: String?
     @Option(help: "Write the run's graph (both towers, the shared variables) for TensorBoard into this folder.")
@@ -61,35 +79,111 @@ struct ImageFilter: ParsableCommand {
     func validate() throws {
         guard (1...4096).contains(size) else { throw ValidationError("--size must be between 1 and 4096, got \(size)") }
         if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
+        guard maxPixels >= 1 else { throw ValidationError("--max-pixels must be at least 1, got \(maxPixels)") }
+        if let shard, !(Shard(shard)?.isValid ?? false) {
+            throw ValidationError("--shard must be INDEX/COUNT with 0 ≤ INDEX < COUNT, got \(shard)")
+        }
+        if let shardCount, shardCount < 1 { throw ValidationError("--shard-count must be at least 1, got \(shardCount)") }
     }
 
     func run() throws {
         BLAS.ensureBestKernel()
         _ = try Conv2DAlgorithm.fromEnvironment()  // a typo in TENSORSCOPE_CONV_ALGORITHM is an error, not ignored
+        _ = try KernelISA.fromEnvironment()
         Memory.retainFreedBuffers()
         print("BLAS: \(BLAS.info)")
-        let paths = images.isEmpty ? try BundledPhotos.paths() : images
-        let batches = try Batches.split(paths, batchSize: batchSize).map { batch in
-            (paths: batch, tensor: try ImageBatch.load(batch, size: size, fit: fit, channels: .rgb))
+
+        // Inputs, this shard's share, and what is already done.
+        let inputs = images.isEmpty
+            ? Inputs(files: try BundledPhotos.paths().map { Inputs.File(path: $0, explicit: true) })
+            : try Inputs.collect(images, recursive: recursive) { print($0) }
+        let chosenShard = try shard.map { Shard($0)! } ?? Shard.fromEnvironment(ProcessInfo.processInfo.environment, shardCount: shardCount) ?? .all
+        guard chosenShard.isValid else { throw ValidationError("shard \(chosenShard) from the environment is not valid") }
+        let plan = OutputPlan(mosaicsFolder: mosaics ? output : nil, featuresFolder: features, total: inputs.files.count)
+        var items = chosenShard.positions(of: inputs.files.count).map { Prefetcher.Item(position: $0, file: inputs.files[$0]) }
+        let before = items.count
+        if resume { items.removeAll { plan.isDone(position: $0.position, path: $0.file.path) } }
+
+        // Outputs are checked before anything is computed.
+        if mosaics { try OutputPlan.prepareFolder(output, role: "mosaics") }
+        if let features { try OutputPlan.prepareFolder(features, role: "features") }
+        if let logdir { try OutputPlan.prepareFolder(logdir, role: "log") }
+        if let saveWeights { try OutputPlan.checkWritableFile(saveWeights, role: "weights") }
+        guard !items.isEmpty else {
+            print(before == 0 ? "no images to process" : "nothing to do: all \(before) image(s) of shard \(chosenShard) have their outputs")
+            return
         }
+        let perBatch = batchSize ?? (items.count <= 16 ? max(1, (items.count + 1) / 2) : 8)
+        let batches = stride(from: 0, to: items.count, by: perBatch).map { Array(items[$0..<min($0 + perBatch, items.count)]) }
+        print("\(items.count) image(s)\(chosenShard == .all ? "" : " of shard \(chosenShard)")"
+              + (before > items.count ? " (\(before - items.count) already done)" : "")
+              + " in \(batches.count) batch(es) of up to \(perBatch), \(size) × \(size)")
+
         let graph = Graph()
         if let loadWeights {
             graph.setInitialValues(try SafeTensors.read(loadWeights, expecting: ImageFilterModel.variableShapes(channels: 3)))
         }
-        let start = Date()
-        let outputs = try graph.asDefault {
-            try ImageFilterModel.run(batches.map(\.tensor), method: method, seed: seed) { index in
-                if batches.count > 1 { print("[\(index + 1)/\(batches.count)] batch of \(batches[index].paths.count) image(s) done") }
+        let options = ImageReader.ReadOptions(
+            channels: .rgb, maxPixels: maxPixels, targetSize: exactDecode ? nil : size, appliesOrientation: !ignoreOrientation)
+        let (size, fit) = (self.size, self.fit)
+        let prefetcher = Prefetcher(
+            batches: batches,
+            read: { try ImageReader.read($0.file.path, options: options) },
+            fit: { try ImageBatch.fitted($0, size: size, fit: fit, path: $1.file.path) },
+            note: { print($0) })
+        let progress = Progress(total: items.count)
+        let verbose = batches.count <= 10
+        var current: Prefetcher.Batch?
+        var handedOut = Date()
+        do {
+            try graph.asDefault {
+                try ImageFilterModel.stream(method: method, seed: seed, next: {
+                    current = try prefetcher.next()
+                    handedOut = Date()
+                    return current?.tensor
+                }) { index, result in
+                    progress.computeSeconds += Date().timeIntervalSince(handedOut)
+                    let batch = current!
+                    if verbose {
+                        print("batch \(index + 1): \(batch.items.count) image(s) → \(result.shape), \(OutputStatistics(result))")
+                    }
+                    try write(result, for: batch.items, plan: plan)
+                    progress.advance(by: batch.items.count)
+                }
+            }
+        } catch {
+            // What was computed is not lost with a failed write: the weights and graph still go out.
+            try? saveArtifacts(graph)
+            throw error
+        }
+        if verbose {
+            print("trainable variables:")
+            for variable in graph.trainableVariables { print(variable) }
+        }
+        try saveArtifacts(graph)
+        print(progress.summary())
+        print(String(format: "peak RSS %.1f MiB", Double(PeakResident.bytes()) / 1_048_576))
+    }
+
+    /// The per-image outputs of one batch.
+    func write(_ features: Tensor, for items: [Prefetcher.Item], plan: OutputPlan) throws {
+        for (i, item) in items.enumerated() {
+            if let path = plan.mosaicPath(position: item.position, path: item.file.path) {
+                try PNGWriter.write(try FeatureMosaic.make(features, index: i), to: path)
+            }
+            if let path = plan.featuresPath(position: item.position, path: item.file.path) {
+                let map = features.shape.dropFirst().reduce(1, *)
+                let one = try Tensor(shape: Array(features.shape.dropFirst()),
+                                     scalars: Array(features.scalars[(i * map)..<((i + 1) * map)]))
+                try AtomicFile.write(try SafeTensors.encode(["features": one], metadata: [
+                    "source": item.file.path, "producer": "TensorScope image-filter",
+                ]), to: path, followingLinks: false)
             }
         }
-        let seconds = Date().timeIntervalSince(start)
-        print("trainable variables:")
-        for variable in graph.trainableVariables { print(variable) }
-        for (i, (batch, result)) in zip(batches, outputs).enumerated() {
-            print("batch \(i + 1): \(batch.paths.count) image(s) → \(result.shape), \(OutputStatistics(result))")
-        }
-        let count = paths.count
-        print(String(format: "time %.3f s for %d image(s), %.1f images/s", seconds, count, Double(count) / seconds))
+    }
+
+    func saveArtifacts(_ graph: Graph) throws {
+        guard !graph.globalVariables.isEmpty else { return }
         if let logdir {
             let file = try graph.writeTensorBoardGraph(logdir: logdir)
             print("graph written to \(file) (tensorboard --logdir \(logdir))")
@@ -98,25 +192,17 @@ struct ImageFilter: ParsableCommand {
             try graph.saveVariables(to: saveWeights)
             print("weights saved to \(saveWeights)")
         }
-        try writeMosaics(batches.map(\.paths), outputs)
     }
+}
 
-    func writeMosaics(_ paths: [[String]], _ outputs: [Tensor]) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        } catch {
-            throw TensorScopeError(.io, "\(output): cannot create the output folder (\(error.localizedDescription))")
-        }
-        var number = 0
-        for (batchPaths, features) in zip(paths, outputs) {
-            for (i, path) in batchPaths.enumerated() {
-                number += 1
-                let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-                let file = (output as NSString).appendingPathComponent(String(format: "%02d-%@-features.png", number, stem))
-                try PNGWriter.write(try FeatureMosaic.make(features, index: i), to: file)
-                print("wrote \(file)")
-            }
-        }
+/// VmHWM of this process.
+enum PeakResident {
+    static func bytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kib = Int(line.split(separator: " ").dropFirst().first ?? "")
+        else { return 0 }
+        return kib * 1024
     }
 }
 

@@ -45,13 +45,15 @@ import Testing
         #expect(lines.first?.hasPrefix("BLAS: OpenBLAS") == true)
         #expect(lines.filter { $0.hasPrefix("<Variable 'image_filters/") }.count == 4)
         #expect(lines.contains("<Variable 'image_filters/conv1/weights:0' shape=(5, 5, 3, 32) dtype=float32>"))
-        #expect(lines.contains { $0.hasPrefix("batch 1: 2 image(s) → [2, 32, 32, 32]") })
-        #expect(lines.contains { $0.hasPrefix("batch 2: 2 image(s) → [2, 32, 32, 32]") })
-        #expect(lines.contains { $0.hasPrefix("[2/2]") })
-        #expect(lines.contains { $0.contains("images/s") })
+        #expect(lines.contains("7 image(s) in 2 batch(es) of up to 4, 32 × 32"))
+        #expect(lines.contains { $0.hasPrefix("batch 1: 4 image(s) → [4, 32, 32, 32]") })
+        #expect(lines.contains { $0.hasPrefix("batch 2: 3 image(s) → [3, 32, 32, 32]") })
+        #expect(lines.contains { $0.hasPrefix("7/7 images") })
+        #expect(lines.contains { $0.contains("images/s end to end (read + compute + write)") && $0.contains("images/s compute only") })
         let mosaics = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
-        #expect(mosaics == ["01-astronaut_256-features.png", "02-camera-features.png",
-                            "03-chelsea-features.png", "04-coffee_256-features.png"])
+        #expect(mosaics == ["01-astronaut_256-features.png", "02-camera-gray-features.png", "03-camera-features.png",
+                            "04-chelsea-features.png", "05-chelsea-features.png", "06-coffee_256-progressive-features.png",
+                            "07-coffee_256-features.png"])
     }
 
     @Test func everyBrokenInputEndsWithOneLineNamingTheFile() throws {
@@ -116,17 +118,25 @@ import Testing
         #expect(!result.stdout.contains("OVERVIEW"))
     }
 
-    /// Mosaics that cannot be written do not cost the weights or the graph: both are written first.
-    @Test func weightsAreSavedEvenWhenMosaicsCannotBeWritten() throws {
+    /// An output folder that cannot be used fails before anything is computed, naming it; a
+    /// mosaic that fails mid-run does not cost the weights or the graph: both are still written.
+    @Test func outputProblemsFailEarlyAndNeverCostTheWeights() throws {
         let folder = try Paths.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let blocker = folder.appendingPathComponent("not-a-folder")
         try Data("x".utf8).write(to: blocker)
+        let early = try run(["--size", "16", "--output", blocker.path])
+        #expect(early.status != 0 && early.stderr.contains(blocker.path) && !early.stdout.contains("batch 1"))
+        let orphan = try run(["--size", "16", "--output", folder.path, "--save-weights", "/no/such/folder/w.safetensors"])
+        #expect(orphan.status != 0 && orphan.stderr.contains("/no/such/folder/w.safetensors"))
+        // A directory where the second batch's first mosaic goes: that write fails mid-run.
+        let mosaics = folder.appendingPathComponent("m")
+        try FileManager.default.createDirectory(at: mosaics.appendingPathComponent("05-chelsea-features.png"), withIntermediateDirectories: true)
         let weights = folder.appendingPathComponent("w.safetensors").path
-        let result = try run(["--size", "16", "--output", blocker.path, "--save-weights", weights,
+        let result = try run(["--size", "16", "--output", mosaics.path, "--save-weights", weights,
                               "--logdir", folder.appendingPathComponent("logs").path])
         #expect(result.status != 0)
-        #expect(result.stderr.contains(blocker.path))
+        #expect(result.stderr.contains("05-chelsea-features.png"))
         #expect(try SafeTensors.read(weights).count == 4)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("logs").path).count == 1)
     }

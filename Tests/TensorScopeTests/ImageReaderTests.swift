@@ -22,7 +22,7 @@ import TensorScopeImage
         try Data("GIF89a, or so it says".utf8).write(to: text)
         let error = #expect(throws: TensorScopeError.self) { try ImageReader.read(text.path) }
         let message = try #require(error?.description)
-        #expect(message.hasPrefix("readImage: \(text.path): not an image in a format TensorScope reads (PNG)"), "\(message)")
+        #expect(message.hasPrefix("readImage: \(text.path): not an image in a format TensorScope reads (PNG, JPEG)"), "\(message)")
         #expect(message.hasSuffix("the file starts with 47 49 46 38"), "\(message)")
     }
 
