@@ -20,12 +20,15 @@ import Testing
         return folder.appendingPathComponent("image-filter")
     }
 
-    func run(_ arguments: [String]) throws -> Run {
+    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
         let executable = Self.executable
         try #require(FileManager.default.isExecutableFile(atPath: executable.path), "image-filter not built at \(executable.path)")
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

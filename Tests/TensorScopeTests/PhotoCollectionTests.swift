@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+import TensorScope
+import TensorScopeImage
+import TensorScopeModels
+
+/// image-filter on folders of photos, as a user points it at one: folder handling, shards,
+/// resume, feature files, and memory that does not grow with the number of images.
+@Suite(.serialized) struct PhotoCollectionTests {
+    let cli = ImageFilterCLITests()
+
+    /// A folder with `count` small distinct PNG images (and, optionally, clutter).
+    func makeFolder(_ count: Int, size: Int = 12) throws -> URL {
+        let folder = try Paths.temporaryFolder()
+        for i in 0..<count {
+            let pixels = (0..<(size * size * 3)).map { Float(($0 * (i + 3)) % 251) / 250 }
+            try PNGWriter.write(Image(width: size, height: size, channels: 3, pixels: pixels),
+                                to: folder.appendingPathComponent(String(format: "img%04d.png", i)).path)
+        }
+        return folder
+    }
+
+    func files(_ folder: URL) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
+    }
+
+    @Test func foldersAreReadSortedOtherFilesSkippedSubfoldersOnRequest() throws {
+        let folder = try makeFolder(3)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("notes".utf8).write(to: folder.appendingPathComponent("notes.txt"))
+        try Data("not really".utf8).write(to: folder.appendingPathComponent("broken.png"))  // no PNG signature: skipped
+        var damaged = try Data(contentsOf: folder.appendingPathComponent("img0001.png"))
+        damaged = damaged.prefix(damaged.count - 20)
+        try damaged.write(to: folder.appendingPathComponent("img0001b.png"))  // a PNG, truncated: skipped when read
+        let sub = folder.appendingPathComponent("sub")
+        try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: folder.appendingPathComponent("img0000.png"), to: sub.appendingPathComponent("deep.png"))
+        try FileManager.default.copyItem(atPath: Paths.photo("chelsea.jpg"), toPath: folder.appendingPathComponent("cat.jpg").path)
+        let out = folder.appendingPathComponent("out")
+
+        let flat = try cli.run([folder.path, "--size", "8", "--output", out.path])
+        #expect(flat.status == 0, "\(flat.stderr)")
+        let lines = flat.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains("skipping \(folder.path)/notes.txt: not a PNG or JPEG image"))
+        #expect(lines.contains("skipping \(folder.path)/broken.png: not a PNG or JPEG image"))
+        #expect(lines.contains { $0.hasPrefix("skipping \(folder.path)/img0001b.png: readPNG: ") && $0.contains("truncated or corrupt") })
+        #expect(lines.contains("5 image(s) in 2 batch(es) of up to 3, 8 × 8"))
+        #expect(files(out) == ["01-cat-features.png", "02-img0000-features.png", "03-img0001-features.png",
+                               "05-img0002-features.png"])  // 04 is the damaged one
+        try FileManager.default.removeItem(at: out)
+        let deep = try cli.run([folder.path, "--recursive", "--size", "8", "--output", out.path])
+        #expect(deep.status == 0)
+        #expect(files(out).contains("06-deep-features.png"))
+    }
+
+    /// Shards from --shard, a Kubernetes index or a Slurm array id are disjoint and cover the inputs.
+    @Test func shardsAreDisjointAndCoverEveryImage() throws {
+        let folder = try makeFolder(7)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for count in [1, 2, 3, 8] {
+            let out = folder.appendingPathComponent("out\(count)")
+            var seen: [String] = []
+            for index in 0..<count {
+                let result = try cli.run([folder.path, "--size", "8", "--no-mosaics", "--features", out.path, "--shard", "\(index)/\(count)"])
+                #expect(result.status == 0, "\(result.stderr)")
+                let now = files(out)
+                let added = now.filter { !seen.contains($0) }
+                #expect(added.count == Set(stride(from: index, to: 7, by: count)).count, "shard \(index)/\(count)")
+                seen = now
+            }
+            #expect(seen == (1...7).map { String(format: "%02d-img%04d.safetensors", $0, $0 - 1) })
+        }
+        // The schedulers' variables choose the same shard as --shard.
+        let viaKubernetes = try cli.run([folder.path, "--size", "8", "--no-mosaics", "--features", folder.appendingPathComponent("k").path,
+                                         "--shard-count", "3"], environment: ["JOB_COMPLETION_INDEX": "1"])
+        let viaSlurm = try cli.run([folder.path, "--size", "8", "--no-mosaics", "--features", folder.appendingPathComponent("s").path],
+                                   environment: ["SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_COUNT": "3"])
+        #expect(viaKubernetes.status == 0 && viaSlurm.status == 0)
+        #expect(files(folder.appendingPathComponent("k")) == ["02-img0001.safetensors", "05-img0004.safetensors"])
+        #expect(files(folder.appendingPathComponent("s")) == ["02-img0001.safetensors", "05-img0004.safetensors"])
+        let bad = try cli.run([folder.path, "--shard", "3/3"])
+        #expect(bad.status != 0 && bad.stderr.contains("--shard"))
+    }
+
+    /// Feature files hold exactly what the library computes for those images, and `--resume`
+    /// redoes only what is missing.
+    @Test func featureFilesMatchTheLibraryAndResumeRedoesOnlyWhatIsMissing() throws {
+        let folder = try makeFolder(5)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("features"), mosaics = folder.appendingPathComponent("m")
+        let first = try cli.run([folder.path, "--size", "10", "--seed", "3", "--features", out.path, "--output", mosaics.path])
+        #expect(first.status == 0, "\(first.stderr)")
+        let paths = (0..<5).map { folder.appendingPathComponent(String(format: "img%04d.png", $0)).path }
+        let batch = try ImageBatch.load(paths, size: 10, fit: .fill)
+        let expected = try Graph().asDefault { try ImageFilterModel.run([batch], method: .reuseTrue, seed: 3)[0] }
+        for i in 0..<5 {
+            let file = out.appendingPathComponent(String(format: "%02d-img%04d.safetensors", i + 1, i)).path
+            let tensors = try SafeTensors.read(file, expecting: ["features": [10, 10, 32]])
+            let map = 10 * 10 * 32
+            expectClose(tensors["features"]!.scalars, Array(expected.scalars[(i * map)..<((i + 1) * map)]), relative: 1e-5, "image \(i)")
+        }
+        // Lose two images' outputs; resume redoes exactly those.
+        try FileManager.default.removeItem(at: out.appendingPathComponent("02-img0001.safetensors"))
+        try FileManager.default.removeItem(at: mosaics.appendingPathComponent("04-img0003-features.png"))
+        let stamp = try FileManager.default.attributesOfItem(atPath: out.appendingPathComponent("01-img0000.safetensors").path)[.modificationDate] as? Date
+        let again = try cli.run([folder.path, "--size", "10", "--seed", "3", "--features", out.path, "--output", mosaics.path, "--resume"])
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("2 image(s) (3 already done)"))
+        #expect(files(out).count == 5 && files(mosaics).count == 5)
+        #expect(try FileManager.default.attributesOfItem(atPath: out.appendingPathComponent("01-img0000.safetensors").path)[.modificationDate] as? Date == stamp)
+        let done = try cli.run([folder.path, "--size", "10", "--features", out.path, "--output", mosaics.path, "--resume"])
+        #expect(done.stdout.contains("nothing to do: all 5 image(s)"))
+    }
+
+    /// Peak memory does not depend on the number of images: 30 and 2,000 small images, the
+    /// same batch size, within 10 %.
+    @Test func peakMemoryIsIndependentOfTheNumberOfImages() throws {
+        let folder = try makeFolder(2000, size: 8)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let few = try makeFolder(30, size: 8)
+        defer { try? FileManager.default.removeItem(at: few) }
+        func peak(_ input: URL) throws -> Double {
+            let result = try cli.run([input.path, "--size", "8", "--batch-size", "8", "--no-mosaics"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let line = try #require(result.stdout.split(separator: "\n").last { $0.hasPrefix("peak RSS ") })
+            return try #require(Double(line.split(separator: " ")[2]))
+        }
+        let (small, large) = (try peak(few), try peak(folder))
+        #expect(large <= small * 1.1, "peak RSS \(small) MiB for 30 images, \(large) MiB for 2000")
+    }
+}
