@@ -13,6 +13,7 @@ static inline png_uint_32 tspng_format_gray(void) { return PNG_FORMAT_GRAY; }
 static inline png_uint_32 tspng_format_rgb(void) { return PNG_FORMAT_RGB; }
 static inline png_uint_32 tspng_format_rgba(void) { return PNG_FORMAT_RGBA; }
 static inline png_uint_32 tspng_image_version(void) { return PNG_IMAGE_VERSION; }
+static inline png_uint_32 tspng_flag_fast(void) { return PNG_IMAGE_FLAG_FAST; }
 
 /// Channels per pixel of a (non-colour-mapped) format: 1 to 4.
 static inline unsigned tspng_channels(png_uint_32 format) { return PNG_IMAGE_SAMPLE_CHANNELS(format); }
@@ -22,6 +23,10 @@ static inline size_t tspng_image_size(const png_image *image) {
     return (size_t)PNG_IMAGE_PIXEL_COMPONENT_SIZE(image->format) * (size_t)image->height
         * (size_t)PNG_IMAGE_PIXEL_CHANNELS(image->format) * (size_t)image->width;
 }
+
+/// An upper bound of the encoded size of `image` (PNG_IMAGE_PNG_SIZE_MAX), so an image can be
+/// encoded to memory in one pass instead of one pass to measure and another to write.
+static inline size_t tspng_encoded_size_max(const png_image *image) { return PNG_IMAGE_PNG_SIZE_MAX(*image); }
 
 /// True when `image` reports an error (not just a warning).
 static inline int tspng_failed(const png_image *image) { return PNG_IMAGE_FAILED(*image); }

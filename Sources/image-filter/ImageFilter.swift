@@ -135,6 +135,7 @@ struct ImageFilter: ParsableCommand {
         let verbose = batches.count <= 10
         var current: Prefetcher.Batch?
         var handedOut = Date()
+        let writer = OutputWriter()
         do {
             try graph.asDefault {
                 try ImageFilterModel.stream(method: method, seed: seed, next: {
@@ -147,11 +148,14 @@ struct ImageFilter: ParsableCommand {
                     if verbose {
                         print("batch \(index + 1): \(batch.items.count) image(s) → \(result.shape), \(OutputStatistics(result))")
                     }
-                    try write(result, for: batch.items, plan: plan)
+                    let command = self
+                    try writer.submit { try command.write(result, for: batch.items, plan: plan) }
                     progress.advance(by: batch.items.count)
                 }
             }
+            try writer.finish()
         } catch {
+            try? writer.finish()
             // What was computed is not lost with a failed write: the weights and graph still go out.
             try? saveArtifacts(graph)
             throw error
