@@ -14,7 +14,7 @@ let package = Package(
     targets: [
         .target(name: "FuzzDriver"),
         .executableTarget(
-            name: "fuzz-png",
+            name: "fuzz-image",
             dependencies: ["FuzzDriver", .product(name: "TensorScopeImage", package: root)]
         ),
         .executableTarget(

@@ -3,10 +3,11 @@ import FuzzDriver
 import TensorScope
 import TensorScopeImage
 
-/// One libFuzzer input: the bytes of an image file. Reading must return an image or throw —
+/// One libFuzzer input: the bytes of an image file, PNG or JPEG (the reader picks the decoder by
+/// the first bytes; the seed corpus has both). Reading must return an image or throw —
 /// never crash, hang or allocate without bound — and a decoded image must be self-consistent,
 /// and survive fitting to a batch.
-func fuzzPNG(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+func fuzzImage(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data else { return 0 }
     let path = FuzzFile.write(Data(bytes: data, count: size))
     guard let image = try? ImageReader.read(path, channels: .rgb, maxPixels: 1 << 20) else { return 0 }
@@ -33,10 +34,10 @@ enum FuzzFile {
 /// The entry point libFuzzer knows (`-sanitize=fuzzer` links a `main` that would call it).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    fuzzPNG(data, size)
+    fuzzImage(data, size)
 }
 
 @main
 struct Fuzz {
-    static func main() { runFuzzer { data, size in fuzzPNG(data, size) } }
+    static func main() { runFuzzer { data, size in fuzzImage(data, size) } }
 }
