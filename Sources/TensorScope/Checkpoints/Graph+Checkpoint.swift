@@ -28,6 +28,12 @@ extension Graph {
             throw TensorScopeError(.invalidArgument, "restoreVariables: \(path): called inside readingVariables, which it would wait for")
         }
         let variables = globalVariables
+        guard !variables.isEmpty else {
+            throw TensorScopeError(
+                .invalidArgument,
+                "restoreVariables: \(path): the graph has no variables yet; create them first (run the model once), "
+                    + "or use setInitialValues(_:) to create them from the checkpoint")
+        }
         let expected = Dictionary(uniqueKeysWithValues: variables.map { ($0.name, $0.shape) })
         let tensors = try SafeTensors.read(path, expecting: expected)
         try valuesLock.writing {
@@ -39,7 +45,16 @@ extension Graph {
     /// their initializers (TensorFlow's `init_from_checkpoint`): for loading weights before the
     /// first forward pass creates the variables. A shape that differs from the one `getVariable`
     /// asks for is an error at that call.
+    ///
+    /// A name that no `getVariable` ever asks for is not an error here (the variables do not
+    /// exist yet); `unusedInitialValueKeys()` lists them once the model has run, to catch a
+    /// misspelled key as TensorFlow's `init_from_checkpoint` would.
     public func setInitialValues(_ values: [String: Tensor]) {
         state.withLock { $0.initialValues.merge(values) { _, new in new } }
+    }
+
+    /// The names given to `setInitialValues(_:)` that no variable was created from, sorted.
+    public func unusedInitialValueKeys() -> [String] {
+        state.withLock { state in state.initialValues.keys.filter { state.store[$0] == nil }.sorted() }
     }
 }

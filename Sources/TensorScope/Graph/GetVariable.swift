@@ -24,17 +24,17 @@ public func getVariable(
     // Under the lock only the bookkeeping: the initializer runs outside it, so a large one does
     // not hold up other tasks' scopes and ops. The decision is taken again after it ran, since
     // another task may have created the variable meanwhile (then `.autoReuse` returns that one).
-    let staged = try graph.state.withLock { state -> Result<Tensor?, Variable> in
+    let staged = try graph.state.withLock { state -> Result<(Tensor?, Int?), Variable> in
         if let existing = state.store[fullName] {
             return .failure(try existingVariable(existing, fullName: fullName, shape: shape, reuse: reuse))
         }
         try checkCreation(fullName: fullName, shape: shape, reuse: reuse, hasInitializer: chosenInitializer != nil)
-        return .success(state.initialValues[fullName])
+        return .success((state.initialValues[fullName], state.randomSeed))
     }
-    let initialValue: Tensor?
+    let initialValue: Tensor?, graphSeed: Int?
     switch staged {
     case .failure(let existing): return existing
-    case .success(let value): initialValue = value
+    case .success(let (value, seed)): (initialValue, graphSeed) = (value, seed)
     }
     let shape = shape!  // checkCreation made sure there is one
     let value: Result<Tensor, Error>
@@ -45,7 +45,10 @@ public func getVariable(
                 "getVariable", expected: "shape \(shape) for \(fullName)",
                 got: "an initial value of shape \(initialValue.shape) (setInitialValues)"))
     } else {
-        value = Result { try (chosenInitializer ?? .glorotUniform()).tensor(shape: shape) }
+        var initializer = chosenInitializer ?? .glorotUniform()
+        if let graphSeed { initializer = initializer.seeded(ifUnseeded: derivedSeed(graphSeed, fullName)) }
+        let chosen = initializer
+        value = Result { try chosen.tensor(shape: shape) }
     }
     return try graph.state.withLock { state in
         if let existing = state.store[fullName] {
@@ -59,6 +62,17 @@ public func getVariable(
         state.append(variable)
         return variable
     }
+}
+
+/// A variable's seed from the graph seed and its full name (FNV-1a of the name, mixed with the
+/// graph seed by SplitMix64's finaliser), so it depends on neither creation order nor process.
+private func derivedSeed(_ graphSeed: Int, _ name: String) -> Int {
+    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+    for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+    var z = hash ^ UInt64(bitPattern: Int64(graphSeed)) &+ 0x9E37_79B9_7F4A_7C15
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return Int(bitPattern: UInt(z ^ (z >> 31)))
 }
 
 /// The checks `getVariable` makes when `fullName` exists: reuse must be on and the shapes equal.

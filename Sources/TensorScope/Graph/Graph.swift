@@ -21,6 +21,8 @@ public final class Graph: Sendable {
         var recordsOperations = true
         /// Values `getVariable` uses instead of an initializer (`setInitialValues`).
         var initialValues: [String: Tensor] = [:]
+        /// The graph-level seed (`randomSeed`).
+        var randomSeed: Int?
     }
 
     let state = Mutex(State())
@@ -46,6 +48,15 @@ public final class Graph: Sendable {
     public var recordsOperations: Bool {
         get { state.withLock { $0.recordsOperations } }
         set { state.withLock { $0.recordsOperations = newValue } }
+    }
+
+    /// The graph-level seed, as `tf.set_random_seed`: `getVariable` gives an initializer that
+    /// has no seed of its own a seed derived from this one and the variable's full name, so a
+    /// program's unseeded variables are the same on every run (and do not depend on the order
+    /// in which they are created). Nil (the default): unseeded initializers draw fresh values.
+    public var randomSeed: Int? {
+        get { state.withLock { $0.randomSeed } }
+        set { state.withLock { $0.randomSeed = newValue } }
     }
 
     /// Variables created in this graph, in creation order (`tf.global_variables()`).

@@ -6,8 +6,13 @@ import Synchronization
 /// `getVariable` under reuse returns `===` the variable it first created. Pass it to any op
 /// in place of a tensor; the op reads its current value.
 public final class Variable: Sendable, TensorConvertible, CustomStringConvertible {
-    /// The full name without TF's `:0` output suffix, e.g. `"image_filters/conv1/weights"`.
+    /// The full name without TF's `:0` output suffix, e.g. `"image_filters/conv1/weights"` —
+    /// the variable's key in checkpoints and the node TensorBoard shows.
     public let name: String
+
+    /// The name as TensorFlow's `v.name` spells it, with the output suffix:
+    /// `"image_filters/conv1/weights:0"`.
+    public var tensorName: String { name + ":0" }
     /// Whether the variable is listed by `trainableVariables()`.
     public let trainable: Bool
     /// The value and its version (bumped by every `assign`), read together so a packed

@@ -51,6 +51,13 @@ public struct Initializer: Sendable, Equatable {
         Initializer(kind: .glorotUniform, seed: seed)
     }
 
+    /// This initializer with `seed` where it had none (constants are unchanged).
+    func seeded(ifUnseeded seed: Int) -> Initializer {
+        if self.seed != nil { return self }
+        if case .constant = kind { return self }
+        return Initializer(kind: kind, seed: seed)
+    }
+
     /// A tensor of `shape` made by this initializer.
     ///
     /// - Throws: `.invalidArgument` for a negative dimension, more than `maxElements` elements,
