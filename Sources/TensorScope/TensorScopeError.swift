@@ -23,9 +23,12 @@ public struct TensorScopeError: Error, CustomStringConvertible, Equatable, Senda
         case io
     }
 
+    /// What went wrong, for branching on.
     public let kind: Kind
+    /// The whole message.
     public let description: String
 
+    /// An error of `kind` with the whole message `description`.
     public init(_ kind: Kind, _ description: String) {
         self.kind = kind
         self.description = description

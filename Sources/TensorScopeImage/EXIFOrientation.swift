@@ -3,7 +3,22 @@ import Foundation
 /// The EXIF orientation tag (0x0112) of a JPEG: how the stored pixels must be turned to show
 /// the photo upright. Phones store portrait photos sideways with tag 6 or 8.
 public enum EXIFOrientation: Int, Sendable, CaseIterable {
-    case up = 1, upMirrored, down, downMirrored, leftMirrored, right, rightMirrored, left
+    /// 1: stored upright.
+    case up = 1
+    /// 2: mirrored left to right.
+    case upMirrored
+    /// 3: upside down.
+    case down
+    /// 4: mirrored top to bottom.
+    case downMirrored
+    /// 5: mirrored along the main diagonal (transposed).
+    case leftMirrored
+    /// 6: turned a quarter anticlockwise; shown turned a quarter clockwise (a phone held upright).
+    case right
+    /// 7: mirrored along the other diagonal.
+    case rightMirrored
+    /// 8: turned a quarter clockwise; shown turned a quarter anticlockwise.
+    case left
 
     /// The tag from the first APP1 "Exif" segment before the image data, if any and valid.
     /// Reads only within the segment's bounds; anything malformed means "no orientation".

@@ -3,7 +3,9 @@ import TensorScope
 /// A decoded image: `height × width × channels` floats in `[0, 1]`, row-major (HWC), as a
 /// single NHWC image would hold them.
 public struct Image: Equatable, Sendable {
+    /// Pixels per row.
     public let width: Int
+    /// Rows.
     public let height: Int
     /// 1 (gray) or 3 (RGB).
     public let channels: Int

@@ -14,7 +14,9 @@ public enum ImageReader {
 
     /// The formats this reader decodes.
     public enum Format: String, CaseIterable, Sendable {
+        /// PNG, signature `89 50 4E 47 0D 0A 1A 0A`.
         case png = "PNG"
+        /// JPEG, signature `FF D8 FF`.
         case jpeg = "JPEG"
 
         /// The format whose signature `bytes` start with, if any.
@@ -41,6 +43,8 @@ public enum ImageReader {
         /// TensorFlow's `decode_jpeg` ignores it).
         public var appliesOrientation: Bool
 
+        /// Options with the defaults: native channels, 25 M pixels, full-size decode, EXIF
+        /// orientation applied.
         public init(channels: ChannelMode = .native, maxPixels: Int = ImageReader.defaultMaxPixels,
                     targetSize: Int? = nil, appliesOrientation: Bool = true) {
             self.channels = channels

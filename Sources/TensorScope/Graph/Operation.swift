@@ -29,7 +29,9 @@ public struct Operation: Sendable, Equatable, CustomStringConvertible {
     public struct Input: Sendable, Equatable {
         /// The node the edge comes from (see `Operation.inputs`).
         public let node: String
+        /// What kind of node the edge comes from.
         public let source: Source
+        /// The shape of the tensor along the edge.
         public let shape: [Int]
     }
 
@@ -47,9 +49,13 @@ public struct Operation: Sendable, Equatable, CustomStringConvertible {
     public enum AttributeValue: Sendable, Equatable {
         /// A data type, as TensorFlow names it (`"DT_FLOAT"`).
         case type(String)
+        /// A list of integers (`strides`, `ksize`, `dilations`).
         case ints([Int])
+        /// A string (`padding`, `data_format`).
         case string(String)
+        /// A flag (`transpose_a`, `use_cudnn_on_gpu`).
         case bool(Bool)
+        /// One integer.
         case int(Int)
     }
 }

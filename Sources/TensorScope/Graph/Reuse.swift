@@ -10,6 +10,7 @@ public enum Reuse: Sendable, Equatable, ExpressibleByBooleanLiteral, CustomStrin
     /// `getVariable` returns a variable when it exists and creates it otherwise.
     case autoReuse
 
+    /// `.reuse` for `true`, `.inherit` for `false`.
     public init(booleanLiteral value: Bool) {
         self = value ? .reuse : .inherit
     }

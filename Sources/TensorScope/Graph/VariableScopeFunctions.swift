@@ -10,6 +10,9 @@
 /// - Parameters:
 ///   - name: the scope name; `nil` to use `defaultName`, made unique among sibling scopes.
 ///   - defaultName: the name to make unique when `name` is nil (TF's `default_name`).
+///   - reuse: `.reuse` (`true`) or `.autoReuse` switches reuse on; `.inherit` keeps the parent's.
+///   - initializer: the default initializer for `getVariable` inside, nested scopes included.
+///   - body: the block, given the scope object.
 /// - Returns: what `body` returns.
 /// - Throws: `.invalidName` for a name TF rejects, or for `reuse` with no `name`; otherwise
 ///   whatever `body` throws.

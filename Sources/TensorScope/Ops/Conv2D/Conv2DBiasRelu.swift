@@ -6,6 +6,9 @@
 ///   - input: `[batch, height, width, inChannels]`.
 ///   - filter: `[kernelHeight, kernelWidth, inChannels, outChannels]`.
 ///   - bias: `[outChannels]`.
+///   - strides: as for `conv2d`: 1, 2 or 4 numbers.
+///   - padding: `.same` or `.valid`, as for `conv2d`.
+///   - dilations: as for `conv2d`.
 /// - Returns: `[batch, outHeight, outWidth, outChannels]`, equal (up to float rounding) to the
 ///   unfused expression.
 /// - Throws: what `conv2d` throws — a NaN or infinity in the convolution's result is reported

@@ -5,6 +5,8 @@ import COpenBLAS
 /// - Parameters:
 ///   - a: `[m, k]`, or `[k, m]` with `transposeA`.
 ///   - b: `[k, n]`, or `[n, k]` with `transposeB`.
+///   - transposeA: multiply by `a`'s transpose.
+///   - transposeB: multiply by `b`'s transpose.
 /// - Returns: `[m, n]`, `y[i, j] = Σ_p a[i, p] · b[p, j]` (of the transposed operands).
 /// - Throws: `.invalidArgument` (message starting `matmul:`) for an operand that is not 2-D,
 ///   inner dimensions that differ, or sizes beyond a 32-bit BLAS.

@@ -6,6 +6,8 @@
 ///   bottom/right.
 /// - `.valid`: no padding; `out = (n - e) / s + 1`, rounded down; `n < e` is an error.
 public enum Padding: String, Sendable, CaseIterable {
+    /// Output `⌈n / s⌉`; zeros around the input as needed, the odd one at the bottom/right.
     case same = "SAME"
+    /// No padding: only windows that fit inside the input; `⌊(n − e) / s⌋ + 1` outputs.
     case valid = "VALID"
 }
