@@ -120,6 +120,9 @@ struct ImageFilter: ParsableCommand {
               + " in \(batches.count) batch(es) of up to \(perBatch), \(size) × \(size)")
 
         let graph = Graph()
+        // The op record grows with every batch; it is kept only when --logdir needs it, so a
+        // long run over a big collection stays flat.
+        graph.recordsOperations = logdir != nil
         if let loadWeights {
             graph.setInitialValues(try SafeTensors.read(loadWeights, expecting: ImageFilterModel.variableShapes(channels: 3)))
         }

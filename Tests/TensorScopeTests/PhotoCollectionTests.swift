@@ -119,13 +119,22 @@ import TensorScopeModels
         defer { try? FileManager.default.removeItem(at: folder) }
         let few = try makeFolder(30, size: 8)
         defer { try? FileManager.default.removeItem(at: few) }
+        // Under AddressSanitizer the child is instrumented too, and ASan's quarantine holds up
+        // to 256 MB of freed memory on purpose; without it the allocator is comparable.
+        let environment = Sanitizers.addressSanitizerActive ? ["ASAN_OPTIONS": "quarantine_size_mb=0:detect_leaks=0"] : [:]
         func peak(_ input: URL) throws -> Double {
-            let result = try cli.run([input.path, "--size", "8", "--batch-size", "8", "--no-mosaics"])
+            let result = try cli.run([input.path, "--size", "8", "--batch-size", "8", "--no-mosaics"], environment: environment)
             #expect(result.status == 0, "\(result.stderr)")
             let line = try #require(result.stdout.split(separator: "\n").last { $0.hasPrefix("peak RSS ") })
             return try #require(Double(line.split(separator: " ")[2]))
         }
         let (small, large) = (try peak(few), try peak(folder))
-        #expect(large <= small * 1.1, "peak RSS \(small) MiB for 30 images, \(large) MiB for 2000")
+        // ASan's allocator and shadow memory grow with the addresses a run has touched, not
+        // with what it holds: under it the bound is looser, and the test says so.
+        let bound = Sanitizers.addressSanitizerActive ? 1.6 : 1.1
+        if Sanitizers.addressSanitizerActive {
+            print("notice: under AddressSanitizer, peak RSS is compared within 60 %, not 10 % (\(small) vs \(large) MiB)")
+        }
+        #expect(large <= small * bound, "peak RSS \(small) MiB for 30 images, \(large) MiB for 2000")
     }
 }
