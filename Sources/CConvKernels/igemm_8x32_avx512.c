@@ -1,6 +1,7 @@
 // 8 output pixels x 32 output channels (two 16-float vectors) per call: 16 accumulators, two
 // weight loads and eight broadcasts per input channel, 16 FMAs.
 #include <immintrin.h>
+#include <stdint.h>
 
 #include "ukernels.h"
 
@@ -48,6 +49,9 @@ int ts_igemm_8x32_avx512(size_t taps, size_t in_c, const float *const *ind, cons
         b0 = _mm512_loadu_ps(bias);
         b1 = _mm512_loadu_ps(bias + 16);
     }
+    // Whole 64-byte rows go straight to memory (non-temporal): a large output is not read
+    // into the cache only to be overwritten (the driver fences before returning).
+    const int stream = nr == 32 && ((uintptr_t)out & 63) == 0 && (ldo & 15) == 0;
     const __mmask16 k0 = nr >= 16 ? 0xFFFF : (__mmask16)((1u << nr) - 1);
     const __mmask16 k1 = nr >= 32 ? 0xFFFF : nr <= 16 ? 0 : (__mmask16)((1u << (nr - 16)) - 1);
     // Unrolled with constant indices, so the accumulators stay in registers (a loop to `mr`
@@ -61,8 +65,13 @@ int ts_igemm_8x32_avx512(size_t taps, size_t in_c, const float *const *ind, cons
             v0 = _mm512_max_ps(zero, v0);
             v1 = _mm512_max_ps(zero, v1);
         }
-        _mm512_mask_storeu_ps(out, k0, v0);
-        _mm512_mask_storeu_ps(out + 16, k1, v1);
+        if (stream) {
+            _mm512_stream_ps(out, v0);
+            _mm512_stream_ps(out + 16, v1);
+        } else {
+            _mm512_mask_storeu_ps(out, k0, v0);
+            _mm512_mask_storeu_ps(out + 16, k1, v1);
+        }
         out += ldo;
     }
     const __mmask16 bad = _mm512_cmp_ps_mask(check, check, _CMP_UNORD_Q);

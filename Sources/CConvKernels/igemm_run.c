@@ -1,3 +1,5 @@
+#include <immintrin.h>
+
 #include "CConvKernels.h"
 #include "ukernels.h"
 
@@ -94,5 +96,6 @@ int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count) {
         }
         pixel += mr;
     }
+    _mm_sfence();  // non-temporal stores are visible before the caller reads the output
     return finite;
 }
