@@ -8,6 +8,14 @@
 #define MR 8
 
 __attribute__((target("avx512f")))
+static inline void stream16(float *out, __m512 v) {
+    _mm_stream_ps(out, _mm512_castps512_ps128(v));
+    _mm_stream_ps(out + 4, _mm512_extractf32x4_ps(v, 1));
+    _mm_stream_ps(out + 8, _mm512_extractf32x4_ps(v, 2));
+    _mm_stream_ps(out + 12, _mm512_extractf32x4_ps(v, 3));
+}
+
+__attribute__((target("avx512f")))
 int ts_igemm_8x32_avx512(size_t taps, size_t in_c, const float *const *ind, const float *w,
                          const float *bias, int relu, float *out, size_t ldo, size_t mr, size_t nr) {
     __m512 acc0[MR], acc1[MR];
@@ -49,9 +57,11 @@ int ts_igemm_8x32_avx512(size_t taps, size_t in_c, const float *const *ind, cons
         b0 = _mm512_loadu_ps(bias);
         b1 = _mm512_loadu_ps(bias + 16);
     }
-    // Whole 64-byte rows go straight to memory (non-temporal): a large output is not read
-    // into the cache only to be overwritten (the driver fences before returning).
-    const int stream = nr == 32 && ((uintptr_t)out & 63) == 0 && (ldo & 15) == 0;
+    // Whole rows go straight to memory (non-temporal): a large output is not read into the
+    // cache only to be overwritten (the driver fences before returning). Rows are 128 bytes
+    // apart; 64-byte aligned ones are stored as two vectors, 16-byte aligned ones (Swift arrays
+    // start 16-byte aligned) in 16-byte pieces.
+    const int stream = nr != 32 || (ldo & 15) != 0 ? 0 : ((uintptr_t)out & 63) == 0 ? 64 : ((uintptr_t)out & 15) == 0 ? 16 : 0;
     const __mmask16 k0 = nr >= 16 ? 0xFFFF : (__mmask16)((1u << nr) - 1);
     const __mmask16 k1 = nr >= 32 ? 0xFFFF : nr <= 16 ? 0 : (__mmask16)((1u << (nr - 16)) - 1);
     // Unrolled with constant indices, so the accumulators stay in registers (a loop to `mr`
@@ -65,9 +75,12 @@ int ts_igemm_8x32_avx512(size_t taps, size_t in_c, const float *const *ind, cons
             v0 = _mm512_max_ps(zero, v0);
             v1 = _mm512_max_ps(zero, v1);
         }
-        if (stream) {
+        if (stream == 64) {
             _mm512_stream_ps(out, v0);
             _mm512_stream_ps(out + 16, v1);
+        } else if (stream == 16) {
+            stream16(out, v0);
+            stream16(out + 16, v1);
         } else {
             _mm512_mask_storeu_ps(out, k0, v0);
             _mm512_mask_storeu_ps(out + 16, k1, v1);
