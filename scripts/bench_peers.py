@@ -192,6 +192,14 @@ def run_tflite(threads, repeats, warmup):
     return results, tf.__version__
 
 
+def ort_session(ort, model, threads):
+    """An ONNX Runtime CPU session with `threads` intra-op threads."""
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    return ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
+
+
 def run_onnxruntime(threads, repeats, warmup):
     import onnx
     import onnxruntime as ort
@@ -218,18 +226,11 @@ def run_onnxruntime(threads, repeats, warmup):
         graph = helper.make_graph(nodes, case, [helper.make_tensor_value_info("x", TensorProto.FLOAT, [n, c, h, w])],
                                   [helper.make_tensor_value_info(current, TensorProto.FLOAT, None)], inits)
         model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        session = ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
+        session = ort_session(ort, model, threads)
         x = rng.standard_normal([n, c, h, w], dtype=np.float32)
         seconds = time_median(lambda: session.run(None, {"x": x}), warmup, repeats)
         results[case] = {"seconds": seconds, "gflops": flops(case) / seconds / 1e9}
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    session = ort.InferenceSession(digits_onnx(digits_weights(rng)).SerializeToString(), options,
-                                   providers=["CPUExecutionProvider"])
+    session = ort_session(ort, digits_onnx(digits_weights(rng)), threads)
     x = rng.standard_normal([DIGITS_BATCH, 1, 8, 8], dtype=np.float32)
     seconds = time_median(lambda: session.run(None, {"x": x}), warmup, repeats)
     results["digits-cnn"] = {"seconds": seconds, "gflops": DIGITS_FLOPS / seconds / 1e9, "images_per_second": DIGITS_BATCH / seconds}

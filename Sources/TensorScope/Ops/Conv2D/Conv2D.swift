@@ -24,15 +24,22 @@ public func conv2d(
     padding: Padding,
     dilations: [Int] = [1, 1, 1, 1]
 ) throws -> Tensor {
-    // PendingOperation rather than runOperation: the filter input itself (a variable keeps its
-    // packed form) goes to the runner, not just its value.
+    let (op, geometry) = try beginConv2D(input, filter, strides: strides, padding: padding, dilations: dilations)
+    return op.finish(try Conv2DRunner.run(geometry, input: op.values[0], filter: op.values[1], filterInput: op.inputs[1]))
+}
+
+/// A `Conv2D` op that has taken its name (so a bad argument uses it up, as in TensorFlow), and
+/// its validated geometry. `PendingOperation` rather than `runOperation`: the filter input itself
+/// — a variable keeps its packed form — goes to the runner, not just its value.
+func beginConv2D(
+    _ input: some TensorConvertible, _ filter: some TensorConvertible, strides: [Int], padding: Padding, dilations: [Int]
+) throws -> (PendingOperation, Conv2DGeometry) {
     let op = PendingOperation(
         "Conv2D", [OpInput("input", input), OpInput("filter", filter)],
         attributes: Conv2DGeometry.attributes(strides: strides, padding: padding, dilations: dilations))
-    let (x, w) = (op.values[0], op.values[1])
     let geometry = try Conv2DGeometry(
-        input: x.shape, filter: w.shape, strides: strides, padding: padding, dilations: dilations)
-    return op.finish(try Conv2DRunner.run(geometry, input: x, filter: w, filterInput: op.inputs[1]))
+        input: op.values[0].shape, filter: op.values[1].shape, strides: strides, padding: padding, dilations: dilations)
+    return (op, geometry)
 }
 
 /// The scratch bytes `conv2d` allocates for these arguments (all cores together), besides

@@ -27,12 +27,8 @@ public func conv2dBiasRelu(
     padding: Padding,
     dilations: [Int] = [1, 1, 1, 1]
 ) throws -> Tensor {
-    let conv = PendingOperation(
-        "Conv2D", [OpInput("input", input), OpInput("filter", filter)],
-        attributes: Conv2DGeometry.attributes(strides: strides, padding: padding, dilations: dilations))
+    let (conv, geometry) = try beginConv2D(input, filter, strides: strides, padding: padding, dilations: dilations)
     let (x, w) = (conv.values[0], conv.values[1])
-    let geometry = try Conv2DGeometry(
-        input: x.shape, filter: w.shape, strides: strides, padding: padding, dilations: dilations)
     let biasInput = OpInput("y", bias)
     let b = biasInput.value!
     let biasProblem: TensorScopeError? =
