@@ -24,17 +24,21 @@ public func getVariable(
     // Under the lock only the bookkeeping: the initializer runs outside it, so a large one does
     // not hold up other tasks' scopes and ops. The decision is taken again after it ran, since
     // another task may have created the variable meanwhile (then `.autoReuse` returns that one).
-    let staged = try graph.state.withLock { state -> Result<(Tensor?, Int?), Variable> in
+    enum Lookup {
+        case existing(Variable)
+        case create(initialValue: Tensor?, graphSeed: Int?)
+    }
+    let lookup = try graph.state.withLock { state -> Lookup in
         if let existing = state.store[fullName] {
-            return .failure(try existingVariable(existing, fullName: fullName, shape: shape, reuse: reuse))
+            return .existing(try existingVariable(existing, fullName: fullName, shape: shape, reuse: reuse))
         }
         try checkCreation(fullName: fullName, shape: shape, reuse: reuse, hasInitializer: chosenInitializer != nil)
-        return .success((state.initialValues[fullName], state.randomSeed))
+        return .create(initialValue: state.initialValues[fullName], graphSeed: state.randomSeed)
     }
     let initialValue: Tensor?, graphSeed: Int?
-    switch staged {
-    case .failure(let existing): return existing
-    case .success(let (value, seed)): (initialValue, graphSeed) = (value, seed)
+    switch lookup {
+    case .existing(let variable): return variable
+    case .create(let value, let seed): (initialValue, graphSeed) = (value, seed)
     }
     let shape = shape!  // checkCreation made sure there is one
     let value: Result<Tensor, Error>
@@ -120,5 +124,3 @@ public func trainableVariables() -> [Variable] {
 public func globalVariables() -> [Variable] {
     Graph.current.globalVariables
 }
-
-extension Variable: Error {}
