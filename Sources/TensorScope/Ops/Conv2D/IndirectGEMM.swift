@@ -51,10 +51,8 @@ struct IndirectGEMM: Conv2DKernel {
         epilogue: Epilogue
     ) -> Bool {
         let g = geometry
-        let weights: PackedFilter = packed ?? PackedFilter(
-            Tensor(uncheckedShape: [g.kernelHeight, g.kernelWidth, g.inChannels, g.n],
-                   scalars: Array(UnsafeBufferPointer(start: filter, count: g.k * g.n))),
-            isa: isa)
+        let weights = packed ?? PackedFilter(
+            hwio: filter, shape: [g.kernelHeight, g.kernelWidth, g.inChannels, g.n], isa: isa)
         // One kernel row of zeros: a padding read in the row form spans kw · inChannels floats.
         let zeroCount = g.kernelWidth * g.inChannels
         let zero = UnsafeMutablePointer<Float>.allocate(capacity: zeroCount)

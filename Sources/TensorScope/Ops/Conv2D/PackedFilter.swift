@@ -10,16 +10,28 @@ final class PackedFilter: @unchecked Sendable {
     /// Written once in `init`, read-only afterwards (hence `@unchecked Sendable`).
     let floats: UnsafeMutablePointer<Float>
 
-    init(_ filter: Tensor, isa: KernelISA) {
+    /// Packs `filter` (`[kh, kw, in, out]`).
+    convenience init(_ filter: Tensor, isa: KernelISA) {
         precondition(filter.rank == 4, "internal: packing a filter of rank \(filter.rank)")
+        self.init(shape: filter.shape, isa: isa)
+        filter.withUnsafeBufferPointer { pack(from: $0.baseAddress!) }
+    }
+
+    /// Packs the HWIO filter of `shape` at `hwio`, straight from memory.
+    convenience init(hwio: UnsafePointer<Float>, shape: [Int], isa: KernelISA) {
+        self.init(shape: shape, isa: isa)
+        pack(from: hwio)
+    }
+
+    private init(shape: [Int], isa: KernelISA) {
         self.isa = isa
-        shape = filter.shape
-        let (kh, kw, ci, co) = (filter.shape[0], filter.shape[1], filter.shape[2], filter.shape[3])
-        count = ts_igemm_packed_count(isa.code, kh, kw, ci, co)
+        self.shape = shape
+        count = ts_igemm_packed_count(isa.code, shape[0], shape[1], shape[2], shape[3])
         floats = .allocate(capacity: max(1, count))
-        filter.withUnsafeBufferPointer { hwio in
-            ts_igemm_pack_weights(isa.code, hwio.baseAddress, kh, kw, ci, co, floats)
-        }
+    }
+
+    private func pack(from hwio: UnsafePointer<Float>) {
+        ts_igemm_pack_weights(isa.code, hwio, shape[0], shape[1], shape[2], shape[3], floats)
     }
 
     deinit { floats.deallocate() }
