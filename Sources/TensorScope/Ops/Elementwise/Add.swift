@@ -3,9 +3,7 @@
 ///
 /// - Throws: `.invalidArgument` (message starting `add:`) for shapes that do not broadcast.
 func add(_ lhs: some TensorConvertible, _ rhs: some TensorConvertible) throws -> Tensor {
-    try runOperation("AddV2", name: "add", [OpInput("x", lhs), OpInput("y", rhs)], attributes: .float32) { values in
-        try Broadcast.apply(.add, values[0], values[1], op: "add")
-    }
+    try Broadcast.operation(.add, lhs, rhs)
 }
 
 /// Adds `bias` to every consecutive run of `bias.count` values (the convolution epilogue's

@@ -8,6 +8,15 @@ enum Broadcast {
     enum Operator {
         case add, subtract, multiply
 
+        /// The op type and the name TensorFlow 2 graphs record for `x + y`, `x - y`, `x * y`.
+        var node: (type: String, name: String) {
+            switch self {
+            case .add: ("AddV2", "add")
+            case .subtract: ("Sub", "sub")
+            case .multiply: ("Mul", "mul")
+            }
+        }
+
         @inline(__always)
         func apply(_ a: Float, _ b: Float) -> Float {
             switch self {
@@ -15,6 +24,14 @@ enum Broadcast {
             case .subtract: a - b
             case .multiply: a * b
             }
+        }
+    }
+
+    /// `lhs ⊙ rhs` as a recorded op (TensorFlow's arguments `x` and `y`).
+    static func operation(_ f: Operator, _ lhs: some TensorConvertible, _ rhs: some TensorConvertible) throws -> Tensor {
+        let (type, name) = f.node
+        return try runOperation(type, name: name, [OpInput("x", lhs), OpInput("y", rhs)], attributes: .float32) { values in
+            try apply(f, values[0], values[1], op: name)
         }
     }
 

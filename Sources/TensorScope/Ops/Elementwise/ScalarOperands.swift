@@ -16,11 +16,7 @@ extension Tensor {
 
     private static func scalarOperation(_ f: Broadcast.Operator, _ tensor: Tensor, _ number: Float, scalarOnRight: Bool) -> Tensor {
         let scalar = Tensor(uncheckedShape: [], scalars: [number])
-        let (type, name) = switch f {
-        case .add: ("AddV2", "add")
-        case .subtract: ("Sub", "sub")
-        case .multiply: ("Mul", "mul")
-        }
+        let (type, name) = f.node
         let inputs = scalarOnRight ? [OpInput("x", tensor), OpInput("y", scalar)] : [OpInput("x", scalar), OpInput("y", tensor)]
         return runOperation(type, name: name, inputs, attributes: .float32) { values in
             Broadcast.withScalar(f, scalarOnRight ? values[0] : values[1], number, scalarOnRight: scalarOnRight)

@@ -3,9 +3,7 @@
 ///
 /// - Throws: `.invalidArgument` (message starting `sub:`) for shapes that do not broadcast.
 func subtract(_ lhs: some TensorConvertible, _ rhs: some TensorConvertible) throws -> Tensor {
-    try runOperation("Sub", name: "sub", [OpInput("x", lhs), OpInput("y", rhs)], attributes: .float32) { values in
-        try Broadcast.apply(.subtract, values[0], values[1], op: "sub")
-    }
+    try Broadcast.operation(.subtract, lhs, rhs)
 }
 
 /// Element-wise `lhs * rhs` (see `Broadcast` for the shapes), as TensorFlow's `x * y`: named
@@ -13,9 +11,7 @@ func subtract(_ lhs: some TensorConvertible, _ rhs: some TensorConvertible) thro
 ///
 /// - Throws: `.invalidArgument` (message starting `mul:`) for shapes that do not broadcast.
 func multiply(_ lhs: some TensorConvertible, _ rhs: some TensorConvertible) throws -> Tensor {
-    try runOperation("Mul", name: "mul", [OpInput("x", lhs), OpInput("y", rhs)], attributes: .float32) { values in
-        try Broadcast.apply(.multiply, values[0], values[1], op: "mul")
-    }
+    try Broadcast.operation(.multiply, lhs, rhs)
 }
 
 extension Tensor {
