@@ -11,6 +11,8 @@ enum ChannelConversion {
         case .rgb: 3
         case .gray: 1
         }
+        // Already the channels asked for (no alpha to drop): nothing to copy.
+        if stored == target && color == target { return (values, target) }
         let pixels = values.count / stored
         var out = [Float](repeating: 0, count: pixels * target)
         for p in 0..<pixels {
