@@ -25,14 +25,11 @@ public enum AtomicFile {
         func fault(_ what: String) -> TensorScopeError {
             TensorScopeError(.io, "\(path): could not write (\(what))")
         }
+        // An existing file keeps its mode; a new one — or a link being replaced, which happens
+        // only when not following links — gets the usual 0644 less the umask.
         var status = stat()
         let mode: mode_t
-        if lstat(destination, &status) == 0 && status.st_mode & S_IFMT == S_IFLNK {
-            // Only when not following links: the link is replaced, with the usual permissions.
-            let mask = umask(0)
-            umask(mask)
-            mode = 0o644 & ~mask
-        } else if stat(destination, &status) == 0 {
+        if lstat(destination, &status) == 0 && status.st_mode & S_IFMT != S_IFLNK {
             guard status.st_mode & S_IFMT == S_IFREG else { throw fault("not a regular file") }
             mode = status.st_mode & 0o7777
         } else {
