@@ -73,7 +73,7 @@ struct PendingOperation {
         let base = name ?? type
         record = graph.state.withLock { state in
             guard state.recordsOperations else { return nil }
-            let opName = state.uniqueName(context.nameStack.isEmpty ? base : context.nameStack + "/" + base)
+            let opName = state.uniqueName(context.qualified(base))
             let arguments = inputs.map { input -> Operation.Input in
                 if let variable = input.variable {
                     return .init(node: state.uniqueName(opName + "/ReadVariableOp"),

@@ -17,6 +17,12 @@ struct ScopeContext: Sendable {
         bound ?? Graph.processDefault.rootContext
     }
 
+    /// `name` under the current name scope (`"image_filters/conv1/" + name`), before it is made
+    /// unique.
+    func qualified(_ name: String) -> String {
+        nameStack.isEmpty ? name : nameStack + "/" + name
+    }
+
     func with(nameStack: String) -> ScopeContext {
         ScopeContext(graph: graph, nameStack: nameStack, variableScope: variableScope)
     }

@@ -82,7 +82,7 @@ public final class Variable: Sendable, TensorConvertible, CustomStringConvertibl
         let graph = context.graph
         tensor.producer = graph.state.withLock { state in
             guard state.recordsOperations else { return nil }
-            let node = state.uniqueName(context.nameStack.isEmpty ? "ReadVariableOp" : context.nameStack + "/ReadVariableOp")
+            let node = state.uniqueName(context.qualified("ReadVariableOp"))
             return Producer(graphID: graph.id, node: node, readOf: name)
         }
         return tensor
