@@ -23,20 +23,22 @@ public enum EXIFOrientation: Int, Sendable, CaseIterable {
     /// The tag from the first APP1 "Exif" segment before the image data, if any and valid.
     /// Reads only within the segment's bounds; anything malformed means "no orientation".
     static func read(from data: Data) -> EXIFOrientation? {
-        let bytes = [UInt8](data.prefix(1 << 20))
-        var offset = 2  // after SOI
-        while offset + 4 <= bytes.count, bytes[offset] == 0xFF {
-            let marker = bytes[offset + 1]
-            if marker == 0xDA || marker == 0xD9 { return nil }  // image data: no more metadata
-            let length = Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
-            guard length >= 2, offset + 2 + length <= bytes.count else { return nil }
-            let segment = Array(bytes[(offset + 4)..<(offset + 2 + length)])
-            if marker == 0xE1, segment.count > 14, segment.starts(with: Array("Exif\0\0".utf8)) {
-                return fromTIFF(Array(segment[6...]))
+        // Walks the segment headers in place; only an Exif segment is copied out.
+        data.withUnsafeBytes { bytes -> EXIFOrientation? in
+            var offset = 2  // after SOI
+            while offset + 4 <= bytes.count, bytes[offset] == 0xFF {
+                let marker = bytes[offset + 1]
+                if marker == 0xDA || marker == 0xD9 { return nil }  // image data: no more metadata
+                let length = Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
+                guard length >= 2, offset + 2 + length <= bytes.count else { return nil }
+                if marker == 0xE1, length > 16 {
+                    let segment = Array(bytes[(offset + 4)..<(offset + 2 + length)])
+                    if segment.starts(with: Array("Exif\0\0".utf8)) { return fromTIFF(Array(segment[6...])) }
+                }
+                offset += 2 + length
             }
-            offset += 2 + length
+            return nil
         }
-        return nil
     }
 
     /// IFD0's orientation entry in a TIFF structure.
