@@ -39,19 +39,4 @@ enum PeakMemory {
     static func reset() {
         try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
     }
-
-    /// VmHWM from /proc/self/status, in bytes.
-    static func peakBytes() -> Int { statusBytes("VmHWM") }
-
-    /// VmRSS from /proc/self/status, in bytes.
-    static func residentBytes() -> Int { statusBytes("VmRSS") }
-
-    /// A memory figure of /proc/self/status (given there in KiB), in bytes; 0 when unreadable.
-    private static func statusBytes(_ key: String) -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key + ":") }),
-              let kib = Int(line.split(separator: " ").dropFirst().first ?? "")
-        else { return 0 }
-        return kib * 1024
-    }
 }

@@ -18,10 +18,10 @@ enum Soak {
             }
         }
         for _ in 0..<100 { try pass() }
-        let start = PeakMemory.residentBytes()
+        let start = Memory.residentBytes()
         let began = Date()
         for _ in 100..<passes { try pass() }
-        let end = PeakMemory.residentBytes()
+        let end = Memory.residentBytes()
         let seconds = Date().timeIntervalSince(began)
         if json {
             print("{\"name\":\"soak\",\"passes\":\(passes),\"rss_start_bytes\":\(start),\"rss_end_bytes\":\(end),\"seconds\":\(seconds)}")

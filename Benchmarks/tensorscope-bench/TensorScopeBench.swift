@@ -93,7 +93,7 @@ struct TensorScopeBench: ParsableCommand {
         Memory.releaseFreedBuffers()
         PeakMemory.reset()
         let timing = try Timing.measure(warmup: warmup, repeats: repeats, c.run)
-        let peak = PeakMemory.peakBytes()
+        let peak = Memory.peakResidentBytes()
         let gemm = try Timing.measure(warmup: 1, repeats: repeats, c.runGEMMsOnly)
         return BenchResult(
             name: c.name, description: c.description, batch: c.batch, flops: c.flops, timing: timing,

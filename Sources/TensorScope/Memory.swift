@@ -1,4 +1,5 @@
 import CMalloc
+import Foundation
 
 /// Process-wide allocator settings for programs whose memory is mostly tensors.
 public enum Memory {
@@ -26,5 +27,21 @@ public enum Memory {
     /// is done with a burst of large tensors.
     public static func releaseFreedBuffers() {
         tensorscope_release_freed_memory()
+    }
+
+    /// This process's resident memory now (`VmRSS` of `/proc/self/status`), in bytes; 0 where
+    /// it cannot be read.
+    public static func residentBytes() -> Int { statusBytes("VmRSS") }
+
+    /// This process's peak resident memory so far (`VmHWM`), in bytes; 0 where it cannot be read.
+    public static func peakResidentBytes() -> Int { statusBytes("VmHWM") }
+
+    /// A figure of `/proc/self/status`, given there in KiB, in bytes.
+    private static func statusBytes(_ key: String) -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key + ":") }),
+              let kib = Int(line.split(separator: " ").dropFirst().first ?? "")
+        else { return 0 }
+        return kib * 1024
     }
 }

@@ -169,7 +169,7 @@ struct ImageFilter: ParsableCommand {
         }
         try saveArtifacts(graph)
         print(progress.summary())
-        print(String(format: "peak RSS %.1f MiB", Double(PeakResident.bytes()) / 1_048_576))
+        print(String(format: "peak RSS %.1f MiB", Double(Memory.peakResidentBytes()) / 1_048_576))
     }
 
     /// The per-image outputs of one batch.
@@ -199,17 +199,6 @@ struct ImageFilter: ParsableCommand {
             try graph.saveVariables(to: saveWeights)
             print("weights saved to \(saveWeights)")
         }
-    }
-}
-
-/// VmHWM of this process.
-enum PeakResident {
-    static func bytes() -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kib = Int(line.split(separator: " ").dropFirst().first ?? "")
-        else { return 0 }
-        return kib * 1024
     }
 }
 

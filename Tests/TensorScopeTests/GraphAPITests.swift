@@ -101,4 +101,11 @@ import TensorScope
         }
         Memory.releaseFreedBuffers()
     }
+
+    /// The read-outs the executables print: non-zero, and the peak at least what is resident.
+    @Test func residentMemoryIsReadFromProc() {
+        let resident = Memory.residentBytes(), peak = Memory.peakResidentBytes()
+        #expect(resident > 1 << 20)
+        #expect(peak >= resident)
+    }
 }
