@@ -33,12 +33,12 @@ int ts_igemm_6x16_avx2(size_t taps, size_t in_c, const float *const *ind, const 
         }
     }
     const __m256 zero = _mm256_setzero_ps();
-    __m256 check = zero;
+    // v * 0 is NaN unless v is finite; summed as a tree, not a chain of 12 dependent FMAs.
+    __m256 part[MR];
 #pragma clang loop unroll(full)
-    for (int m = 0; m < MR; m++) {
-        check = _mm256_fmadd_ps(acc0[m], zero, check);  // v * 0 + check: NaN unless v is finite
-        check = _mm256_fmadd_ps(acc1[m], zero, check);
-    }
+    for (int m = 0; m < MR; m++) part[m] = _mm256_fmadd_ps(acc1[m], zero, _mm256_mul_ps(acc0[m], zero));
+    const __m256 check = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(part[0], part[1]), part[2]),
+                                       _mm256_add_ps(_mm256_add_ps(part[3], part[4]), part[5]));
     __m256 b0 = zero, b1 = zero;
     if (bias) {
         b0 = _mm256_loadu_ps(bias);

@@ -3,7 +3,8 @@
 #include "CConvKernels.h"
 #include "ukernels.h"
 
-// Walks output pixels MR at a time: builds the tile's indirection — input pointers, or the
+// Walks output pixels MR at a time: builds the tile's indirection (a fast path for a tile that
+// is one run of one output row inside the image horizontally, the general one otherwise) — input pointers, or the
 // zero row where a read falls in the padding; pixels past the end also read zeros and are not
 // stored — then calls the micro-kernel once per block of NR output channels, so the tile's
 // input rows stay in L1 across the blocks.
@@ -15,6 +16,62 @@
 //   kh "taps" of kw * in_c channels. Most tiles take it; for an RGB first layer it turns 25
 //   taps of 3 channels into 5 of 15.
 // - tap form otherwise: one pointer per (pixel, kernel tap), kh * kw taps of in_c channels.
+// The indirection of any other tile — one that wraps to the next output row or image, or whose
+// pixels see the padding left or right — one pixel at a time, advancing (b, i, j) past the
+// tile. Returns whether it used the row form.
+static int general_indirection(const ts_conv_params *p, const float **ind, size_t mr, size_t mr_max,
+                               size_t *pb, size_t *pi, size_t *pj) {
+    const size_t taps = p->kernel_h * p->kernel_w;
+    const size_t row_floats = p->in_w * p->in_c;
+    size_t b = *pb, i = *pi, j = *pj;
+    // Row form when the tile's pixels all have their kernel rows inside horizontally.
+    int rows = p->dilation_w == 1;
+    {
+        size_t jj = j;
+        for (size_t m = 0; m < mr && rows; m++) {
+            const ptrdiff_t left = (ptrdiff_t)(jj * p->stride_w) - p->pad_left;
+            rows = left >= 0 && left + (ptrdiff_t)p->kernel_w <= (ptrdiff_t)p->in_w;
+            if (++jj == p->out_w) jj = 0;
+        }
+    }
+    const size_t entries = rows ? p->kernel_h : taps;
+    for (size_t m = 0; m < mr_max; m++) {
+        if (m >= mr) {
+            for (size_t t = 0; t < entries; t++) ind[t * mr_max + m] = p->zero;
+            continue;
+        }
+        const float *image = p->input + b * p->in_h * row_floats;
+        const ptrdiff_t top = (ptrdiff_t)(i * p->stride_h) - p->pad_top;
+        const ptrdiff_t left = (ptrdiff_t)(j * p->stride_w) - p->pad_left;
+        size_t t = 0;
+        for (size_t a = 0; a < p->kernel_h; a++) {
+            const ptrdiff_t y = top + (ptrdiff_t)(a * p->dilation_h);
+            const int row_inside = y >= 0 && y < (ptrdiff_t)p->in_h;
+            if (rows) {
+                ind[t++ * mr_max + m] = row_inside ? image + (size_t)y * row_floats + (size_t)left * p->in_c : p->zero;
+                continue;
+            }
+            for (size_t c = 0; c < p->kernel_w; c++, t++) {
+                const ptrdiff_t x = left + (ptrdiff_t)(c * p->dilation_w);
+                ind[t * mr_max + m] = row_inside && x >= 0 && x < (ptrdiff_t)p->in_w
+                    ? image + ((size_t)y * p->in_w + (size_t)x) * p->in_c
+                    : p->zero;
+            }
+        }
+        if (++j == p->out_w) {
+            j = 0;
+            if (++i == p->out_h) {
+                i = 0;
+                b++;
+            }
+        }
+    }
+    *pb = b;
+    *pi = i;
+    *pj = j;
+    return rows;
+}
+
 int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count) {
     ts_ukernel ukernel = isa == TS_ISA_AVX512 ? ts_igemm_8x32_avx512 : ts_igemm_6x16_avx2;
     const size_t mr_max = ts_igemm_mr(isa), nr_max = ts_igemm_nr(isa);
@@ -32,58 +89,38 @@ int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count) {
     int finite = 1;
     while (pixel < end) {
         const size_t mr = end - pixel < mr_max ? end - pixel : mr_max;
-        // Row form when the tile's pixels all have their kernel rows inside horizontally.
-        int rows = p->dilation_w == 1;
-        {
-            size_t jj = j;
-            for (size_t m = 0; m < mr && rows; m++) {
-                const ptrdiff_t left = (ptrdiff_t)(jj * p->stride_w) - p->pad_left;
-                rows = left >= 0 && left + (ptrdiff_t)p->kernel_w <= (ptrdiff_t)p->in_w;
-                if (++jj == p->out_w) jj = 0;
-            }
-        }
-        const size_t entries = rows ? p->kernel_h : taps;
-        for (size_t m = 0; m < mr_max; m++) {
-            if (m >= mr) {
-                for (size_t t = 0; t < entries; t++) ind[t * mr_max + m] = p->zero;
-                continue;
-            }
-            if (rows && m > 0 && j > 0) {
-                // The next pixel of the same output row: every kernel row moves stride_w pixels
-                // right (a zero row stays a zero row).
-                const size_t step = p->stride_w * p->in_c;
-                for (size_t t = 0; t < entries; t++) {
-                    const float *previous = ind[t * mr_max + m - 1];
-                    ind[t * mr_max + m] = previous == p->zero ? p->zero : previous + step;
+        const float *image = p->input + b * p->in_h * row_floats;
+        const ptrdiff_t top = (ptrdiff_t)(i * p->stride_h) - p->pad_top;
+        const ptrdiff_t left = (ptrdiff_t)(j * p->stride_w) - p->pad_left;
+        int rows;
+        if (p->dilation_w == 1 && j + mr <= p->out_w && left >= 0 &&
+            left + (ptrdiff_t)((mr - 1) * p->stride_w + p->kernel_w) <= (ptrdiff_t)p->in_w) {
+            // Fast path (most tiles): one run of one output row, every kernel row inside
+            // horizontally. Each pointer is computed from its kernel row's start, not from the
+            // previous pixel's pointer: a chain of loads from just-stored entries costs more
+            // than the micro-kernel's work for an RGB layer.
+            rows = 1;
+            const size_t step = p->stride_w * p->in_c;
+            for (size_t a = 0; a < p->kernel_h; a++) {
+                const ptrdiff_t y = top + (ptrdiff_t)(a * p->dilation_h);
+                const float **entry = ind + a * mr_max;
+                if (y < 0 || y >= (ptrdiff_t)p->in_h) {
+                    for (size_t m = 0; m < mr_max; m++) entry[m] = p->zero;
+                    continue;
                 }
-            } else {
-                const float *image = p->input + b * p->in_h * row_floats;
-                const ptrdiff_t top = (ptrdiff_t)(i * p->stride_h) - p->pad_top;
-                const ptrdiff_t left = (ptrdiff_t)(j * p->stride_w) - p->pad_left;
-                size_t t = 0;
-                for (size_t a = 0; a < p->kernel_h; a++) {
-                    const ptrdiff_t y = top + (ptrdiff_t)(a * p->dilation_h);
-                    const int row_inside = y >= 0 && y < (ptrdiff_t)p->in_h;
-                    if (rows) {
-                        ind[t++ * mr_max + m] =
-                            row_inside ? image + (size_t)y * row_floats + (size_t)left * p->in_c : p->zero;
-                        continue;
-                    }
-                    for (size_t c = 0; c < p->kernel_w; c++, t++) {
-                        const ptrdiff_t x = left + (ptrdiff_t)(c * p->dilation_w);
-                        ind[t * mr_max + m] = row_inside && x >= 0 && x < (ptrdiff_t)p->in_w
-                            ? image + ((size_t)y * p->in_w + (size_t)x) * p->in_c
-                            : p->zero;
-                    }
-                }
+                const float *start = image + (size_t)y * row_floats + (size_t)left * p->in_c;
+                for (size_t m = 0; m < mr_max; m++) entry[m] = m < mr ? start + m * step : p->zero;
             }
-            if (++j == p->out_w) {
+            j += mr;
+            if (j == p->out_w) {
                 j = 0;
                 if (++i == p->out_h) {
                     i = 0;
                     b++;
                 }
             }
+        } else {
+            rows = general_indirection(p, ind, mr, mr_max, &b, &i, &j);
         }
         float *out = p->output + pixel * p->out_c;
         const size_t ktaps = rows ? p->kernel_h : taps;
