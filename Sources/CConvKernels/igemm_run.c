@@ -1,4 +1,5 @@
 #include <immintrin.h>
+#include <string.h>
 
 #include "CConvKernels.h"
 #include "ukernels.h"
@@ -72,6 +73,25 @@ static int general_indirection(const ts_conv_params *p, const float **ind, size_
     return rows;
 }
 
+// Floats of the stack buffer for zero-padded spans (16 KiB: a 5 x 5 kernel over 32 channels
+// takes 1,920).
+#define STRIP_FLOATS 4096
+
+// Copies input columns [left, right) of one row of in_c-channel pixels to dst, with zeros for
+// the columns outside [0, in_w); returns dst.
+static const float *padded_span(float *dst, const float *row, ptrdiff_t left, ptrdiff_t right, size_t in_w,
+                                size_t in_c) {
+    // [left, first) zeros, [first, last) the row's own columns, [last, right) zeros.
+    ptrdiff_t first = left < 0 ? 0 : left;
+    if (first > right) first = right;
+    ptrdiff_t last = right < (ptrdiff_t)in_w ? right : (ptrdiff_t)in_w;
+    if (last < first) last = first;
+    memset(dst, 0, (size_t)(first - left) * in_c * sizeof(float));
+    if (last > first) memcpy(dst + (size_t)(first - left) * in_c, row + (size_t)first * in_c, (size_t)(last - first) * in_c * sizeof(float));
+    memset(dst + (size_t)(last - left) * in_c, 0, (size_t)(right - last) * in_c * sizeof(float));
+    return dst;
+}
+
 int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count) {
     ts_ukernel ukernel = isa == TS_ISA_AVX512 ? ts_igemm_8x32_avx512 : ts_igemm_6x16_avx2;
     const size_t mr_max = ts_igemm_mr(isa), nr_max = ts_igemm_nr(isa);
@@ -81,6 +101,11 @@ int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count) {
     const size_t row_floats = p->in_w * p->in_c;
     const float *ind[TS_IGEMM_MAX_TAPS * 8];
     if (taps > TS_IGEMM_MAX_TAPS || mr_max > 8) return 0;
+    // Zero-padded copies of the kernel rows of an edge tile: kh spans of the input columns a
+    // tile's pixels cover, when they fit.
+    float strip[STRIP_FLOATS];
+    const size_t span_floats = ((mr_max - 1) * p->stride_w + p->kernel_w) * p->in_c;
+    const int strips_fit = p->kernel_h * span_floats <= STRIP_FLOATS;
 
     size_t pixel = first;
     const size_t end = first + count;
@@ -92,13 +117,16 @@ int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count) {
         const float *image = p->input + b * p->in_h * row_floats;
         const ptrdiff_t top = (ptrdiff_t)(i * p->stride_h) - p->pad_top;
         const ptrdiff_t left = (ptrdiff_t)(j * p->stride_w) - p->pad_left;
+        const ptrdiff_t right = left + (ptrdiff_t)((mr - 1) * p->stride_w + p->kernel_w);
+        const int inside = left >= 0 && right <= (ptrdiff_t)p->in_w;
         int rows;
-        if (p->dilation_w == 1 && j + mr <= p->out_w && left >= 0 &&
-            left + (ptrdiff_t)((mr - 1) * p->stride_w + p->kernel_w) <= (ptrdiff_t)p->in_w) {
-            // Fast path (most tiles): one run of one output row, every kernel row inside
-            // horizontally. Each pointer is computed from its kernel row's start, not from the
-            // previous pixel's pointer: a chain of loads from just-stored entries costs more
-            // than the micro-kernel's work for an RGB layer.
+        if (p->dilation_w == 1 && j + mr <= p->out_w && (inside || strips_fit)) {
+            // Fast path (most tiles): one run of one output row. Each pointer is computed from
+            // its kernel row's start, not from the previous pixel's pointer: a chain of loads
+            // from just-stored entries costs more than the micro-kernel's work for an RGB
+            // layer. Where the run's kernel rows reach into the left or right padding, they are
+            // read from a zero-padded copy of the span they cover, so the tile keeps the row
+            // form (the tap form's short runs are half as fast for a 3-channel input).
             rows = 1;
             const size_t step = p->stride_w * p->in_c;
             for (size_t a = 0; a < p->kernel_h; a++) {
@@ -108,7 +136,9 @@ int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count) {
                     for (size_t m = 0; m < mr_max; m++) entry[m] = p->zero;
                     continue;
                 }
-                const float *start = image + (size_t)y * row_floats + (size_t)left * p->in_c;
+                const float *row = image + (size_t)y * row_floats;
+                const float *start = inside ? row + (size_t)left * p->in_c
+                                            : padded_span(strip + a * span_floats, row, left, right, p->in_w, p->in_c);
                 for (size_t m = 0; m < mr_max; m++) entry[m] = m < mr ? start + m * step : p->zero;
             }
             j += mr;
