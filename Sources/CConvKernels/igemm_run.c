@@ -4,78 +4,28 @@
 #include "CConvKernels.h"
 #include "ukernels.h"
 
-// Walks output pixels MR at a time: builds the tile's indirection (a fast path for a tile that
-// is one run of one output row inside the image horizontally, the general one otherwise) — input pointers, or the
+// Walks output pixels MR at a time: builds the tile's indirection — input pointers, or the
 // zero row where a read falls in the padding; pixels past the end also read zeros and are not
 // stored — then calls the micro-kernel once per block of NR output channels, so the tile's
 // input rows stay in L1 across the blocks.
 //
 // Two forms of indirection, with the same packed weights (HWIO order is [a][c][ci]):
-// - row form, when every pixel of the tile sees its whole kernel row inside the image
-//   horizontally (and taps are adjacent, dilation_w = 1): the kw taps of kernel row a are one
-//   run of kw * in_c floats, so there is one pointer per (pixel, kernel row) and the kernel runs
-//   kh "taps" of kw * in_c channels. Most tiles take it; for an RGB first layer it turns 25
-//   taps of 3 channels into 5 of 15.
-// - tap form otherwise: one pointer per (pixel, kernel tap), kh * kw taps of in_c channels.
-// The indirection of any other tile — one that wraps to the next output row or image, or whose
-// pixels see the padding left or right — one pixel at a time, advancing (b, i, j) past the
-// tile. Returns whether it used the row form.
-static int general_indirection(const ts_conv_params *p, const float **ind, size_t mr, size_t mr_max,
-                               size_t *pb, size_t *pi, size_t *pj) {
-    const size_t taps = p->kernel_h * p->kernel_w;
-    const size_t row_floats = p->in_w * p->in_c;
-    size_t b = *pb, i = *pi, j = *pj;
-    // Row form when the tile's pixels all have their kernel rows inside horizontally.
-    int rows = p->dilation_w == 1;
-    {
-        size_t jj = j;
-        for (size_t m = 0; m < mr && rows; m++) {
-            const ptrdiff_t left = (ptrdiff_t)(jj * p->stride_w) - p->pad_left;
-            rows = left >= 0 && left + (ptrdiff_t)p->kernel_w <= (ptrdiff_t)p->in_w;
-            if (++jj == p->out_w) jj = 0;
-        }
-    }
-    const size_t entries = rows ? p->kernel_h : taps;
-    for (size_t m = 0; m < mr_max; m++) {
-        if (m >= mr) {
-            for (size_t t = 0; t < entries; t++) ind[t * mr_max + m] = p->zero;
-            continue;
-        }
-        const float *image = p->input + b * p->in_h * row_floats;
-        const ptrdiff_t top = (ptrdiff_t)(i * p->stride_h) - p->pad_top;
-        const ptrdiff_t left = (ptrdiff_t)(j * p->stride_w) - p->pad_left;
-        size_t t = 0;
-        for (size_t a = 0; a < p->kernel_h; a++) {
-            const ptrdiff_t y = top + (ptrdiff_t)(a * p->dilation_h);
-            const int row_inside = y >= 0 && y < (ptrdiff_t)p->in_h;
-            if (rows) {
-                ind[t++ * mr_max + m] = row_inside ? image + (size_t)y * row_floats + (size_t)left * p->in_c : p->zero;
-                continue;
-            }
-            for (size_t c = 0; c < p->kernel_w; c++, t++) {
-                const ptrdiff_t x = left + (ptrdiff_t)(c * p->dilation_w);
-                ind[t * mr_max + m] = row_inside && x >= 0 && x < (ptrdiff_t)p->in_w
-                    ? image + ((size_t)y * p->in_w + (size_t)x) * p->in_c
-                    : p->zero;
-            }
-        }
-        if (++j == p->out_w) {
-            j = 0;
-            if (++i == p->out_h) {
-                i = 0;
-                b++;
-            }
-        }
-    }
-    *pb = b;
-    *pi = i;
-    *pj = j;
-    return rows;
-}
+// - row form (taps adjacent, dilation_w = 1): the kw taps of kernel row a are one run of
+//   kw * in_c floats, so there is one pointer per (pixel, kernel row) and the kernel runs kh
+//   "taps" of kw * in_c channels; for an RGB first layer it turns 25 taps of 3 channels into 5
+//   of 15, which runs twice as fast. A kernel row that reaches into the left or right padding
+//   is read from a zero-padded copy of its span in a stack buffer.
+// - tap form otherwise (dilated, or copies too large for the buffer): one pointer per (pixel,
+//   kernel tap), kh * kw taps of in_c channels.
+//
+// Most tiles are one run of one output row and take the fast path below, whose pointers are
+// each computed from the kernel row's start; the general path (tiles that wrap to the next
+// output row or image) goes pixel by pixel. Neither derives a pointer from the one just
+// stored: that chain of loads costs more than the micro-kernel's work for an RGB layer.
 
-// Floats of the stack buffer for zero-padded spans (16 KiB: a 5 x 5 kernel over 32 channels
-// takes 1,920).
-#define STRIP_FLOATS 4096
+// Floats of the stack buffer for zero-padded copies (32 KiB: an edge tile of a 5 x 5 kernel over
+// 32 channels takes 1,920 on the fast path, 6,400 on the general one).
+#define STRIP_FLOATS 8192
 
 // Copies input columns [left, right) of one row of in_c-channel pixels to dst, with zeros for
 // the columns outside [0, in_w); returns dst.
@@ -87,9 +37,101 @@ static const float *padded_span(float *dst, const float *row, ptrdiff_t left, pt
     ptrdiff_t last = right < (ptrdiff_t)in_w ? right : (ptrdiff_t)in_w;
     if (last < first) last = first;
     memset(dst, 0, (size_t)(first - left) * in_c * sizeof(float));
-    if (last > first) memcpy(dst + (size_t)(first - left) * in_c, row + (size_t)first * in_c, (size_t)(last - first) * in_c * sizeof(float));
+    if (last > first)
+        memcpy(dst + (size_t)(first - left) * in_c, row + (size_t)first * in_c,
+               (size_t)(last - first) * in_c * sizeof(float));
     memset(dst + (size_t)(last - left) * in_c, 0, (size_t)(right - last) * in_c * sizeof(float));
     return dst;
+}
+
+// Moves (b, i, j) forward by one output pixel.
+static inline void advance(const ts_conv_params *p, size_t *b, size_t *i, size_t *j) {
+    if (++*j == p->out_w) {
+        *j = 0;
+        if (++*i == p->out_h) {
+            *i = 0;
+            ++*b;
+        }
+    }
+}
+
+// Whether mr pixels from output column j all see their whole kernel rows inside the image
+// horizontally (counting on across a row end, as the tile does).
+static int kernel_rows_inside(const ts_conv_params *p, size_t mr, size_t j) {
+    for (size_t m = 0; m < mr; m++) {
+        const ptrdiff_t left = (ptrdiff_t)(j * p->stride_w) - p->pad_left;
+        if (left < 0 || left + (ptrdiff_t)p->kernel_w > (ptrdiff_t)p->in_w) return 0;
+        if (++j == p->out_w) j = 0;
+    }
+    return 1;
+}
+
+// The fast path: the tile's mr pixels are one run of output row i of image b.
+static void run_indirection(const ts_conv_params *p, const float **ind, float *strip, size_t mr, size_t mr_max,
+                            size_t b, size_t i, size_t j) {
+    const size_t row_floats = p->in_w * p->in_c;
+    const float *image = p->input + b * p->in_h * row_floats;
+    const ptrdiff_t top = (ptrdiff_t)(i * p->stride_h) - p->pad_top;
+    const ptrdiff_t left = (ptrdiff_t)(j * p->stride_w) - p->pad_left;
+    const ptrdiff_t right = left + (ptrdiff_t)((mr - 1) * p->stride_w + p->kernel_w);
+    const int inside = left >= 0 && right <= (ptrdiff_t)p->in_w;
+    const size_t span_floats = (size_t)(right - left) * p->in_c;
+    const size_t step = p->stride_w * p->in_c;
+    for (size_t a = 0; a < p->kernel_h; a++) {
+        const ptrdiff_t y = top + (ptrdiff_t)(a * p->dilation_h);
+        const float **entry = ind + a * mr_max;
+        if (y < 0 || y >= (ptrdiff_t)p->in_h) {
+            for (size_t m = 0; m < mr_max; m++) entry[m] = p->zero;
+            continue;
+        }
+        const float *row = image + (size_t)y * row_floats;
+        const float *start = inside ? row + (size_t)left * p->in_c
+                                    : padded_span(strip + a * span_floats, row, left, right, p->in_w, p->in_c);
+        for (size_t m = 0; m < mr_max; m++) entry[m] = m < mr ? start + m * step : p->zero;
+    }
+}
+
+// The general path, pixel by pixel from (b, i, j); row form when `rows`, else tap form.
+static void pixel_indirection(const ts_conv_params *p, const float **ind, float *strip, int rows, size_t mr,
+                              size_t mr_max, size_t b, size_t i, size_t j) {
+    const size_t taps = p->kernel_h * p->kernel_w;
+    const size_t row_floats = p->in_w * p->in_c;
+    const size_t kernel_row_floats = p->kernel_w * p->in_c;
+    const size_t entries = rows ? p->kernel_h : taps;
+    for (size_t m = 0; m < mr_max; m++) {
+        if (m >= mr) {
+            for (size_t t = 0; t < entries; t++) ind[t * mr_max + m] = p->zero;
+            continue;
+        }
+        const float *image = p->input + b * p->in_h * row_floats;
+        const ptrdiff_t top = (ptrdiff_t)(i * p->stride_h) - p->pad_top;
+        const ptrdiff_t left = (ptrdiff_t)(j * p->stride_w) - p->pad_left;
+        const ptrdiff_t right = left + (ptrdiff_t)p->kernel_w;
+        size_t t = 0;
+        for (size_t a = 0; a < p->kernel_h; a++) {
+            const ptrdiff_t y = top + (ptrdiff_t)(a * p->dilation_h);
+            const int row_inside = y >= 0 && y < (ptrdiff_t)p->in_h;
+            const float *row = image + (size_t)y * row_floats;
+            if (rows) {
+                const float **entry = ind + t++ * mr_max + m;
+                if (!row_inside)
+                    *entry = p->zero;
+                else if (left >= 0 && right <= (ptrdiff_t)p->in_w)
+                    *entry = row + (size_t)left * p->in_c;
+                else
+                    *entry = padded_span(strip + (a * mr_max + m) * kernel_row_floats, row, left, right, p->in_w,
+                                         p->in_c);
+                continue;
+            }
+            for (size_t c = 0; c < p->kernel_w; c++, t++) {
+                const ptrdiff_t x = left + (ptrdiff_t)(c * p->dilation_w);
+                ind[t * mr_max + m] = row_inside && x >= 0 && x < (ptrdiff_t)p->in_w
+                    ? row + (size_t)x * p->in_c
+                    : p->zero;
+            }
+        }
+        advance(p, &b, &i, &j);
+    }
 }
 
 int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count) {
@@ -98,14 +140,15 @@ int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count) {
     const size_t taps = p->kernel_h * p->kernel_w;
     const size_t blocks = (p->out_c + nr_max - 1) / nr_max;
     const size_t block_floats = taps * p->in_c * nr_max;
-    const size_t row_floats = p->in_w * p->in_c;
     const float *ind[TS_IGEMM_MAX_TAPS * 8];
     if (taps > TS_IGEMM_MAX_TAPS || mr_max > 8) return 0;
-    // Zero-padded copies of the kernel rows of an edge tile: kh spans of the input columns a
-    // tile's pixels cover, when they fit.
+    // Which tiles keep the row form: it needs adjacent taps, and an edge tile's padded copies
+    // must fit the buffer (kh spans of a run on the fast path, kh * MR kernel rows on the
+    // general one); a tile that needs no copies keeps it whatever the buffer.
     float strip[STRIP_FLOATS];
-    const size_t span_floats = ((mr_max - 1) * p->stride_w + p->kernel_w) * p->in_c;
-    const int strips_fit = p->kernel_h * span_floats <= STRIP_FLOATS;
+    const int adjacent = p->dilation_w == 1;
+    const int run_fits = p->kernel_h * ((mr_max - 1) * p->stride_w + p->kernel_w) * p->in_c <= STRIP_FLOATS;
+    const int pixels_fit = p->kernel_h * mr_max * p->kernel_w * p->in_c <= STRIP_FLOATS;
 
     size_t pixel = first;
     const size_t end = first + count;
@@ -114,44 +157,15 @@ int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count) {
     int finite = 1;
     while (pixel < end) {
         const size_t mr = end - pixel < mr_max ? end - pixel : mr_max;
-        const float *image = p->input + b * p->in_h * row_floats;
-        const ptrdiff_t top = (ptrdiff_t)(i * p->stride_h) - p->pad_top;
-        const ptrdiff_t left = (ptrdiff_t)(j * p->stride_w) - p->pad_left;
-        const ptrdiff_t right = left + (ptrdiff_t)((mr - 1) * p->stride_w + p->kernel_w);
-        const int inside = left >= 0 && right <= (ptrdiff_t)p->in_w;
         int rows;
-        if (p->dilation_w == 1 && j + mr <= p->out_w && (inside || strips_fit)) {
-            // Fast path (most tiles): one run of one output row. Each pointer is computed from
-            // its kernel row's start, not from the previous pixel's pointer: a chain of loads
-            // from just-stored entries costs more than the micro-kernel's work for an RGB
-            // layer. Where the run's kernel rows reach into the left or right padding, they are
-            // read from a zero-padded copy of the span they cover, so the tile keeps the row
-            // form (the tap form's short runs are half as fast for a 3-channel input).
+        if (adjacent && j + mr <= p->out_w && (run_fits || kernel_rows_inside(p, mr, j))) {
             rows = 1;
-            const size_t step = p->stride_w * p->in_c;
-            for (size_t a = 0; a < p->kernel_h; a++) {
-                const ptrdiff_t y = top + (ptrdiff_t)(a * p->dilation_h);
-                const float **entry = ind + a * mr_max;
-                if (y < 0 || y >= (ptrdiff_t)p->in_h) {
-                    for (size_t m = 0; m < mr_max; m++) entry[m] = p->zero;
-                    continue;
-                }
-                const float *row = image + (size_t)y * row_floats;
-                const float *start = inside ? row + (size_t)left * p->in_c
-                                            : padded_span(strip + a * span_floats, row, left, right, p->in_w, p->in_c);
-                for (size_t m = 0; m < mr_max; m++) entry[m] = m < mr ? start + m * step : p->zero;
-            }
-            j += mr;
-            if (j == p->out_w) {
-                j = 0;
-                if (++i == p->out_h) {
-                    i = 0;
-                    b++;
-                }
-            }
+            run_indirection(p, ind, strip, mr, mr_max, b, i, j);
         } else {
-            rows = general_indirection(p, ind, mr, mr_max, &b, &i, &j);
+            rows = adjacent && (pixels_fit || kernel_rows_inside(p, mr, j));
+            pixel_indirection(p, ind, strip, rows, mr, mr_max, b, i, j);
         }
+        for (size_t m = 0; m < mr; m++) advance(p, &b, &i, &j);
         float *out = p->output + pixel * p->out_c;
         const size_t ktaps = rows ? p->kernel_h : taps;
         const size_t kchannels = rows ? p->kernel_w * p->in_c : p->in_c;
