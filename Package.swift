@@ -84,6 +84,13 @@ let package = Package(
             ],
             path: "Benchmarks/tensorscope-bench"
         ),
+        // Measures whether computing conv1 -> conv2 in row bands would beat layer by layer
+        // (docs/ENGINE.md); C, on the kernels directly.
+        .executableTarget(
+            name: "fusion-probe",
+            dependencies: ["CConvKernels"],
+            path: "Benchmarks/fusion-probe"
+        ),
         .testTarget(
             name: "TensorScopeTests",
             dependencies: [
