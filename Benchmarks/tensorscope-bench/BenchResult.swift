@@ -7,6 +7,9 @@ struct BenchResult: Encodable {
     var batch: Int
     var flops: Double
     var timing: Timing
+    /// The `sgemm` calls the im2col algorithm makes for these shapes, timed alone (no im2col
+    /// copy, no epilogue): for the im2col path, how far the whole convolution is from its
+    /// GEMMs; for TensorScope's own kernels, how they compare with OpenBLAS's bare `sgemm`.
     var gemmSeconds: Double
     var peakRSSBytes: Int
     var scratchBytes: Int
@@ -61,7 +64,7 @@ struct BenchResult: Encodable {
     }
 
     var line: String {
-        String(format: "%-22@ median %8.2f ms  min %8.2f ms  %6.1f GFLOP/s  %7.1f img/s  GEMMs alone %7.2f ms (total/GEMM %.2f)  cores busy %.2f  peak RSS %6.1f MiB (%.2f× model)  scratch %.2f MiB  %@ %@  %@ of peak",
+        String(format: "%-22@ median %8.2f ms  min %8.2f ms  %6.1f GFLOP/s  %7.1f img/s  im2col sgemm alone %7.2f ms (total/sgemm %.2f)  cores busy %.2f  peak RSS %6.1f MiB (%.2f× model)  scratch %.2f MiB  %@ %@  %@ of peak",
                name as NSString, timing.median * 1e3, timing.min * 1e3, gflops, imagesPerSecond, gemmSeconds * 1e3,
                timing.median / gemmSeconds, timing.coresBusy, Double(peakRSSBytes) / 1_048_576,
                Double(peakRSSBytes) / Double(modelBytes), Double(scratchBytes) / 1_048_576, algorithm as NSString, isa as NSString,
