@@ -26,6 +26,7 @@ static const char *mode_names[MODES] = {"layers", "images", "bands"};
 static int isa = TS_ISA_AVX512;
 static float *input, *middle, *outputs[MODES], *image_scratch[WORKERS], *band_scratch[WORKERS];
 static float *packed1, *packed2, *bias1, *bias2, *zero;
+static size_t zero_count;
 static int mode;
 
 static double now(void) {
@@ -36,8 +37,10 @@ static double now(void) {
 
 static ts_conv_params conv(const float *in, size_t in_c, const float *weights, const float *bias, float *out,
                            size_t batch, size_t in_h, size_t out_h, ptrdiff_t pad_top) {
-    ts_conv_params p = {in, zero, weights, bias, out, batch, in_h, W, in_c, K, K, C, 1, 1, 1, 1, out_h, W,
-                        pad_top, K / 2, 1};
+    ts_conv_params p = {.input = in, .zero = zero, .zero_count = zero_count, .packed_weights = weights,
+                        .packed_bias = bias, .output = out, .batch = batch, .in_h = in_h, .in_w = W, .in_c = in_c,
+                        .kernel_h = K, .kernel_w = K, .out_c = C, .stride_h = 1, .stride_w = 1, .dilation_h = 1,
+                        .dilation_w = 1, .out_h = out_h, .out_w = W, .pad_top = pad_top, .pad_left = K / 2, .relu = 1};
     return p;
 }
 
@@ -105,7 +108,8 @@ int main(int argc, char **argv) {
     packed2 = malloc(ts_igemm_packed_count(isa, K, K, C, C) * sizeof(float));
     ts_igemm_pack_weights(isa, w1, K, K, C0, C, packed1);
     ts_igemm_pack_weights(isa, w2, K, K, C, C, packed2);
-    zero = calloc(K * C, sizeof(float));
+    zero_count = ts_igemm_zero_count(isa, K, 1, C);
+    zero = calloc(zero_count, sizeof(float));
     const size_t total = (size_t)B * H * W * C;
     middle = floats(total, 0, 0);
     for (int m = 0; m < MODES; m++) outputs[m] = floats(total, 0, 0);

@@ -6,9 +6,11 @@
 
 #define MR 6
 
-__attribute__((target("avx2,fma")))
-int ts_igemm_6x16_avx2(size_t taps, size_t in_c, const float *const *ind, const float *w,
-                       const float *bias, int relu, float *out, size_t ldo, size_t mr, size_t nr) {
+// The body of both entry points; `direct` is a constant in each, so each gets its own loop.
+__attribute__((target("avx2,fma"), always_inline))
+static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size_t step, int direct,
+                         const float *w, const float *bias, int relu, float *out, size_t ldo, size_t mr,
+                         size_t nr) {
     __m256 acc0[MR], acc1[MR];
 #pragma clang loop unroll(full)
     for (int m = 0; m < MR; m++) {
@@ -16,8 +18,13 @@ int ts_igemm_6x16_avx2(size_t taps, size_t in_c, const float *const *ind, const 
         acc1[m] = _mm256_setzero_ps();
     }
     for (size_t t = 0; t < taps; t++) {
-        const float *a0 = ind[0], *a1 = ind[1], *a2 = ind[2], *a3 = ind[3], *a4 = ind[4], *a5 = ind[5];
-        ind += MR;
+        const float *a0, *a1, *a2, *a3, *a4, *a5;
+        if (direct) {
+            a0 = ind[t], a1 = a0 + step, a2 = a1 + step, a3 = a2 + step, a4 = a3 + step, a5 = a4 + step;
+        } else {
+            a0 = ind[0], a1 = ind[1], a2 = ind[2], a3 = ind[3], a4 = ind[4], a5 = ind[5];
+            ind += MR;
+        }
         for (size_t c = 0; c < in_c; c++) {
             const __m256 w0 = _mm256_loadu_ps(w);
             const __m256 w1 = _mm256_loadu_ps(w + 8);
@@ -69,4 +76,16 @@ int ts_igemm_6x16_avx2(size_t taps, size_t in_c, const float *const *ind, const 
     }
     const __m256 unordered = _mm256_cmp_ps(check, check, _CMP_UNORD_Q);
     return _mm256_movemask_ps(unordered) == 0;
+}
+
+__attribute__((target("avx2,fma")))
+int ts_igemm_6x16_avx2(size_t taps, size_t in_c, const float *const *ind, const float *w,
+                       const float *bias, int relu, float *out, size_t ldo, size_t mr, size_t nr) {
+    return kernel(taps, in_c, ind, 0, 0, w, bias, relu, out, ldo, mr, nr);
+}
+
+__attribute__((target("avx2,fma")))
+int ts_dconv_6x16_avx2(size_t taps, size_t in_c, const float *const *rows, size_t step, const float *w,
+                       const float *bias, int relu, float *out, size_t ldo, size_t nr) {
+    return kernel(taps, in_c, rows, step, 1, w, bias, relu, out, ldo, MR, nr);
 }

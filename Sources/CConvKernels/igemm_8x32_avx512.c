@@ -15,9 +15,11 @@ static inline void stream16(float *out, __m512 v) {
     _mm_stream_ps(out + 12, _mm512_extractf32x4_ps(v, 3));
 }
 
-__attribute__((target("avx512f")))
-int ts_igemm_8x32_avx512(size_t taps, size_t in_c, const float *const *ind, const float *w,
-                         const float *bias, int relu, float *out, size_t ldo, size_t mr, size_t nr) {
+// The body of both entry points; `direct` is a constant in each, so each gets its own loop.
+__attribute__((target("avx512f"), always_inline))
+static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size_t step, int direct,
+                         const float *w, const float *bias, int relu, float *out, size_t ldo, size_t mr,
+                         size_t nr) {
     __m512 acc0[MR], acc1[MR];
 #pragma clang loop unroll(full)
     for (int m = 0; m < MR; m++) {
@@ -25,9 +27,15 @@ int ts_igemm_8x32_avx512(size_t taps, size_t in_c, const float *const *ind, cons
         acc1[m] = _mm512_setzero_ps();
     }
     for (size_t t = 0; t < taps; t++) {
-        const float *a0 = ind[0], *a1 = ind[1], *a2 = ind[2], *a3 = ind[3];
-        const float *a4 = ind[4], *a5 = ind[5], *a6 = ind[6], *a7 = ind[7];
-        ind += MR;
+        const float *a0, *a1, *a2, *a3, *a4, *a5, *a6, *a7;
+        if (direct) {
+            a0 = ind[t], a1 = a0 + step, a2 = a1 + step, a3 = a2 + step;
+            a4 = a3 + step, a5 = a4 + step, a6 = a5 + step, a7 = a6 + step;
+        } else {
+            a0 = ind[0], a1 = ind[1], a2 = ind[2], a3 = ind[3];
+            a4 = ind[4], a5 = ind[5], a6 = ind[6], a7 = ind[7];
+            ind += MR;
+        }
         for (size_t c = 0; c < in_c; c++) {
             const __m512 w0 = _mm512_loadu_ps(w);
             const __m512 w1 = _mm512_loadu_ps(w + 16);
@@ -89,4 +97,16 @@ int ts_igemm_8x32_avx512(size_t taps, size_t in_c, const float *const *ind, cons
     }
     const __mmask16 bad = _mm512_cmp_ps_mask(check, check, _CMP_UNORD_Q);
     return bad == 0;
+}
+
+__attribute__((target("avx512f")))
+int ts_igemm_8x32_avx512(size_t taps, size_t in_c, const float *const *ind, const float *w,
+                         const float *bias, int relu, float *out, size_t ldo, size_t mr, size_t nr) {
+    return kernel(taps, in_c, ind, 0, 0, w, bias, relu, out, ldo, mr, nr);
+}
+
+__attribute__((target("avx512f")))
+int ts_dconv_8x32_avx512(size_t taps, size_t in_c, const float *const *rows, size_t step, const float *w,
+                         const float *bias, int relu, float *out, size_t ldo, size_t nr) {
+    return kernel(taps, in_c, rows, step, 1, w, bias, relu, out, ldo, MR, nr);
 }

@@ -18,10 +18,13 @@
 // - tap form otherwise (dilated, or copies too large for the buffer): one pointer per (pixel,
 //   kernel tap), kh * kw taps of in_c channels.
 //
-// Most tiles are one run of one output row and take the fast path below, whose pointers are
-// each computed from the kernel row's start; the general path (tiles that wrap to the next
-// output row or image) goes pixel by pixel. Neither derives a pointer from the one just
-// stored: that chain of loads costs more than the micro-kernel's work for an RGB layer.
+// Most tiles are a whole run of MR pixels of one output row: they take the direct kernel, which
+// gets one pointer per kernel row (the run's first pixel) and steps stride_w * in_c floats per
+// pixel, so a tile costs kh pointers instead of kh * MR — for an RGB first layer, building the
+// MR pointers per kernel row took 6-9 % of the time. A short run (at the end of the range)
+// takes the indirect kernel with pointers from the same starts; the general path (tiles that
+// wrap to the next output row or image) goes pixel by pixel. No pointer is derived from the one
+// just stored: that chain of loads costs more than the micro-kernel's work for an RGB layer.
 
 // Floats of the stack buffer for zero-padded copies (32 KiB: an edge tile of a 5 x 5 kernel over
 // 32 channels takes 1,920 on the fast path, 6,400 on the general one).
@@ -66,9 +69,12 @@ static int kernel_rows_inside(const ts_conv_params *p, size_t mr, size_t j) {
     return 1;
 }
 
-// The fast path: the tile's mr pixels are one run of output row i of image b.
-static void run_indirection(const ts_conv_params *p, const float **ind, float *strip, size_t mr, size_t mr_max,
-                            size_t b, size_t i, size_t j) {
+// The fast path: the tile's mr pixels are one run of output row i of image b. Fills rows[a]
+// with where kernel row a of the run's first pixel starts (the next pixels follow stride_w *
+// in_c floats apart; the zero row is long enough for a whole run) and, when `entries`, ind with
+// the per-pixel pointers the indirect kernel takes.
+static void run_indirection(const ts_conv_params *p, const float **rows, const float **ind, int entries,
+                            float *strip, size_t mr, size_t mr_max, size_t b, size_t i, size_t j) {
     const size_t row_floats = p->in_w * p->in_c;
     const float *image = p->input + b * p->in_h * row_floats;
     const ptrdiff_t top = (ptrdiff_t)(i * p->stride_h) - p->pad_top;
@@ -79,15 +85,19 @@ static void run_indirection(const ts_conv_params *p, const float **ind, float *s
     const size_t step = p->stride_w * p->in_c;
     for (size_t a = 0; a < p->kernel_h; a++) {
         const ptrdiff_t y = top + (ptrdiff_t)(a * p->dilation_h);
-        const float **entry = ind + a * mr_max;
+        const float *start;
         if (y < 0 || y >= (ptrdiff_t)p->in_h) {
-            for (size_t m = 0; m < mr_max; m++) entry[m] = p->zero;
-            continue;
+            start = p->zero;
+        } else {
+            const float *row = image + (size_t)y * row_floats;
+            start = inside ? row + (size_t)left * p->in_c
+                           : padded_span(strip + a * span_floats, row, left, right, p->in_w, p->in_c);
         }
-        const float *row = image + (size_t)y * row_floats;
-        const float *start = inside ? row + (size_t)left * p->in_c
-                                    : padded_span(strip + a * span_floats, row, left, right, p->in_w, p->in_c);
-        for (size_t m = 0; m < mr_max; m++) entry[m] = m < mr ? start + m * step : p->zero;
+        rows[a] = start;
+        if (!entries) continue;
+        const float **entry = ind + a * mr_max;
+        const size_t pixel_step = start == p->zero ? 0 : step;
+        for (size_t m = 0; m < mr_max; m++) entry[m] = m < mr ? start + m * pixel_step : p->zero;
     }
 }
 
@@ -136,19 +146,23 @@ static void pixel_indirection(const ts_conv_params *p, const float **ind, float 
 
 int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count) {
     ts_ukernel ukernel = isa == TS_ISA_AVX512 ? ts_igemm_8x32_avx512 : ts_igemm_6x16_avx2;
+    ts_dkernel dkernel = isa == TS_ISA_AVX512 ? ts_dconv_8x32_avx512 : ts_dconv_6x16_avx2;
     const size_t mr_max = ts_igemm_mr(isa), nr_max = ts_igemm_nr(isa);
     const size_t taps = p->kernel_h * p->kernel_w;
     const size_t blocks = (p->out_c + nr_max - 1) / nr_max;
     const size_t block_floats = taps * p->in_c * nr_max;
-    const float *ind[TS_IGEMM_MAX_TAPS * 8];
+    const float *ind[TS_IGEMM_MAX_TAPS * 8], *rows[TS_IGEMM_MAX_TAPS];
     if (taps > TS_IGEMM_MAX_TAPS || mr_max > 8) return 0;
     // Which tiles keep the row form: it needs adjacent taps, and an edge tile's padded copies
     // must fit the buffer (kh spans of a run on the fast path, kh * MR kernel rows on the
     // general one); a tile that needs no copies keeps it whatever the buffer.
     float strip[STRIP_FLOATS];
     const int adjacent = p->dilation_w == 1;
-    const int run_fits = p->kernel_h * ((mr_max - 1) * p->stride_w + p->kernel_w) * p->in_c <= STRIP_FLOATS;
-    const int pixels_fit = p->kernel_h * mr_max * p->kernel_w * p->in_c <= STRIP_FLOATS;
+    const size_t run_row_floats = ts_igemm_zero_count(isa, p->kernel_w, p->stride_w, p->in_c);
+    const int run_fits = run_row_floats <= STRIP_FLOATS / p->kernel_h;
+    const int pixels_fit = p->kernel_w * p->in_c <= STRIP_FLOATS / (p->kernel_h * mr_max);
+    // The direct kernel reads a kernel row in the padding as MR pixels of the zero row.
+    const int run_zeros_fit = run_row_floats <= p->zero_count;
 
     size_t pixel = first;
     const size_t end = first + count;
@@ -157,24 +171,34 @@ int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count) {
     int finite = 1;
     while (pixel < end) {
         const size_t mr = end - pixel < mr_max ? end - pixel : mr_max;
-        int rows;
+        float *out = p->output + pixel * p->out_c;
         if (adjacent && j + mr <= p->out_w && (run_fits || kernel_rows_inside(p, mr, j))) {
-            rows = 1;
-            run_indirection(p, ind, strip, mr, mr_max, b, i, j);
+            // A whole run takes the direct kernel (one pointer per kernel row); a short one, at
+            // the end of the range, the indirect kernel, whose pixels past the end read zeros.
+            const int whole = mr == mr_max && run_zeros_fit;
+            run_indirection(p, rows, ind, !whole, strip, mr, mr_max, b, i, j);
+            for (size_t nb = 0; nb < blocks; nb++) {
+                const size_t nr = p->out_c - nb * nr_max < nr_max ? p->out_c - nb * nr_max : nr_max;
+                const float *weights = p->packed_weights + nb * block_floats;
+                const float *bias = p->packed_bias ? p->packed_bias + nb * nr_max : 0;
+                finite &= whole ? dkernel(p->kernel_h, p->kernel_w * p->in_c, rows, p->stride_w * p->in_c, weights,
+                                          bias, p->relu, out + nb * nr_max, p->out_c, nr)
+                                : ukernel(p->kernel_h, p->kernel_w * p->in_c, ind, weights, bias, p->relu,
+                                          out + nb * nr_max, p->out_c, mr, nr);
+            }
         } else {
-            rows = adjacent && (pixels_fit || kernel_rows_inside(p, mr, j));
-            pixel_indirection(p, ind, strip, rows, mr, mr_max, b, i, j);
+            const int row_form = adjacent && (pixels_fit || kernel_rows_inside(p, mr, j));
+            pixel_indirection(p, ind, strip, row_form, mr, mr_max, b, i, j);
+            const size_t ktaps = row_form ? p->kernel_h : taps;
+            const size_t kchannels = row_form ? p->kernel_w * p->in_c : p->in_c;
+            for (size_t nb = 0; nb < blocks; nb++) {
+                const size_t nr = p->out_c - nb * nr_max < nr_max ? p->out_c - nb * nr_max : nr_max;
+                finite &= ukernel(ktaps, kchannels, ind, p->packed_weights + nb * block_floats,
+                                  p->packed_bias ? p->packed_bias + nb * nr_max : 0, p->relu,
+                                  out + nb * nr_max, p->out_c, mr, nr);
+            }
         }
         for (size_t m = 0; m < mr; m++) advance(p, &b, &i, &j);
-        float *out = p->output + pixel * p->out_c;
-        const size_t ktaps = rows ? p->kernel_h : taps;
-        const size_t kchannels = rows ? p->kernel_w * p->in_c : p->in_c;
-        for (size_t nb = 0; nb < blocks; nb++) {
-            const size_t nr = p->out_c - nb * nr_max < nr_max ? p->out_c - nb * nr_max : nr_max;
-            finite &= ukernel(ktaps, kchannels, ind, p->packed_weights + nb * block_floats,
-                              p->packed_bias ? p->packed_bias + nb * nr_max : 0, p->relu,
-                              out + nb * nr_max, p->out_c, mr, nr);
-        }
         pixel += mr;
     }
     _mm_sfence();  // non-temporal stores are visible before the caller reads the output

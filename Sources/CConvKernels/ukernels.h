@@ -11,9 +11,19 @@
 typedef int (*ts_ukernel)(size_t taps, size_t in_c, const float *const *ind, const float *w,
                           const float *bias, int relu, float *out, size_t ldo, size_t mr, size_t nr);
 
+// The same for a run of MR pixels along one input row, `step` floats apart: pixel m reads
+// rows[t] + m * step for tap t (one pointer per tap instead of MR), all MR rows stored.
+typedef int (*ts_dkernel)(size_t taps, size_t in_c, const float *const *rows, size_t step, const float *w,
+                          const float *bias, int relu, float *out, size_t ldo, size_t nr);
+
 int ts_igemm_6x16_avx2(size_t taps, size_t in_c, const float *const *ind, const float *w,
                        const float *bias, int relu, float *out, size_t ldo, size_t mr, size_t nr);
 int ts_igemm_8x32_avx512(size_t taps, size_t in_c, const float *const *ind, const float *w,
                          const float *bias, int relu, float *out, size_t ldo, size_t mr, size_t nr);
+
+int ts_dconv_6x16_avx2(size_t taps, size_t in_c, const float *const *rows, size_t step, const float *w,
+                       const float *bias, int relu, float *out, size_t ldo, size_t nr);
+int ts_dconv_8x32_avx512(size_t taps, size_t in_c, const float *const *rows, size_t step, const float *w,
+                         const float *bias, int relu, float *out, size_t ldo, size_t nr);
 
 #endif

@@ -32,7 +32,8 @@ import Testing
         Case(input: [1, 5, 5, 6], filter: [5, 5, 6, 20], stride: 1, same: false),
         Case(input: [1, 3, 2, 4], filter: [7, 7, 4, 9], stride: 1, same: true),
         Case(input: [33, 5, 7, 3], filter: [3, 3, 3, 32], stride: 1, same: true),
-        // Edge tiles whose kernel rows reach into the padding: read from zero-padded copies on
+        // Whole runs of MR pixels take the direct kernel (one pointer per kernel row), short ones
+        // the indirect kernel. Edge tiles whose kernel rows reach into the padding: read from zero-padded copies on
         // the run path (width 8·k + edges) and pixel by pixel where tiles wrap rows (width 11);
         // with 160 and 400 channels the copies outgrow the stack buffer and edge tiles take the
         // tap form while interior tiles keep the row form.
@@ -40,6 +41,9 @@ import Testing
         Case(input: [2, 5, 11, 6], filter: [5, 3, 6, 40], stride: 1, same: true),
         Case(input: [1, 4, 19, 160], filter: [5, 5, 160, 16], stride: 1, same: true),
         Case(input: [1, 3, 21, 400], filter: [3, 3, 400, 8], stride: 2, same: true),
+        // Whole runs of 4,000 channels at stride 2 would need 68,000 floats of zero row: they read
+        // the padding through per-pixel pointers instead of the direct kernel.
+        Case(input: [1, 2, 17, 4000], filter: [3, 3, 4000, 4], stride: 2, same: true),
         // Dilation: the tap form of the indirection.
         Case(input: [1, 14, 14, 5], filter: [3, 3, 5, 18], stride: 1, same: true, dilation: 2),
         Case(input: [2, 13, 12, 4], filter: [3, 2, 4, 7], stride: 2, same: false, dilation: 3),

@@ -72,8 +72,9 @@ import Testing
             try conv2d(Tensor(shape: xs, scalars: x), Tensor(shape: ws, scalars: w), padding: .same)
         }
         if let isa = KernelISA.current, algorithm == .igemm {
-            // A zero row, the bias padded to a channel block, the filter packed to one block.
-            #expect(scratch == 4 * (6 + isa.tile.channels + 6 * isa.tile.channels))  // kw = 1: the zero row is inChannels
+            // Zeros for a run of MR pixels (kw = 1, stride 1: MR · inChannels), the bias padded to
+            // a channel block, the filter packed to one block.
+            #expect(scratch == 4 * (isa.tile.pixels * 6 + isa.tile.channels + 6 * isa.tile.channels))
         } else {
             #expect(scratch == 0)
         }
@@ -95,7 +96,7 @@ import Testing
         }
     }
 
-    /// Own kernels: a zero row, the padded bias and (for a filter that is not a variable) the
+    /// Own kernels: a run of zero rows, the padded bias and (for a filter that is not a variable) the
     /// packed filter — the same for any batch or image size.
     @Test func igemmScratchIsTheFilterAndAZeroRow() throws {
         let isa = try #require(KernelISA.current)
@@ -104,7 +105,10 @@ import Testing
             let huge = try conv2dScratchBytes(input: [64, 512, 512, 32], filter: [5, 5, 32, 40], padding: .same)
             let blocks = (40 + isa.tile.channels - 1) / isa.tile.channels
             #expect(small == huge)
-            #expect(small == 4 * (5 * 32 + blocks * isa.tile.channels + 5 * 5 * 32 * blocks * isa.tile.channels))
+            // Zeros for a run of MR pixels' kernel rows (stride 1, kw 5, 32 channels), the padded
+            // bias, the packed filter.
+            let zeros = (isa.tile.pixels - 1 + 5) * 32
+            #expect(small == 4 * (zeros + blocks * isa.tile.channels + 5 * 5 * 32 * blocks * isa.tile.channels))
         }
     }
 }

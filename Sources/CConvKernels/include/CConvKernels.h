@@ -26,7 +26,9 @@ size_t ts_igemm_nr(int isa);
 /// Everything a convolution call needs; sizes as in Conv2DGeometry.
 typedef struct {
     const float *input;          // [batch, in_h, in_w, in_c]
-    const float *zero;           // kernel_w * in_c zeros: where a read falls in the padding
+    const float *zero;           // zero_count zeros: where a read falls in the padding
+    size_t zero_count;           // at least kernel_w * in_c; runs of whole tiles read one kernel
+                                 // row of zeros for MR pixels only when ts_igemm_zero_count fits
     const float *packed_weights; // ts_igemm_pack_weights' layout
     const float *packed_bias;    // [n_blocks * NR], zero-padded; NULL for none
     float *output;               // [batch, out_h, out_w, out_c]
@@ -37,6 +39,10 @@ typedef struct {
     ptrdiff_t pad_top, pad_left;
     int relu;
 } ts_conv_params;
+
+/// Floats of zeros a run of MR pixels reads where its kernel row is in the padding,
+/// ((MR - 1) * stride_w + kernel_w) * in_c; SIZE_MAX when that overflows.
+size_t ts_igemm_zero_count(int isa, size_t kernel_w, size_t stride_w, size_t in_c);
 
 /// Floats the packed weights take: ceil(out_c / NR) blocks of [kh * kw][in_c][NR].
 size_t ts_igemm_packed_count(int isa, size_t kernel_h, size_t kernel_w, size_t in_c, size_t out_c);

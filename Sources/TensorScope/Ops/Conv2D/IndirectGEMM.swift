@@ -9,8 +9,8 @@ import CConvKernels
 /// packed filter (blocks of NR output channels, packed once per variable value) with MR × NR
 /// accumulators in registers. The finiteness check, bias and ReLU are applied to the
 /// accumulators before they are stored, so every output is written once. Tiles of pixels are
-/// spread over the cores by the `TileScheduler`; scratch is one kernel row of zeros and, for a
-/// filter that is not a variable, its packed copy. Where a tile's pixels see whole kernel rows
+/// spread over the cores by the `TileScheduler`; scratch is a run of kernel rows of zeros and,
+/// for a filter that is not a variable, its packed copy. Where a tile's pixels see whole kernel rows
 /// inside the image, the driver points at kernel rows instead of taps (fewer, longer runs; see
 /// `igemm_run.c`).
 struct IndirectGEMM: Conv2DKernel {
@@ -40,10 +40,20 @@ struct IndirectGEMM: Conv2DKernel {
 
     private var blockCount: Int { (geometry.n + isa.tile.channels - 1) / isa.tile.channels }
 
+    /// Zeros for a kernel row in the padding: a run of MR pixels' kernel rows,
+    /// `((MR − 1) · strideWidth + kw) · inChannels` floats, when that is at most 64 Ki floats;
+    /// otherwise one kernel row, `kw · inChannels` (the driver then reads padding through
+    /// per-pixel pointers, as for a short run).
+    private var zeroCount: Int {
+        let kernelRow = geometry.kernelWidth * geometry.inChannels
+        let run = ts_igemm_zero_count(isa.code, geometry.kernelWidth, geometry.strideWidth, geometry.inChannels)
+        return run <= 1 << 16 ? max(Int(run), kernelRow) : kernelRow
+    }
+
     var scratchBytes: Int {
         let g = geometry
         let packing = packed == nil ? ts_igemm_packed_count(isa.code, g.kernelHeight, g.kernelWidth, g.inChannels, g.n) : 0
-        return 4 * (g.kernelWidth * g.inChannels + blockCount * isa.tile.channels + packing)
+        return 4 * (zeroCount + blockCount * isa.tile.channels + packing)
     }
 
     func run(
@@ -53,8 +63,6 @@ struct IndirectGEMM: Conv2DKernel {
         let g = geometry
         let weights = packed ?? PackedFilter(
             hwio: filter, shape: [g.kernelHeight, g.kernelWidth, g.inChannels, g.n], isa: isa)
-        // One kernel row of zeros: a padding read in the row form spans kw · inChannels floats.
-        let zeroCount = g.kernelWidth * g.inChannels
         let zero = UnsafeMutablePointer<Float>.allocate(capacity: zeroCount)
         zero.initialize(repeating: 0, count: zeroCount)
         defer { zero.deallocate() }
@@ -67,7 +75,7 @@ struct IndirectGEMM: Conv2DKernel {
         }
         defer { paddedBias?.deallocate() }
         var params = ts_conv_params(
-            input: input, zero: zero, packed_weights: weights.floats, packed_bias: paddedBias, output: output,
+            input: input, zero: zero, zero_count: zeroCount, packed_weights: weights.floats, packed_bias: paddedBias, output: output,
             batch: g.batch, in_h: g.inHeight, in_w: g.inWidth, in_c: g.inChannels,
             kernel_h: g.kernelHeight, kernel_w: g.kernelWidth, out_c: g.n,
             stride_h: g.strideHeight, stride_w: g.strideWidth, dilation_h: g.dilationHeight, dilation_w: g.dilationWidth,
