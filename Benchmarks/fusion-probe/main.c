@@ -35,12 +35,15 @@ static double now(void) {
     return t.tv_sec + t.tv_nsec * 1e-9;
 }
 
+// stream: the output is written with non-temporal stores, as TensorScope does for outputs of
+// 16 MiB and more; the scratch that should stay in the cache is not.
 static ts_conv_params conv(const float *in, size_t in_c, const float *weights, const float *bias, float *out,
-                           size_t batch, size_t in_h, size_t out_h, ptrdiff_t pad_top) {
+                           size_t batch, size_t in_h, size_t out_h, ptrdiff_t pad_top, int stream) {
     ts_conv_params p = {.input = in, .zero = zero, .zero_count = zero_count, .packed_weights = weights,
                         .packed_bias = bias, .output = out, .batch = batch, .in_h = in_h, .in_w = W, .in_c = in_c,
                         .kernel_h = K, .kernel_w = K, .out_c = C, .stride_h = 1, .stride_w = 1, .dilation_h = 1,
-                        .dilation_w = 1, .out_h = out_h, .out_w = W, .pad_top = pad_top, .pad_left = K / 2, .relu = 1};
+                        .dilation_w = 1, .out_h = out_h, .out_w = W, .pad_top = pad_top, .pad_left = K / 2, .relu = 1,
+                        .stream = stream};
     return p;
 }
 
@@ -49,15 +52,15 @@ static void *work(void *arg) {
     const size_t image_in = H * W * C0, image_out = H * W * C, row = W * C;
     float *out = outputs[mode];
     if (mode == LAYERS) {
-        ts_conv_params a = conv(input + first * image_in, C0, packed1, bias1, middle + first * image_out, count, H, H, K / 2);
+        ts_conv_params a = conv(input + first * image_in, C0, packed1, bias1, middle + first * image_out, count, H, H, K / 2, 1);
         ts_igemm_run(isa, &a, 0, count * H * W);
-        ts_conv_params b = conv(middle + first * image_out, C, packed2, bias2, out + first * image_out, count, H, H, K / 2);
+        ts_conv_params b = conv(middle + first * image_out, C, packed2, bias2, out + first * image_out, count, H, H, K / 2, 1);
         ts_igemm_run(isa, &b, 0, count * H * W);
     } else if (mode == IMAGES) {
         for (size_t n = first; n < first + count; n++) {
-            ts_conv_params a = conv(input + n * image_in, C0, packed1, bias1, image_scratch[worker], 1, H, H, K / 2);
+            ts_conv_params a = conv(input + n * image_in, C0, packed1, bias1, image_scratch[worker], 1, H, H, K / 2, 0);
             ts_igemm_run(isa, &a, 0, H * W);
-            ts_conv_params b = conv(image_scratch[worker], C, packed2, bias2, out + n * image_out, 1, H, H, K / 2);
+            ts_conv_params b = conv(image_scratch[worker], C, packed2, bias2, out + n * image_out, 1, H, H, K / 2, 1);
             ts_igemm_run(isa, &b, 0, H * W);
         }
     } else {
@@ -66,7 +69,7 @@ static void *work(void *arg) {
         for (size_t n = first; n < first + count; n++) {
             memset(band, 0, (R + K - 1) * row * sizeof(float));  // rows -2 and -1: padding
             // conv1 rows 0 and 1 into band rows 2 and 3.
-            ts_conv_params head = conv(input + n * image_in, C0, packed1, bias1, band + 2 * row, 1, H, 2, K / 2);
+            ts_conv_params head = conv(input + n * image_in, C0, packed1, bias1, band + 2 * row, 1, H, 2, K / 2, 0);
             ts_igemm_run(isa, &head, 0, 2 * W);
             for (size_t r = 0; r < H; r += R) {
                 // conv1 rows [r + 2, r + R + 2) (those inside the image) into band rows [4, R + 4).
@@ -74,12 +77,12 @@ static void *work(void *arg) {
                 // (A negative top padding starts the call's output at row new_first.)
                 if (new_end > new_first) {
                     ts_conv_params a = conv(input + n * image_in, C0, packed1, bias1, band + 4 * row, 1, H,
-                                            new_end - new_first, (ptrdiff_t)(K / 2) - (ptrdiff_t)new_first);
+                                            new_end - new_first, (ptrdiff_t)(K / 2) - (ptrdiff_t)new_first, 0);
                     ts_igemm_run(isa, &a, 0, (new_end - new_first) * W);
                 }
                 if (new_end < r + R + 2) memset(band + (4 + new_end - new_first) * row, 0, (r + R + 2 - new_end) * row * sizeof(float));
                 // conv2 output rows [r, r + R) from band rows [0, R + 4): VALID vertically.
-                ts_conv_params b = conv(band, C, packed2, bias2, out + n * image_out + r * row, 1, R + K - 1, R, 0);
+                ts_conv_params b = conv(band, C, packed2, bias2, out + n * image_out + r * row, 1, R + K - 1, R, 0, 1);
                 ts_igemm_run(isa, &b, 0, R * W);
                 memmove(band, band + R * row, (K - 1) * row * sizeof(float));
             }
@@ -113,11 +116,9 @@ int main(int argc, char **argv) {
     const size_t total = (size_t)B * H * W * C;
     middle = floats(total, 0, 0);
     for (int m = 0; m < MODES; m++) outputs[m] = floats(total, 0, 0);
-    // The scratch that should stay in the cache starts one float past a 16-byte boundary, so the
-    // kernels store to it normally: they stream (non-temporal stores) to aligned outputs.
     for (int w = 0; w < WORKERS; w++) {
-        image_scratch[w] = floats((size_t)H * W * C + 16, 0, 0) + 1;
-        band_scratch[w] = floats((size_t)(R + K - 1) * W * C + 16, 0, 0) + 1;
+        image_scratch[w] = floats((size_t)H * W * C, 0, 0);
+        band_scratch[w] = floats((size_t)(R + K - 1) * W * C, 0, 0);
     }
     const double flops = 2.0 * B * H * W * C * K * K * (C0 + C);
     for (int round = 0; round < 3; round++) {

@@ -9,8 +9,8 @@
 // The body of both entry points; `direct` is a constant in each, so each gets its own loop.
 __attribute__((target("avx2,fma"), always_inline))
 static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size_t step, int direct,
-                         const float *w, const float *bias, int relu, float *out, size_t ldo, size_t mr,
-                         size_t nr) {
+                         const float *w, const float *bias, int relu, int stream, float *out, size_t ldo,
+                         size_t mr, size_t nr) {
     __m256 acc0[MR], acc1[MR];
 #pragma clang loop unroll(full)
     for (int m = 0; m < MR; m++) {
@@ -65,7 +65,13 @@ static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size
             v0 = _mm256_max_ps(zero, v0);  // NaN kept: max_ps returns the second operand
             v1 = _mm256_max_ps(zero, v1);
         }
-        if (nr == 16) {
+        if (stream) {
+            // Whole, contiguous, 16-byte aligned rows (see ukernels.h), in 16-byte pieces.
+            _mm_stream_ps(out, _mm256_castps256_ps128(v0));
+            _mm_stream_ps(out + 4, _mm256_extractf128_ps(v0, 1));
+            _mm_stream_ps(out + 8, _mm256_castps256_ps128(v1));
+            _mm_stream_ps(out + 12, _mm256_extractf128_ps(v1, 1));
+        } else if (nr == 16) {
             _mm256_storeu_ps(out, v0);
             _mm256_storeu_ps(out + 8, v1);
         } else {
@@ -80,12 +86,12 @@ static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size
 
 __attribute__((target("avx2,fma")))
 int ts_igemm_6x16_avx2(size_t taps, size_t in_c, const float *const *ind, const float *w,
-                       const float *bias, int relu, float *out, size_t ldo, size_t mr, size_t nr) {
-    return kernel(taps, in_c, ind, 0, 0, w, bias, relu, out, ldo, mr, nr);
+                       const float *bias, int relu, int stream, float *out, size_t ldo, size_t mr, size_t nr) {
+    return kernel(taps, in_c, ind, 0, 0, w, bias, relu, stream, out, ldo, mr, nr);
 }
 
 __attribute__((target("avx2,fma")))
 int ts_dconv_6x16_avx2(size_t taps, size_t in_c, const float *const *rows, size_t step, const float *w,
-                       const float *bias, int relu, float *out, size_t ldo, size_t nr) {
-    return kernel(taps, in_c, rows, step, 1, w, bias, relu, out, ldo, MR, nr);
+                       const float *bias, int relu, int stream, float *out, size_t ldo, size_t nr) {
+    return kernel(taps, in_c, rows, step, 1, w, bias, relu, stream, out, ldo, MR, nr);
 }

@@ -18,8 +18,8 @@ static inline void stream16(float *out, __m512 v) {
 // The body of both entry points; `direct` is a constant in each, so each gets its own loop.
 __attribute__((target("avx512f"), always_inline))
 static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size_t step, int direct,
-                         const float *w, const float *bias, int relu, float *out, size_t ldo, size_t mr,
-                         size_t nr) {
+                         const float *w, const float *bias, int relu, int stream, float *out, size_t ldo,
+                         size_t mr, size_t nr) {
     __m512 acc0[MR], acc1[MR];
 #pragma clang loop unroll(full)
     for (int m = 0; m < MR; m++) {
@@ -65,11 +65,9 @@ static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size
         b0 = _mm512_loadu_ps(bias);
         b1 = _mm512_loadu_ps(bias + 16);
     }
-    // Whole rows go straight to memory (non-temporal): a large output is not read into the
-    // cache only to be overwritten (the driver fences before returning). Rows are 128 bytes
-    // apart; 64-byte aligned ones are stored as two vectors, 16-byte aligned ones (Swift arrays
-    // start 16-byte aligned) in 16-byte pieces.
-    const int stream = nr != 32 || (ldo & 15) != 0 ? 0 : ((uintptr_t)out & 63) == 0 ? 64 : ((uintptr_t)out & 15) == 0 ? 16 : 0;
+    // Streamed rows (whole, contiguous, 16-byte aligned: see ukernels.h) are stored as two
+    // vectors where 64-byte aligned, else in 16-byte pieces (Swift arrays start 16-byte aligned).
+    const int width = !stream ? 0 : ((uintptr_t)out & 63) == 0 ? 64 : 16;
     const __mmask16 k0 = nr >= 16 ? 0xFFFF : (__mmask16)((1u << nr) - 1);
     const __mmask16 k1 = nr >= 32 ? 0xFFFF : nr <= 16 ? 0 : (__mmask16)((1u << (nr - 16)) - 1);
     // Unrolled with constant indices, so the accumulators stay in registers (a loop to `mr`
@@ -83,10 +81,10 @@ static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size
             v0 = _mm512_max_ps(zero, v0);
             v1 = _mm512_max_ps(zero, v1);
         }
-        if (stream == 64) {
+        if (width == 64) {
             _mm512_stream_ps(out, v0);
             _mm512_stream_ps(out + 16, v1);
-        } else if (stream == 16) {
+        } else if (width == 16) {
             stream16(out, v0);
             stream16(out + 16, v1);
         } else {
@@ -101,12 +99,12 @@ static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size
 
 __attribute__((target("avx512f")))
 int ts_igemm_8x32_avx512(size_t taps, size_t in_c, const float *const *ind, const float *w,
-                         const float *bias, int relu, float *out, size_t ldo, size_t mr, size_t nr) {
-    return kernel(taps, in_c, ind, 0, 0, w, bias, relu, out, ldo, mr, nr);
+                         const float *bias, int relu, int stream, float *out, size_t ldo, size_t mr, size_t nr) {
+    return kernel(taps, in_c, ind, 0, 0, w, bias, relu, stream, out, ldo, mr, nr);
 }
 
 __attribute__((target("avx512f")))
 int ts_dconv_8x32_avx512(size_t taps, size_t in_c, const float *const *rows, size_t step, const float *w,
-                         const float *bias, int relu, float *out, size_t ldo, size_t nr) {
-    return kernel(taps, in_c, rows, step, 1, w, bias, relu, out, ldo, MR, nr);
+                         const float *bias, int relu, int stream, float *out, size_t ldo, size_t nr) {
+    return kernel(taps, in_c, rows, step, 1, w, bias, relu, stream, out, ldo, MR, nr);
 }

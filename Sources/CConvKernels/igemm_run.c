@@ -1,4 +1,5 @@
 #include <immintrin.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "CConvKernels.h"
@@ -25,6 +26,18 @@
 // takes the indirect kernel with pointers from the same starts; the general path (tiles that
 // wrap to the next output row or image) goes pixel by pixel. No pointer is derived from the one
 // just stored: that chain of loads costs more than the micro-kernel's work for an RGB layer.
+
+// Floats of the stack buffer a tile's output is computed into when it is streamed from there
+// (16 KiB: 8 pixels x 512 channels).
+#define TILE_FLOATS 4096
+
+// Copies n floats of a computed tile to the output with 16-byte non-temporal stores (for an
+// output split over several blocks of NR channels, which the kernels cannot stream themselves).
+// Wider stores from whole cache lines, with the partial lines at either end stored normally,
+// measured slower.
+static void stream_tile(float *out, const float *tile, size_t n) {
+    for (size_t k = 0; k < n; k += 4) _mm_stream_ps(out + k, _mm_load_ps(tile + k));
+}
 
 // Floats of the stack buffer for zero-padded copies (32 KiB: an edge tile of a 5 x 5 kernel over
 // 32 channels takes 1,920 on the fast path, 6,400 on the general one).
@@ -163,6 +176,17 @@ int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count) {
     const int pixels_fit = p->kernel_w * p->in_c <= STRIP_FLOATS / (p->kernel_h * mr_max);
     // The direct kernel reads a kernel row in the padding as MR pixels of the zero row.
     const int run_zeros_fit = run_row_floats <= p->zero_count;
+    // Streaming (non-temporal stores, for an output far larger than the cache): a large output
+    // is not read into the cache only to be overwritten, which took 4-8 % of an RGB first layer
+    // on two cores. Where one block is the whole pixel (out_c = NR) the kernel streams its rows,
+    // a contiguous run; with several blocks each call writes only part of each pixel, and
+    // streaming those pieces left the write-combining buffers half full (slower than ordinary
+    // stores), so the kernels store the tile into `tile` and it is streamed from there whole.
+    // Both need 16-byte aligned pixels.
+    _Alignas(64) float tile[TILE_FLOATS];
+    const int aligned = ((uintptr_t)p->output & 15) == 0 && (p->out_c & 3) == 0;
+    const int kernel_streams = p->stream && aligned && p->out_c == nr_max;
+    const int buffered = p->stream && aligned && !kernel_streams && p->out_c <= TILE_FLOATS / mr_max;
 
     size_t pixel = first;
     const size_t end = first + count;
@@ -171,7 +195,8 @@ int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count) {
     int finite = 1;
     while (pixel < end) {
         const size_t mr = end - pixel < mr_max ? end - pixel : mr_max;
-        float *out = p->output + pixel * p->out_c;
+        float *const destination = p->output + pixel * p->out_c;
+        float *const out = buffered ? tile : destination;
         if (adjacent && j + mr <= p->out_w && (run_fits || kernel_rows_inside(p, mr, j))) {
             // A whole run takes the direct kernel (one pointer per kernel row); a short one, at
             // the end of the range, the indirect kernel, whose pixels past the end read zeros.
@@ -182,9 +207,9 @@ int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count) {
                 const float *weights = p->packed_weights + nb * block_floats;
                 const float *bias = p->packed_bias ? p->packed_bias + nb * nr_max : 0;
                 finite &= whole ? dkernel(p->kernel_h, p->kernel_w * p->in_c, rows, p->stride_w * p->in_c, weights,
-                                          bias, p->relu, out + nb * nr_max, p->out_c, nr)
+                                          bias, p->relu, kernel_streams, out + nb * nr_max, p->out_c, nr)
                                 : ukernel(p->kernel_h, p->kernel_w * p->in_c, ind, weights, bias, p->relu,
-                                          out + nb * nr_max, p->out_c, mr, nr);
+                                          kernel_streams, out + nb * nr_max, p->out_c, mr, nr);
             }
         } else {
             const int row_form = adjacent && (pixels_fit || kernel_rows_inside(p, mr, j));
@@ -194,13 +219,14 @@ int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count) {
             for (size_t nb = 0; nb < blocks; nb++) {
                 const size_t nr = p->out_c - nb * nr_max < nr_max ? p->out_c - nb * nr_max : nr_max;
                 finite &= ukernel(ktaps, kchannels, ind, p->packed_weights + nb * block_floats,
-                                  p->packed_bias ? p->packed_bias + nb * nr_max : 0, p->relu,
+                                  p->packed_bias ? p->packed_bias + nb * nr_max : 0, p->relu, kernel_streams,
                                   out + nb * nr_max, p->out_c, mr, nr);
             }
         }
+        if (buffered) stream_tile(destination, tile, mr * p->out_c);
         for (size_t m = 0; m < mr; m++) advance(p, &b, &i, &j);
         pixel += mr;
     }
-    _mm_sfence();  // non-temporal stores are visible before the caller reads the output
+    if (p->stream) _mm_sfence();  // non-temporal stores are visible before the caller reads the output
     return finite;
 }

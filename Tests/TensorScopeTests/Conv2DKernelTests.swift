@@ -64,20 +64,36 @@ import Testing
         let (input, filter, bias) = (try Tensor(shape: c.input, scalars: x), try Tensor(shape: c.filter, scalars: w),
                                      try Tensor(shape: [c.filter[3]], scalars: b))
         let padding: Padding = c.same ? .same : .valid
-        let (plain, fused) = try Conv2DAlgorithm.withPinned(.igemm) {
-            try KernelISA.withPinned(isa) {
-                let geometry = try Conv2DGeometry(input: c.input, filter: c.filter, strides: [c.stride],
-                                                  padding: padding, dilations: [c.dilation])
-                #expect(Conv2DPlanner.kernel(for: geometry).algorithm == .igemm)
-                return (try conv2d(input, filter, strides: [c.stride], padding: padding, dilations: [c.dilation]),
-                        try conv2dBiasRelu(input, filter, bias: bias, strides: [c.stride], padding: padding,
-                                           dilations: [c.dilation]))
+        // Streamed (by the kernel where one block is the whole pixel, through a tile buffer
+        // otherwise) and stored normally.
+        for streaming in [false, true] {
+            let (plain, fused) = try Conv2DAlgorithm.withPinned(.igemm) {
+                try KernelISA.withPinned(isa) {
+                    try IndirectGEMM.$pinnedStreaming.withValue(streaming) {
+                        let geometry = try Conv2DGeometry(input: c.input, filter: c.filter, strides: [c.stride],
+                                                          padding: padding, dilations: [c.dilation])
+                        #expect(Conv2DPlanner.kernel(for: geometry).algorithm == .igemm)
+                        return (try conv2d(input, filter, strides: [c.stride], padding: padding, dilations: [c.dilation]),
+                                try conv2dBiasRelu(input, filter, bias: bias, strides: [c.stride], padding: padding,
+                                                   dilations: [c.dilation]))
+                    }
+                }
             }
+            let label = "\(c) \(isa)\(streaming ? " streamed" : "")"
+            #expect(plain.shape == expected.shape)
+            expectClose(plain.scalars, expected.values, relative: 1e-4, label)
+            let biasedRelu = expected.values.enumerated().map { i, v in max(0, v + b[i % b.count]) }
+            expectClose(fused.scalars, biasedRelu, relative: 1e-4, "fused \(label)")
         }
-        #expect(plain.shape == expected.shape)
-        expectClose(plain.scalars, expected.values, relative: 1e-4, "\(c) \(isa)")
-        let biasedRelu = expected.values.enumerated().map { i, v in max(0, v + b[i % b.count]) }
-        expectClose(fused.scalars, biasedRelu, relative: 1e-4, "fused \(c) \(isa)")
+    }
+
+    /// Outputs of 16 MiB and more are written with non-temporal stores, smaller ones are not.
+    @Test func onlyLargeOutputsAreStreamed() throws {
+        let isa = try #require(KernelISA.current)
+        let large = try Conv2DGeometry(input: [1, 512, 512, 1], filter: [3, 3, 1, 16], strides: [1], padding: .same, dilations: [1])
+        let small = try Conv2DGeometry(input: [1, 511, 512, 1], filter: [3, 3, 1, 16], strides: [1], padding: .same, dilations: [1])
+        #expect(IndirectGEMM(geometry: large, isa: isa, packed: nil).streamsOutput)
+        #expect(!IndirectGEMM(geometry: small, isa: isa, packed: nil).streamsOutput)
     }
 
     /// A variable's filter is packed once and repacked after `assign`: results follow the value.

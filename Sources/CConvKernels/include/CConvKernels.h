@@ -38,6 +38,8 @@ typedef struct {
     size_t out_h, out_w;
     ptrdiff_t pad_top, pad_left;
     int relu;
+    int stream;                  // 1: write the output with non-temporal stores (for an output
+                                 // much larger than the cache, which is not read back soon)
 } ts_conv_params;
 
 /// Floats of zeros a run of MR pixels reads where its kernel row is in the padding,

@@ -50,6 +50,15 @@ struct IndirectGEMM: Conv2DKernel {
         return run <= 1 << 16 ? max(Int(run), kernelRow) : kernelRow
     }
 
+    /// Whether the output is written with non-temporal stores: only one of 16 MiB or more, too
+    /// large for the caches to keep for the next op (which reads it back from memory anyway);
+    /// a smaller one is better left in the cache.
+    var streamsOutput: Bool { IndirectGEMM.pinnedStreaming ?? (4 * geometry.m * geometry.n >= 16 << 20) }
+
+    /// Streaming on or off whatever the size, for the tests to reach both ways of storing on
+    /// small outputs.
+    @TaskLocal static var pinnedStreaming: Bool?
+
     var scratchBytes: Int {
         let g = geometry
         let packing = packed == nil ? ts_igemm_packed_count(isa.code, g.kernelHeight, g.kernelWidth, g.inChannels, g.n) : 0
@@ -80,7 +89,7 @@ struct IndirectGEMM: Conv2DKernel {
             kernel_h: g.kernelHeight, kernel_w: g.kernelWidth, out_c: g.n,
             stride_h: g.strideHeight, stride_w: g.strideWidth, dilation_h: g.dilationHeight, dilation_w: g.dilationWidth,
             out_h: g.outHeight, out_w: g.outWidth, pad_top: g.padTop, pad_left: g.padLeft,
-            relu: epilogue.relu ? 1 : 0)
+            relu: epilogue.relu ? 1 : 0, stream: streamsOutput ? 1 : 0)
         let (isaCode, m, perTile) = (isa.code, g.m, pixelsPerTile)
         let finite = withUnsafePointer(to: &params) { params in
             scheduler.run { next in
