@@ -157,25 +157,86 @@ static void pixel_indirection(const ts_conv_params *p, const float **ind, float 
     }
 }
 
+// Weights of more than this many bytes do not stay in a core's L2 cache (512 KiB on Zen 3,
+// 1 MiB on Zen 4, 2 MiB on recent Xeons) next to the tiles' input rows: a tile that ran all
+// its blocks would re-read all of them from L3.
+#define WEIGHTS_IN_L2 (256 * 1024)
+
+// What every tile of one call shares.
+typedef struct {
+    const ts_conv_params *p;
+    ts_ukernel ukernel;
+    ts_dkernel dkernel;
+    size_t mr_max, nr_max, taps, blocks, block_floats;
+    int adjacent, run_fits, pixels_fit, run_zeros_fit, kernel_streams;
+    const float **ind, **rows;
+    float *strip;
+} tile_context;
+
+// Computes channel blocks [first_block, end_block) of the mr pixels from (b, i, j) into `out`
+// (rows out_c floats apart). Returns 1 when every sum was finite.
+static int run_tile(const tile_context *t, size_t mr, size_t b, size_t i, size_t j, size_t first_block,
+                    size_t end_block, float *out) {
+    const ts_conv_params *p = t->p;
+    int finite = 1;
+    if (t->adjacent && j + mr <= p->out_w && (t->run_fits || kernel_rows_inside(p, mr, j))) {
+        // A whole run takes the direct kernel (one pointer per kernel row); a short one, at the
+        // end of the range, the indirect kernel, whose pixels past the end read zeros.
+        const int whole = mr == t->mr_max && t->run_zeros_fit;
+        run_indirection(p, t->rows, t->ind, !whole, t->strip, mr, t->mr_max, b, i, j);
+        for (size_t nb = first_block; nb < end_block; nb++) {
+            const size_t nr = p->out_c - nb * t->nr_max < t->nr_max ? p->out_c - nb * t->nr_max : t->nr_max;
+            const float *weights = p->packed_weights + nb * t->block_floats;
+            const float *bias = p->packed_bias ? p->packed_bias + nb * t->nr_max : 0;
+            finite &= whole ? t->dkernel(p->kernel_h, p->kernel_w * p->in_c, t->rows, p->stride_w * p->in_c,
+                                         weights, bias, p->relu, t->kernel_streams, out + nb * t->nr_max,
+                                         p->out_c, nr)
+                            : t->ukernel(p->kernel_h, p->kernel_w * p->in_c, t->ind, weights, bias, p->relu,
+                                         t->kernel_streams, out + nb * t->nr_max, p->out_c, mr, nr);
+        }
+    } else {
+        const int row_form = t->adjacent && (t->pixels_fit || kernel_rows_inside(p, mr, j));
+        pixel_indirection(p, t->ind, t->strip, row_form, mr, t->mr_max, b, i, j);
+        const size_t ktaps = row_form ? p->kernel_h : t->taps;
+        const size_t kchannels = row_form ? p->kernel_w * p->in_c : p->in_c;
+        for (size_t nb = first_block; nb < end_block; nb++) {
+            const size_t nr = p->out_c - nb * t->nr_max < t->nr_max ? p->out_c - nb * t->nr_max : t->nr_max;
+            finite &= t->ukernel(ktaps, kchannels, t->ind, p->packed_weights + nb * t->block_floats,
+                                 p->packed_bias ? p->packed_bias + nb * t->nr_max : 0, p->relu,
+                                 t->kernel_streams, out + nb * t->nr_max, p->out_c, mr, nr);
+        }
+    }
+    return finite;
+}
+
 int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count) {
-    ts_ukernel ukernel = isa == TS_ISA_AVX512 ? ts_igemm_8x32_avx512 : ts_igemm_6x16_avx2;
-    ts_dkernel dkernel = isa == TS_ISA_AVX512 ? ts_dconv_8x32_avx512 : ts_dconv_6x16_avx2;
     const size_t mr_max = ts_igemm_mr(isa), nr_max = ts_igemm_nr(isa);
     const size_t taps = p->kernel_h * p->kernel_w;
-    const size_t blocks = (p->out_c + nr_max - 1) / nr_max;
-    const size_t block_floats = taps * p->in_c * nr_max;
     const float *ind[TS_IGEMM_MAX_TAPS * 8], *rows[TS_IGEMM_MAX_TAPS];
     if (taps > TS_IGEMM_MAX_TAPS || mr_max > 8) return 0;
     // Which tiles keep the row form: it needs adjacent taps, and an edge tile's padded copies
     // must fit the buffer (kh spans of a run on the fast path, kh * MR kernel rows on the
     // general one); a tile that needs no copies keeps it whatever the buffer.
     float strip[STRIP_FLOATS];
-    const int adjacent = p->dilation_w == 1;
     const size_t run_row_floats = ts_igemm_zero_count(isa, p->kernel_w, p->stride_w, p->in_c);
-    const int run_fits = run_row_floats <= STRIP_FLOATS / p->kernel_h;
-    const int pixels_fit = p->kernel_w * p->in_c <= STRIP_FLOATS / (p->kernel_h * mr_max);
-    // The direct kernel reads a kernel row in the padding as MR pixels of the zero row.
-    const int run_zeros_fit = run_row_floats <= p->zero_count;
+    tile_context t = {
+        .p = p,
+        .ukernel = isa == TS_ISA_AVX512 ? ts_igemm_8x32_avx512 : ts_igemm_6x16_avx2,
+        .dkernel = isa == TS_ISA_AVX512 ? ts_dconv_8x32_avx512 : ts_dconv_6x16_avx2,
+        .mr_max = mr_max,
+        .nr_max = nr_max,
+        .taps = taps,
+        .blocks = (p->out_c + nr_max - 1) / nr_max,
+        .block_floats = taps * p->in_c * nr_max,
+        .adjacent = p->dilation_w == 1,
+        .run_fits = run_row_floats <= STRIP_FLOATS / p->kernel_h,
+        .pixels_fit = p->kernel_w * p->in_c <= STRIP_FLOATS / (p->kernel_h * mr_max),
+        // The direct kernel reads a kernel row in the padding as MR pixels of the zero row.
+        .run_zeros_fit = run_row_floats <= p->zero_count,
+        .ind = ind,
+        .rows = rows,
+        .strip = strip,
+    };
     // Streaming (non-temporal stores, for an output far larger than the cache): a large output
     // is not read into the cache only to be overwritten, which took 4-8 % of an RGB first layer
     // on two cores. Where one block is the whole pixel (out_c = NR) the kernel streams its rows,
@@ -185,47 +246,28 @@ int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count) {
     // Both need 16-byte aligned pixels.
     _Alignas(64) float tile[TILE_FLOATS];
     const int aligned = ((uintptr_t)p->output & 15) == 0 && (p->out_c & 3) == 0;
-    const int kernel_streams = p->stream && aligned && p->out_c == nr_max;
-    const int buffered = p->stream && aligned && !kernel_streams && p->out_c <= TILE_FLOATS / mr_max;
+    // Weights too large for L2: blocks outermost, each block's weights used by every tile of
+    // the range before the next block's are read (the tiles' input rows stay in L2 instead);
+    // the output is then stored normally.
+    const int blocks_outer = t.blocks > 1 && t.blocks * t.block_floats > WEIGHTS_IN_L2 / sizeof(float);
+    t.kernel_streams = p->stream && aligned && p->out_c == nr_max;
+    const int buffered = p->stream && aligned && !blocks_outer && !t.kernel_streams && p->out_c <= TILE_FLOATS / mr_max;
 
-    size_t pixel = first;
     const size_t end = first + count;
     const size_t per_image = p->out_h * p->out_w;
-    size_t b = pixel / per_image, i = (pixel % per_image) / p->out_w, j = pixel % p->out_w;
     int finite = 1;
-    while (pixel < end) {
-        const size_t mr = end - pixel < mr_max ? end - pixel : mr_max;
-        float *const destination = p->output + pixel * p->out_c;
-        float *const out = buffered ? tile : destination;
-        if (adjacent && j + mr <= p->out_w && (run_fits || kernel_rows_inside(p, mr, j))) {
-            // A whole run takes the direct kernel (one pointer per kernel row); a short one, at
-            // the end of the range, the indirect kernel, whose pixels past the end read zeros.
-            const int whole = mr == mr_max && run_zeros_fit;
-            run_indirection(p, rows, ind, !whole, strip, mr, mr_max, b, i, j);
-            for (size_t nb = 0; nb < blocks; nb++) {
-                const size_t nr = p->out_c - nb * nr_max < nr_max ? p->out_c - nb * nr_max : nr_max;
-                const float *weights = p->packed_weights + nb * block_floats;
-                const float *bias = p->packed_bias ? p->packed_bias + nb * nr_max : 0;
-                finite &= whole ? dkernel(p->kernel_h, p->kernel_w * p->in_c, rows, p->stride_w * p->in_c, weights,
-                                          bias, p->relu, kernel_streams, out + nb * nr_max, p->out_c, nr)
-                                : ukernel(p->kernel_h, p->kernel_w * p->in_c, ind, weights, bias, p->relu,
-                                          kernel_streams, out + nb * nr_max, p->out_c, mr, nr);
-            }
-        } else {
-            const int row_form = adjacent && (pixels_fit || kernel_rows_inside(p, mr, j));
-            pixel_indirection(p, ind, strip, row_form, mr, mr_max, b, i, j);
-            const size_t ktaps = row_form ? p->kernel_h : taps;
-            const size_t kchannels = row_form ? p->kernel_w * p->in_c : p->in_c;
-            for (size_t nb = 0; nb < blocks; nb++) {
-                const size_t nr = p->out_c - nb * nr_max < nr_max ? p->out_c - nb * nr_max : nr_max;
-                finite &= ukernel(ktaps, kchannels, ind, p->packed_weights + nb * block_floats,
-                                  p->packed_bias ? p->packed_bias + nb * nr_max : 0, p->relu, kernel_streams,
-                                  out + nb * nr_max, p->out_c, mr, nr);
-            }
+    for (size_t pass = 0; pass < (blocks_outer ? t.blocks : 1); pass++) {
+        const size_t first_block = blocks_outer ? pass : 0, end_block = blocks_outer ? pass + 1 : t.blocks;
+        size_t pixel = first;
+        size_t b = pixel / per_image, i = (pixel % per_image) / p->out_w, j = pixel % p->out_w;
+        while (pixel < end) {
+            const size_t mr = end - pixel < mr_max ? end - pixel : mr_max;
+            float *const destination = p->output + pixel * p->out_c;
+            finite &= run_tile(&t, mr, b, i, j, first_block, end_block, buffered ? tile : destination);
+            if (buffered) stream_tile(destination, tile, mr * p->out_c);
+            for (size_t m = 0; m < mr; m++) advance(p, &b, &i, &j);
+            pixel += mr;
         }
-        if (buffered) stream_tile(destination, tile, mr * p->out_c);
-        for (size_t m = 0; m < mr; m++) advance(p, &b, &i, &j);
-        pixel += mr;
     }
     if (p->stream) _mm_sfence();  // non-temporal stores are visible before the caller reads the output
     return finite;
