@@ -63,14 +63,21 @@ enum Cases {
         let w = try random(filter, seed: 2)
         let b = try random([filter[3]], seed: 3)
         let plan = try Conv2DPlan(input: input, filter: filter, strides: strides, padding: .same)
+        // The filter is a variable, as a model's weights are: packed for the kernels once, as
+        // the peers' constant weights are (a plain tensor is packed on every call).
+        let graph = Graph()
+        graph.recordsOperations = false
+        let weights = try graph.asDefault { try Variable(w, name: "weights") }
         return BenchCase(
             name: name, description: description, batch: input[0],
             convolutions: [.init(plan: plan, input: { x }, filter: w)],
             run: {
-                if bias {
-                    _ = try conv2dBiasRelu(x, w, bias: b, strides: strides, padding: .same)
-                } else {
-                    _ = try conv2d(x, w, strides: strides, padding: .same)
+                try graph.asDefault {
+                    if bias {
+                        _ = try conv2dBiasRelu(x, weights, bias: b, strides: strides, padding: .same)
+                    } else {
+                        _ = try conv2d(x, weights, strides: strides, padding: .same)
+                    }
                 }
             })
     }

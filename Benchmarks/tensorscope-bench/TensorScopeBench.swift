@@ -48,6 +48,9 @@ struct TensorScopeBench: ParsableCommand {
             ("pointwise", { try Cases.convLayer(
                 name: "pointwise", description: "[4,56,56,64]*[1,1,64,64]",
                 input: [4, 56, 56, 64], filter: [1, 1, 64, 64], bias: false) }),
+            ("deep-3x3", { try Cases.convLayer(
+                name: "deep-3x3", description: "[4,14,14,256]*[3,3,256,256] SAME (2.25 MiB of weights)",
+                input: [4, 14, 14, 256], filter: [3, 3, 256, 256], bias: false) }),
         ]
         all.append(("digits-cnn", { try Cases.digits(batch: 256) }))
         if cases.contains("sgemm-2048") { all.append(("sgemm-2048", { Cases.sgemm(size: 2048) })) }
