@@ -97,7 +97,7 @@ struct ImageFilter: ParsableCommand {
         let inputs = images.isEmpty
             ? Inputs(files: try BundledPhotos.paths().map { Inputs.File(path: $0, explicit: true) })
             : try Inputs.collect(images, recursive: recursive) { print($0) }
-        let chosenShard = try shard.map { Shard($0)! } ?? Shard.fromEnvironment(ProcessInfo.processInfo.environment, shardCount: shardCount) ?? .all
+        let chosenShard = shard.map { Shard($0)! } ?? Shard.fromEnvironment(ProcessInfo.processInfo.environment, shardCount: shardCount) ?? .all
         guard chosenShard.isValid else { throw ValidationError("shard \(chosenShard) from the environment is not valid") }
         let plan = OutputPlan(mosaicsFolder: mosaics ? output : nil, featuresFolder: features, total: inputs.files.count)
         var items = chosenShard.positions(of: inputs.files.count).map { Prefetcher.Item(position: $0, file: inputs.files[$0]) }

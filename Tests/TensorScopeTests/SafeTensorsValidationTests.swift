@@ -43,7 +43,7 @@ import Testing
         // A 512 MiB tensor under an unexpected key.
         let bigPath = folder.appendingPathComponent("big.safetensors").path
         let header = #"{"intruder":{"dtype":"F32","shape":[134217728],"data_offsets":[0,536870912]}}"#
-        FileManager.default.createFile(atPath: bigPath, contents: file(header: header, buffer: 0))
+        #expect(FileManager.default.createFile(atPath: bigPath, contents: file(header: header, buffer: 0)))
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: bigPath))
         try handle.truncate(atOffset: UInt64(8 + header.utf8.count + 536_870_912))
         try handle.close()
@@ -55,7 +55,7 @@ import Testing
         let longPath = folder.appendingPathComponent("long.safetensors").path
         var long = Data()
         withUnsafeBytes(of: UInt64(SafeTensors.maxHeaderBytes + 1).littleEndian) { long.append(contentsOf: $0) }
-        FileManager.default.createFile(atPath: longPath, contents: long)
+        #expect(FileManager.default.createFile(atPath: longPath, contents: long))
         let longHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: longPath))
         try longHandle.truncate(atOffset: UInt64(8 + SafeTensors.maxHeaderBytes + 16))
         try longHandle.close()
