@@ -8,7 +8,8 @@
 // Walks output pixels MR at a time: builds the tile's indirection — input pointers, or the
 // zero row where a read falls in the padding; pixels past the end also read zeros and are not
 // stored — then calls the micro-kernel once per block of NR output channels, so the tile's
-// input rows stay in L1 across the blocks.
+// input rows stay in L1 across the blocks (unless the weights are too large for L2: then the
+// blocks go outermost, see WEIGHTS_IN_L2).
 //
 // Two forms of indirection, with the same packed weights (HWIO order is [a][c][ci]):
 // - row form (taps adjacent, dilation_w = 1): the kw taps of kernel row a are one run of

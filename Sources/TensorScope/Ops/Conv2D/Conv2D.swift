@@ -45,8 +45,10 @@ func beginConv2D(
 /// The scratch bytes `conv2d` allocates for these arguments (all cores together), besides
 /// its output.
 ///
-/// With TensorScope's own kernels (`.igemm`) that is one zero row, the bias padded to whole
-/// channel blocks and, for a filter that is not a variable, its packed copy. With im2col each core fills one tile of at most `max(1 MiB, 4·K)` bytes,
+/// With TensorScope's own kernels (`.igemm`) that is a run of zero rows (`((MR − 1)·strideWidth
+/// + kw)·inChannels` floats, at most 64 Ki), the bias padded to whole channel blocks and, for a
+/// filter that is not a variable, its packed copy (each core also uses 53 KiB of its stack).
+/// With im2col each core fills one tile of at most `max(1 MiB, 4·K)` bytes,
 /// `K = kh·kw·inChannels`, so the bound depends on the filter and the core count only — never
 /// on the batch or image size. A 1×1 stride-1 convolution reads the input directly and needs
 /// none.
