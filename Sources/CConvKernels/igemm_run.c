@@ -159,6 +159,28 @@ static void pixel_indirection(const ts_conv_params *p, const float **ind, float 
     }
 }
 
+// Whether all n pointers are the zero row.
+static int all_zero(const float *const *pointers, size_t n, const float *zero) {
+    for (size_t m = 0; m < n; m++)
+        if (pointers[m] != zero) return 0;
+    return 1;
+}
+
+// Trims the leading and trailing taps no pixel of the tile reads inside the image (every
+// pointer the zero row) from `entries` taps of `per_tap` pointers each: sets *first to the first
+// tap kept and returns how many are kept. Their multiply-adds would only add zeros: on a 7 x 7
+// map with a 3 x 3 kernel, the top and bottom rows' padding is 10 % of the work. Kernel rows in
+// the top or bottom padding are the only all-zero taps in practice, and they are always at the
+// ends, so the kernels need no list of taps.
+static size_t trim_taps(const float *const *pointers, size_t entries, size_t per_tap, const float *zero,
+                        size_t *first) {
+    size_t begin = 0, end = entries;
+    while (begin < end && all_zero(pointers + begin * per_tap, per_tap, zero)) begin++;
+    while (end > begin && all_zero(pointers + (end - 1) * per_tap, per_tap, zero)) end--;
+    *first = begin;
+    return end - begin;
+}
+
 // What every tile of one call shares.
 typedef struct {
     const ts_conv_params *p;
@@ -180,24 +202,29 @@ static int run_tile(const tile_context *t, size_t mr, size_t b, size_t i, size_t
         // end of the range, the indirect kernel, whose pixels past the end read zeros.
         const int whole = mr == t->mr_max && t->run_zeros_fit;
         run_indirection(p, t->rows, t->ind, !whole, t->strip, mr, t->mr_max, b, i, j);
+        const size_t kchannels = p->kernel_w * p->in_c;
+        size_t first;
+        const size_t taps = whole ? trim_taps(t->rows, p->kernel_h, 1, p->zero, &first)
+                                  : trim_taps(t->ind, p->kernel_h, t->mr_max, p->zero, &first);
         for (size_t nb = 0; nb < t->blocks; nb++) {
             const size_t nr = p->out_c - nb * t->nr_max < t->nr_max ? p->out_c - nb * t->nr_max : t->nr_max;
-            const float *weights = p->packed_weights + nb * t->block_floats;
+            const float *weights = p->packed_weights + nb * t->block_floats + first * kchannels * t->nr_max;
             const float *bias = p->packed_bias ? p->packed_bias + nb * t->nr_max : 0;
-            finite &= whole ? t->dkernel(p->kernel_h, p->kernel_w * p->in_c, t->rows, p->stride_w * p->in_c,
-                                         weights, bias, p->relu, t->kernel_streams, out + nb * t->nr_max,
-                                         p->out_c, nr)
-                            : t->ukernel(p->kernel_h, p->kernel_w * p->in_c, t->ind, weights, bias, p->relu,
+            finite &= whole ? t->dkernel(taps, kchannels, t->rows + first, p->stride_w * p->in_c, weights, bias,
+                                         p->relu, t->kernel_streams, out + nb * t->nr_max, p->out_c, nr)
+                            : t->ukernel(taps, kchannels, t->ind + first * t->mr_max, weights, bias, p->relu,
                                          t->kernel_streams, out + nb * t->nr_max, p->out_c, mr, nr);
         }
     } else {
         const int row_form = t->adjacent && (t->pixels_fit || kernel_rows_inside(p, mr, j));
         pixel_indirection(p, t->ind, t->strip, row_form, mr, t->mr_max, b, i, j);
-        const size_t ktaps = row_form ? p->kernel_h : t->taps;
+        size_t first;
+        const size_t ktaps = trim_taps(t->ind, row_form ? p->kernel_h : t->taps, t->mr_max, p->zero, &first);
         const size_t kchannels = row_form ? p->kernel_w * p->in_c : p->in_c;
         for (size_t nb = 0; nb < t->blocks; nb++) {
             const size_t nr = p->out_c - nb * t->nr_max < t->nr_max ? p->out_c - nb * t->nr_max : t->nr_max;
-            finite &= t->ukernel(ktaps, kchannels, t->ind, p->packed_weights + nb * t->block_floats,
+            finite &= t->ukernel(ktaps, kchannels, t->ind + first * t->mr_max,
+                                 p->packed_weights + nb * t->block_floats + first * kchannels * t->nr_max,
                                  p->packed_bias ? p->packed_bias + nb * t->nr_max : 0, p->relu,
                                  t->kernel_streams, out + nb * t->nr_max, p->out_c, mr, nr);
         }
