@@ -3,16 +3,16 @@ import CConvKernels
 /// TensorScope's own convolution: NHWC indirect GEMM with micro-kernels per instruction set
 /// (`Sources/CConvKernels`), as XNNPACK's f32 igemm.
 ///
-/// No im2col copy: for each tile of MR output pixels the C driver builds an indirection list —
-/// one input pointer per pixel and kernel tap, pointing at the input row the tap reads, or at a
-/// zero row where it falls in the padding — and the micro-kernel multiplies those rows by the
-/// packed filter (blocks of NR output channels, packed once per variable value) with MR × NR
-/// accumulators in registers. The finiteness check, bias and ReLU are applied to the
-/// accumulators before they are stored, so every output is written once. Tiles of pixels are
-/// spread over the cores by the `TileScheduler`; scratch is a run of kernel rows of zeros and,
-/// for a filter that is not a variable, its packed copy. Where a tile's pixels see whole kernel rows
-/// inside the image, the driver points at kernel rows instead of taps (fewer, longer runs; see
-/// `igemm_run.c`).
+/// No im2col copy: for each tile of MR output pixels the C driver lists the input rows the
+/// kernel reads — one pointer per kernel row for a run of MR pixels along an output row (the
+/// direct kernel steps from pixel to pixel), per pixel and kernel row or tap otherwise; a zero row
+/// stands for the top and bottom padding, zero-padded copies for the left and right — and the
+/// micro-kernel multiplies those rows by the packed filter (blocks of NR output channels, packed
+/// once per variable value) with MR × NR accumulators in registers. The finiteness check, bias
+/// and ReLU are applied to the accumulators before they are stored, so every output is written
+/// once (non-temporally when it is large). Tiles of pixels are spread over the cores by the
+/// `TileScheduler`; scratch is a run of kernel rows of zeros and, for a filter that is not a
+/// variable, its packed copy. See `igemm_run.c` for the details and the measurements behind them.
 struct IndirectGEMM: Conv2DKernel {
     /// Micro-kernel tiles per scheduler tile: enough work per claim to make the shared counter
     /// negligible, few enough that two cores finish together.
