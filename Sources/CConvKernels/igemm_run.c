@@ -136,7 +136,7 @@ static void pixel_indirection(const ts_conv_params *p, const float **ind, float 
         for (size_t a = 0; a < p->kernel_h; a++) {
             const ptrdiff_t y = top + (ptrdiff_t)(a * p->dilation_h);
             const int row_inside = y >= 0 && y < (ptrdiff_t)p->in_h;
-            const float *row = image + (size_t)y * row_floats;
+            const float *row = row_inside ? image + (size_t)y * row_floats : p->zero;
             if (rows) {
                 const float **entry = ind + t++ * mr_max + m;
                 if (!row_inside)
@@ -196,38 +196,35 @@ typedef struct {
 // apart). Returns 1 when every sum was finite.
 static int run_tile(const tile_context *t, size_t mr, size_t b, size_t i, size_t j, float *out) {
     const ts_conv_params *p = t->p;
-    int finite = 1;
+    // The indirection, and what the kernels take from it: `whole` for the direct kernel (one
+    // pointer per kernel row in rows), else the indirect one (MR pointers per tap in ind).
+    int whole = 0;
+    size_t entries, kchannels;
     if (t->adjacent && j + mr <= p->out_w && (t->run_fits || kernel_rows_inside(p, mr, j))) {
-        // A whole run takes the direct kernel (one pointer per kernel row); a short one, at the
-        // end of the range, the indirect kernel, whose pixels past the end read zeros.
-        const int whole = mr == t->mr_max && t->run_zeros_fit;
+        // A whole run takes the direct kernel; a short one, at the end of the range, the
+        // indirect kernel, whose pixels past the end read zeros.
+        whole = mr == t->mr_max && t->run_zeros_fit;
         run_indirection(p, t->rows, t->ind, !whole, t->strip, mr, t->mr_max, b, i, j);
-        const size_t kchannels = p->kernel_w * p->in_c;
-        size_t first;
-        const size_t taps = whole ? trim_taps(t->rows, p->kernel_h, 1, p->zero, &first)
-                                  : trim_taps(t->ind, p->kernel_h, t->mr_max, p->zero, &first);
-        for (size_t nb = 0; nb < t->blocks; nb++) {
-            const size_t nr = p->out_c - nb * t->nr_max < t->nr_max ? p->out_c - nb * t->nr_max : t->nr_max;
-            const float *weights = p->packed_weights + nb * t->block_floats + first * kchannels * t->nr_max;
-            const float *bias = p->packed_bias ? p->packed_bias + nb * t->nr_max : 0;
-            finite &= whole ? t->dkernel(taps, kchannels, t->rows + first, p->stride_w * p->in_c, weights, bias,
-                                         p->relu, t->kernel_streams, out + nb * t->nr_max, p->out_c, nr)
-                            : t->ukernel(taps, kchannels, t->ind + first * t->mr_max, weights, bias, p->relu,
-                                         t->kernel_streams, out + nb * t->nr_max, p->out_c, mr, nr);
-        }
+        entries = p->kernel_h;
+        kchannels = p->kernel_w * p->in_c;
     } else {
         const int row_form = t->adjacent && (t->pixels_fit || kernel_rows_inside(p, mr, j));
         pixel_indirection(p, t->ind, t->strip, row_form, mr, t->mr_max, b, i, j);
-        size_t first;
-        const size_t ktaps = trim_taps(t->ind, row_form ? p->kernel_h : t->taps, t->mr_max, p->zero, &first);
-        const size_t kchannels = row_form ? p->kernel_w * p->in_c : p->in_c;
-        for (size_t nb = 0; nb < t->blocks; nb++) {
-            const size_t nr = p->out_c - nb * t->nr_max < t->nr_max ? p->out_c - nb * t->nr_max : t->nr_max;
-            finite &= t->ukernel(ktaps, kchannels, t->ind + first * t->mr_max,
-                                 p->packed_weights + nb * t->block_floats + first * kchannels * t->nr_max,
-                                 p->packed_bias ? p->packed_bias + nb * t->nr_max : 0, p->relu,
-                                 t->kernel_streams, out + nb * t->nr_max, p->out_c, mr, nr);
-        }
+        entries = row_form ? p->kernel_h : t->taps;
+        kchannels = row_form ? p->kernel_w * p->in_c : p->in_c;
+    }
+    size_t first;
+    const size_t taps = whole ? trim_taps(t->rows, entries, 1, p->zero, &first)
+                              : trim_taps(t->ind, entries, t->mr_max, p->zero, &first);
+    int finite = 1;
+    for (size_t nb = 0; nb < t->blocks; nb++) {
+        const size_t nr = p->out_c - nb * t->nr_max < t->nr_max ? p->out_c - nb * t->nr_max : t->nr_max;
+        const float *weights = p->packed_weights + nb * t->block_floats + first * kchannels * t->nr_max;
+        const float *bias = p->packed_bias ? p->packed_bias + nb * t->nr_max : 0;
+        finite &= whole ? t->dkernel(taps, kchannels, t->rows + first, p->stride_w * p->in_c, weights, bias,
+                                     p->relu, t->kernel_streams, out + nb * t->nr_max, p->out_c, nr)
+                        : t->ukernel(taps, kchannels, t->ind + first * t->mr_max, weights, bias, p->relu,
+                                     t->kernel_streams, out + nb * t->nr_max, p->out_c, mr, nr);
     }
     return finite;
 }

@@ -72,6 +72,7 @@ struct IndirectGEMM: Conv2DKernel {
         let g = geometry
         let weights = packed ?? PackedFilter(
             hwio: filter, shape: [g.kernelHeight, g.kernelWidth, g.inChannels, g.n], isa: isa)
+        let zeroCount = zeroCount
         let zero = UnsafeMutablePointer<Float>.allocate(capacity: zeroCount)
         zero.initialize(repeating: 0, count: zeroCount)
         defer { zero.deallocate() }
