@@ -33,10 +33,10 @@ import Testing
         Case(input: [1, 3, 2, 4], filter: [7, 7, 4, 9], stride: 1, same: true),
         Case(input: [33, 5, 7, 3], filter: [3, 3, 3, 32], stride: 1, same: true),
         // Whole runs of MR pixels take the direct kernel (one pointer per kernel row), short ones
-        // the indirect kernel. Edge tiles whose kernel rows reach into the padding: read from zero-padded copies on
-        // the run path (width 8·k + edges) and pixel by pixel where tiles wrap rows (width 11);
-        // with 160 and 400 channels the copies outgrow the stack buffer and edge tiles take the
-        // tap form while interior tiles keep the row form.
+        // the indirect kernel. Edge tiles whose kernel rows reach into the padding read them from
+        // zero-padded copies on the run path (width 8·k + edges) and pixel by pixel where tiles
+        // wrap rows (width 11); with 160 and 400 channels the copies outgrow the stack buffer and
+        // edge tiles take the tap form while interior tiles keep the row form.
         Case(input: [2, 6, 16, 3], filter: [5, 5, 3, 24], stride: 1, same: true),
         Case(input: [2, 5, 11, 6], filter: [5, 3, 6, 40], stride: 1, same: true),
         Case(input: [1, 4, 19, 160], filter: [5, 5, 160, 16], stride: 1, same: true),
