@@ -16,15 +16,6 @@ enum Broadcast {
             case .multiply: ("Mul", "mul")
             }
         }
-
-        @inline(__always)
-        func apply(_ a: Float, _ b: Float) -> Float {
-            switch self {
-            case .add: a + b
-            case .subtract: a - b
-            case .multiply: a * b
-            }
-        }
     }
 
     /// `lhs ⊙ rhs` as a recorded op (TensorFlow's arguments `x` and `y`).
