@@ -17,28 +17,54 @@ static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size
         acc0[m] = _mm256_setzero_ps();
         acc1[m] = _mm256_setzero_ps();
     }
-    for (size_t t = 0; t < taps; t++) {
-        const float *a0, *a1, *a2, *a3, *a4, *a5;
-        if (direct) {
-            a0 = ind[t], a1 = a0 + step, a2 = a1 + step, a3 = a2 + step, a4 = a3 + step, a5 = a4 + step;
-        } else {
-            a0 = ind[0], a1 = ind[1], a2 = ind[2], a3 = ind[3], a4 = ind[4], a5 = ind[5];
-            ind += MR;
-        }
-        for (size_t c = 0; c < in_c; c++) {
-            const __m256 w0 = _mm256_loadu_ps(w);
-            const __m256 w1 = _mm256_loadu_ps(w + 8);
-            w += 16;
 #define STEP(m, a)                                                  \
     {                                                               \
-        const __m256 x = _mm256_broadcast_ss(a + c);                \
+        const __m256 x = _mm256_broadcast_ss(a);                    \
         acc0[m] = _mm256_fmadd_ps(x, w0, acc0[m]);                  \
         acc1[m] = _mm256_fmadd_ps(x, w1, acc1[m]);                  \
     }
-            STEP(0, a0) STEP(1, a1) STEP(2, a2) STEP(3, a3) STEP(4, a4) STEP(5, a5)
-#undef STEP
+    for (size_t t = 0; t < taps; t++) {
+        if (direct) {
+            // Pixels 0-2 from p, 3-5 from q = p + 3 steps: each broadcast is a base plus the
+            // step scaled by 1 or 2, and only p, q and w advance (24 instructions per 12 FMAs,
+            // not 28). Four input channels per trip, the rest one by one first: a first layer's
+            // kernel row is short (15 floats for 5×5×3), and the exit of its 15-trip loop after
+            // every kernel row drew a tenth of the kernel's samples (perf). AVX2, 2 threads, 4
+            // interleaved runs: conv1 of the image filter 10.5 → 10.2 ms, the other bench layers
+            // 0.5–3 % faster. (The AVX-512 kernel, whose trips are 16 cycles, lost 7 % this way.)
+            const float *p = ind[t], *q = p + 3 * step;
+            for (size_t c = in_c % 4; c > 0; c--, p++, q++) {
+                const __m256 w0 = _mm256_loadu_ps(w);
+                const __m256 w1 = _mm256_loadu_ps(w + 8);
+                w += 16;
+                STEP(0, p) STEP(1, p + step) STEP(2, p + 2 * step)
+                STEP(3, q) STEP(4, q + step) STEP(5, q + 2 * step)
+            }
+            for (size_t c = in_c / 4; c > 0; c--) {
+#pragma clang loop unroll(full)
+                for (int u = 0; u < 4; u++) {
+                    const __m256 w0 = _mm256_loadu_ps(w + 16 * u);
+                    const __m256 w1 = _mm256_loadu_ps(w + 16 * u + 8);
+                    STEP(0, p + u) STEP(1, p + step + u) STEP(2, p + 2 * step + u)
+                    STEP(3, q + u) STEP(4, q + step + u) STEP(5, q + 2 * step + u)
+                }
+                w += 64, p += 4, q += 4;
+                // Opaque to the optimiser, which would otherwise fold q back into p plus an
+                // offset and bring the per-pixel arithmetic back.
+                __asm__("" : "+r"(p), "+r"(q));
+            }
+        } else {
+            const float *a0 = ind[0], *a1 = ind[1], *a2 = ind[2], *a3 = ind[3], *a4 = ind[4], *a5 = ind[5];
+            ind += MR;
+            for (size_t c = 0; c < in_c; c++) {
+                const __m256 w0 = _mm256_loadu_ps(w);
+                const __m256 w1 = _mm256_loadu_ps(w + 8);
+                w += 16;
+                STEP(0, a0 + c) STEP(1, a1 + c) STEP(2, a2 + c) STEP(3, a3 + c) STEP(4, a4 + c) STEP(5, a5 + c)
+            }
         }
     }
+#undef STEP
     const __m256 zero = _mm256_setzero_ps();
     // v * 0 is NaN unless v is finite; summed as a tree, not a chain of 12 dependent FMAs.
     __m256 part[MR];
