@@ -23,6 +23,30 @@ def r(*shape):
     return rng.standard_normal(shape).astype(np.float32)
 
 
+def nonfinite(*shape):
+    """Random values with NaN, -inf and +inf sprinkled in, and whole windows of NaN / -inf."""
+    x = r(*shape)
+    flat = x.reshape(-1)
+    picks = rng.choice(flat.size, size=flat.size // 4, replace=False)
+    flat[picks[0::3]] = np.nan
+    flat[picks[1::3]] = -np.inf
+    flat[picks[2::3]] = np.inf
+    x[0, 0:2, 0:2, :] = np.nan  # a window of NaN only
+    x[0, 2:4, 0:2, :] = -np.inf  # a window of -inf only
+    x[0, 0:2, 2:4, 0] = [[np.nan, -np.inf], [np.nan, np.nan]]  # NaN and -inf only
+    return x
+
+
+def number(v):
+    """JSON has no NaN or infinity: those are written as the strings "nan", "inf", "-inf"."""
+    v = float(v)
+    if np.isnan(v):
+        return "nan"
+    if np.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    return v
+
+
 # (name, op, inputs, params): params are passed to the Swift op as given.
 CASES = [
     ("max_valid_2x2", "max_pool", [r(2, 6, 7, 3)], {"ksize": [2, 2], "strides": [2, 2], "padding": "VALID"}),
@@ -57,6 +81,9 @@ CASES = [
     ("argmax_first", "argmax", [r(4, 3, 2)], {"axis": 0}),
     ("argmax_negative", "argmax", [r(2, 3, 7)], {"axis": -1}),
     ("argmax_ties_first", "argmax", [np.array([[1, 3, 3, 2], [5, 5, 5, 5]], np.float32)], {"axis": 1}),
+    # TensorFlow's MaxPool starts from the lowest finite float and never takes a NaN; compared exactly.
+    ("nonfinite_max_2x2", "max_pool", [nonfinite(1, 6, 8, 3)], {"ksize": [2, 2], "strides": [2, 2], "padding": "SAME"}),
+    ("nonfinite_max_3x3_s1_wide", "max_pool", [nonfinite(2, 5, 6, 33)], {"ksize": [3], "strides": [1], "padding": "SAME"}),
 ]
 
 
@@ -98,12 +125,12 @@ def main():
             value = session.run(y, feed_dict=dict(zip(placeholders, inputs)))
             results.append({
                 "name": name, "op": op, "params": params,
-                "inputs": [{"shape": list(x.shape), "values": [float(v) for v in x.reshape(-1)]} for x in inputs],
-                "output": {"shape": list(value.shape), "values": [float(v) for v in np.asarray(value).reshape(-1)]},
+                "inputs": [{"shape": list(x.shape), "values": [number(v) for v in x.reshape(-1)]} for x in inputs],
+                "output": {"shape": list(value.shape), "values": [number(v) for v in np.asarray(value).reshape(-1)]},
                 "tf_op_name": y.op.name, "tf_op_type": y.op.type,
             })
     with open(OUT, "w") as f:
-        json.dump({"tf_version": tf.__version__, "cases": results}, f)
+        json.dump({"tf_version": tf.__version__, "cases": results}, f, allow_nan=False)
         f.write("\n")
     print(f"{len(results)} cases -> {os.path.relpath(OUT)}")
 

@@ -9,7 +9,9 @@ import TensorScope
         var rng = TestRandom(4242)
         var checked = 0, refused = 0
         while checked < 200 {
-            let xs = [rng.int(1...2), rng.int(1...9), rng.int(1...9), rng.int(1...4)]
+            // Channel counts below, at and past the 16-lane loops, with tails.
+            let channels = [1, 2, 3, 4, 16, 17, 35][rng.int(0...6)]
+            let xs = [rng.int(1...2), rng.int(1...9), rng.int(1...9), channels]
             let k = (rng.int(1...4), rng.int(1...4)), s = (rng.int(1...4), rng.int(1...4))
             let same = rng.int(0...1) == 0, isMax = rng.int(0...1) == 0
             let x = rng.floats(xs.reduce(1, *))

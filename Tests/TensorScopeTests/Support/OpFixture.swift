@@ -45,6 +45,9 @@ struct OpFixture: Decodable, CustomStringConvertible, Sendable {
     static func all() throws -> [OpFixture] {
         struct File: Decodable { var cases: [OpFixture] }
         let url = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/ops.json")
-        return try JSONDecoder().decode(File.self, from: Data(contentsOf: url)).cases
+        let decoder = JSONDecoder()
+        // JSON has no NaN or infinity; the generator writes them as these strings.
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try decoder.decode(File.self, from: Data(contentsOf: url)).cases
     }
 }

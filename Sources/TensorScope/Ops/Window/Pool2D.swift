@@ -5,9 +5,11 @@
 ///   - ksize: the window, 1, 2 or 4 numbers (`[k]`, `[kh, kw]`, `[1, kh, kw, 1]`).
 ///   - strides: the step, in the same forms.
 ///   - padding: `.same` or `.valid`, with the convolution's rules (docs/TF1-RULES.md, "Windows");
-///     padding cells never win (they count as −∞).
+///     padding cells never win.
 /// - Returns: `[batch, outHeight, outWidth, channels]`, `y[b,i,j,c] = max x[b, i·sh − padTop + a, j·sw − padLeft + d, c]`
-///   over the window cells inside the image.
+///   over the window cells inside the image, taken as TensorFlow's MaxPool takes it: starting
+///   from the lowest finite float, a cell counts only when it is greater, so NaN never wins
+///   (a window of NaN, or of NaN and −∞, gives `-Float.greatestFiniteMagnitude`).
 /// - Throws: `.invalidArgument` (message starting `maxPool:`) for a rank other than 4, an empty
 ///   input, bad `ksize`/`strides`, or a VALID window larger than the input.
 ///
@@ -55,6 +57,9 @@ private func pool(_ kind: PoolKind, _ input: some TensorConvertible, ksize: [Int
         let scalars = [Float](unsafeUninitializedCapacity: count) { out, initialized in
             x.withUnsafeBufferPointer { xs in
                 let (input, output) = (xs.baseAddress!, out.baseAddress!)
+                // TensorFlow's start value: a window whose cells are all NaN or -inf gives the
+                // lowest finite float, as MaxPool gives it.
+                let start: Float = kind == .max ? -.greatestFiniteMagnitude : 0
                 for b in 0..<n {
                     for i in 0..<oh {
                         // The window's rows and columns inside the image.
@@ -62,24 +67,14 @@ private func pool(_ kind: PoolKind, _ input: some TensorConvertible, ksize: [Int
                         for j in 0..<ow {
                             let x0 = max(0, j * sw - left), x1 = min(w, j * sw - left + kw)
                             let o = output + ((b * oh + i) * ow + j) * c
-                            let first = input + ((b * h + y0) * w + x0) * c
-                            o.update(from: first, count: c)
+                            o.initialize(repeating: start, count: c)
                             for y in y0..<y1 {
-                                for xx in x0..<x1 where y != y0 || xx != x0 {
-                                    let cell = input + ((b * h + y) * w + xx) * c
-                                    // Channels innermost and contiguous: plain loops the
-                                    // compiler vectorises. Max keeps a NaN once one is seen.
-                                    if kind == .max {
-                                        for ch in 0..<c { let v = cell[ch]; o[ch] = (v > o[ch] || v != v) ? v : o[ch] }
-                                    } else {
-                                        for ch in 0..<c { o[ch] += cell[ch] }
-                                    }
+                                let row = input + (b * h + y) * w * c
+                                for xx in x0..<x1 {
+                                    if kind == .max { Pool.takeMax(o, row + xx * c, c) } else { Pool.add(o, row + xx * c, c) }
                                 }
                             }
-                            if kind == .average {
-                                let scale = 1 / Float((y1 - y0) * (x1 - x0))
-                                for ch in 0..<c { o[ch] *= scale }
-                            }
+                            if kind == .average { Pool.scale(o, by: 1 / Float((y1 - y0) * (x1 - x0)), c) }
                         }
                     }
                 }
@@ -87,5 +82,48 @@ private func pool(_ kind: PoolKind, _ input: some TensorConvertible, ksize: [Int
             initialized = count
         }
         return Tensor(uncheckedShape: outputShape, scalars: scalars)
+    }
+}
+
+/// The channel loops of pooling: one cell of `c` channels into one output pixel, 16 lanes at a
+/// time (the channels are innermost and contiguous in NHWC).
+private enum Pool {
+    /// `o[ch] = cell[ch] > o[ch] ? cell[ch] : o[ch]` — NaN compares false, so it never replaces.
+    @inline(__always)
+    static func takeMax(_ o: UnsafeMutablePointer<Float>, _ cell: UnsafePointer<Float>, _ c: Int) {
+        var ch = 0
+        while ch + 16 <= c {
+            let v = UnsafeRawPointer(cell + ch).loadUnaligned(as: SIMD16<Float>.self)
+            var m = UnsafeRawPointer(o + ch).loadUnaligned(as: SIMD16<Float>.self)
+            m.replace(with: v, where: v .> m)
+            UnsafeMutableRawPointer(o + ch).storeBytes(of: m, as: SIMD16<Float>.self)
+            ch += 16
+        }
+        while ch < c {
+            if cell[ch] > o[ch] { o[ch] = cell[ch] }
+            ch += 1
+        }
+    }
+
+    /// `o[ch] += cell[ch]`.
+    @inline(__always)
+    static func add(_ o: UnsafeMutablePointer<Float>, _ cell: UnsafePointer<Float>, _ c: Int) {
+        var ch = 0
+        while ch + 16 <= c {
+            let v = UnsafeRawPointer(cell + ch).loadUnaligned(as: SIMD16<Float>.self)
+            let m = UnsafeRawPointer(o + ch).loadUnaligned(as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(o + ch).storeBytes(of: m + v, as: SIMD16<Float>.self)
+            ch += 16
+        }
+        while ch < c {
+            o[ch] += cell[ch]
+            ch += 1
+        }
+    }
+
+    /// `o[ch] *= factor`.
+    @inline(__always)
+    static func scale(_ o: UnsafeMutablePointer<Float>, by factor: Float, _ c: Int) {
+        for ch in 0..<c { o[ch] *= factor }
     }
 }
