@@ -3,11 +3,15 @@
 /// Accepts any shape. Records a `Relu` op.
 public func relu(_ x: some TensorConvertible) -> Tensor {
     runOperation("Relu", [OpInput("features", x)], attributes: .float32) { values in
-        var y = values[0]
-        y.withUnsafeMutableBufferPointer { values in
-            guard let base = values.baseAddress else { return }
-            _ = Epilogue(relu: true, checksFiniteness: false).apply(to: base, rows: 1, columns: values.count)
+        // One pass into a new array (copying the input first, then clamping it, read and wrote
+        // every value twice).
+        let x = values[0]
+        let scalars = [Float](unsafeUninitializedCapacity: x.scalarCount) { out, initialized in
+            x.withUnsafeBufferPointer { xs in
+                for i in xs.indices { out[i] = xs[i] < 0 ? 0 : xs[i] }  // NaN and -0 pass through
+            }
+            initialized = x.scalarCount
         }
-        return y
+        return Tensor(uncheckedShape: x.shape, scalars: scalars)
     }
 }
