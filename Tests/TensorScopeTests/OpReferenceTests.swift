@@ -33,6 +33,26 @@ import TensorScope
         #expect(refused > 0)
     }
 
+    /// Inputs of 64 Ki floats and more are pooled on every core, in tiles of output rows that
+    /// need not divide the batch.
+    @Test func poolingLargeInputsOnEveryCoreMatchesTheDirectLoop() throws {
+        var rng = TestRandom(99)
+        for (xs, k, s, same) in [([3, 41, 45, 24], (3, 3), (2, 2), true), ([2, 64, 30, 35], (2, 3), (2, 1), false),
+                                 ([1, 300, 300, 1], (2, 2), (2, 2), true)] {
+            let x = rng.floats(xs.reduce(1, *))
+            #expect(x.count >= 1 << 16)
+            let input = try Tensor(shape: xs, scalars: x)
+            for isMax in [true, false] {
+                let padding: Padding = same ? .same : .valid
+                let y = isMax ? try maxPool(input, ksize: [k.0, k.1], strides: [s.0, s.1], padding: padding)
+                              : try avgPool(input, ksize: [k.0, k.1], strides: [s.0, s.1], padding: padding)
+                let expected = try #require(ReferenceOps.pool(x, xs, k: k, s: s, same: same, max: isMax))
+                #expect(y.shape == expected.shape)
+                expectClose(y.scalars, expected.values, relative: 1e-5, "pool \(xs) k\(k) s\(s) max \(isMax)")
+            }
+        }
+    }
+
     @Test func matmulSoftmaxArgmaxAndActivationsMatchTheReferences() throws {
         var rng = TestRandom(77)
         for _ in 0..<40 {

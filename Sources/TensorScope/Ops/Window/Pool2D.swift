@@ -60,23 +60,34 @@ private func pool(_ kind: PoolKind, _ input: some TensorConvertible, ksize: [Int
                 // TensorFlow's start value: a window whose cells are all NaN or -inf gives the
                 // lowest finite float, as MaxPool gives it.
                 let start: Float = kind == .max ? -.greatestFiniteMagnitude : 0
-                for b in 0..<n {
-                    for i in 0..<oh {
-                        // The window's rows and columns inside the image.
-                        let y0 = max(0, i * sh - top), y1 = min(h, i * sh - top + kh)
-                        for j in 0..<ow {
-                            let x0 = max(0, j * sw - left), x1 = min(w, j * sw - left + kw)
-                            let o = output + ((b * oh + i) * ow + j) * c
-                            o.initialize(repeating: start, count: c)
-                            for y in y0..<y1 {
-                                let row = input + (b * h + y) * w * c
-                                for xx in x0..<x1 {
-                                    if kind == .max { Pool.takeMax(o, row + xx * c, c) } else { Pool.add(o, row + xx * c, c) }
+                // Output rows (b, i) in tiles of about 8 Ki floats, spread over the cores when
+                // the input is large enough to repay starting them (a convolution's output is
+                // spread over both cores' caches, and one core alone waits on the other's).
+                let rowCount = n * oh
+                let rowsPerTile = max(1, (1 << 13) / (ow * c))
+                let tiles = (rowCount + rowsPerTile - 1) / rowsPerTile
+                let workers = xs.count >= 1 << 16 ? BLAS.coreCount : 1
+                _ = TileScheduler(tileCount: tiles, maxWorkers: workers).run { next in
+                    while let tile = next() {
+                        for r in tile * rowsPerTile..<min(rowCount, (tile + 1) * rowsPerTile) {
+                            let (b, i) = r.quotientAndRemainder(dividingBy: oh)
+                            // The window's rows and columns inside the image.
+                            let y0 = max(0, i * sh - top), y1 = min(h, i * sh - top + kh)
+                            for j in 0..<ow {
+                                let x0 = max(0, j * sw - left), x1 = min(w, j * sw - left + kw)
+                                let o = output + (r * ow + j) * c
+                                o.initialize(repeating: start, count: c)
+                                for y in y0..<y1 {
+                                    let row = input + (b * h + y) * w * c
+                                    for xx in x0..<x1 {
+                                        if kind == .max { Pool.takeMax(o, row + xx * c, c) } else { Pool.add(o, row + xx * c, c) }
+                                    }
                                 }
+                                if kind == .average { Pool.scale(o, by: 1 / Float((y1 - y0) * (x1 - x0)), c) }
                             }
-                            if kind == .average { Pool.scale(o, by: 1 / Float((y1 - y0) * (x1 - x0)), c) }
                         }
                     }
+                    return true
                 }
             }
             initialized = count

@@ -4,7 +4,7 @@ import Synchronization
 /// Spreads the tiles of one output over the cores: one worker per core (at most one per tile),
 /// each claiming tiles one at a time from a shared counter, so a core that runs slower (a busy
 /// neighbour on a shared machine) takes fewer tiles instead of holding up the end. Shared by
-/// every convolution algorithm.
+/// every convolution algorithm and by pooling.
 struct TileScheduler: Sendable {
     let tileCount: Int
     let workers: Int
