@@ -102,32 +102,30 @@ private enum Pool {
     /// `o[ch] = cell[ch] > o[ch] ? cell[ch] : o[ch]` — NaN compares false, so it never replaces.
     @inline(__always)
     static func takeMax(_ o: UnsafeMutablePointer<Float>, _ cell: UnsafePointer<Float>, _ c: Int) {
-        var ch = 0
-        while ch + 16 <= c {
-            let v = UnsafeRawPointer(cell + ch).loadUnaligned(as: SIMD16<Float>.self)
-            var m = UnsafeRawPointer(o + ch).loadUnaligned(as: SIMD16<Float>.self)
-            m.replace(with: v, where: v .> m)
-            UnsafeMutableRawPointer(o + ch).storeBytes(of: m, as: SIMD16<Float>.self)
-            ch += 16
-        }
-        while ch < c {
-            if cell[ch] > o[ch] { o[ch] = cell[ch] }
-            ch += 1
-        }
+        combine(o, cell, c, { m, v in m.replacing(with: v, where: v .> m) }, { m, v in v > m ? v : m })
     }
 
     /// `o[ch] += cell[ch]`.
     @inline(__always)
     static func add(_ o: UnsafeMutablePointer<Float>, _ cell: UnsafePointer<Float>, _ c: Int) {
+        combine(o, cell, c, +, +)
+    }
+
+    /// `o[ch] = f(o[ch], cell[ch])`: `lanes` on 16 channels at a time, `one` on the rest.
+    @inline(__always)
+    private static func combine(
+        _ o: UnsafeMutablePointer<Float>, _ cell: UnsafePointer<Float>, _ c: Int,
+        _ lanes: (SIMD16<Float>, SIMD16<Float>) -> SIMD16<Float>, _ one: (Float, Float) -> Float
+    ) {
         var ch = 0
         while ch + 16 <= c {
             let v = UnsafeRawPointer(cell + ch).loadUnaligned(as: SIMD16<Float>.self)
             let m = UnsafeRawPointer(o + ch).loadUnaligned(as: SIMD16<Float>.self)
-            UnsafeMutableRawPointer(o + ch).storeBytes(of: m + v, as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(o + ch).storeBytes(of: lanes(m, v), as: SIMD16<Float>.self)
             ch += 16
         }
         while ch < c {
-            o[ch] += cell[ch]
+            o[ch] = one(o[ch], cell[ch])
             ch += 1
         }
     }
