@@ -24,13 +24,31 @@ let package = Package(
         ),
         .systemLibrary(name: "CMalloc"),
         .target(name: "CConvKernels"),
+        // The compute layer: shape arithmetic, kernels that write into buffers they are given,
+        // the workers, BLAS. Knows nothing of names, graphs or files.
         .target(
-            name: "TensorScope",
+            name: "TensorScopeKernels",
+            dependencies: ["COpenBLAS", "CMalloc", "CConvKernels"]
+        ),
+        // The graph layer: tensors, scopes, variables, the op record and the public ops,
+        // initializers, safetensors checkpoints.
+        .target(
+            name: "TensorScopeGraph",
+            dependencies: ["TensorScopeKernels"]
+        ),
+        // TensorFlow's own formats: protocol buffers, TFRecord, the TensorBoard export.
+        .target(
+            name: "TensorScopeTensorFlow",
             dependencies: [
-                "COpenBLAS", "CMalloc", "CConvKernels",
+                "TensorScopeGraph",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
-            exclude: ["Export/TensorBoard/Protos/tensorboard.proto"]
+            exclude: ["Protos/tensorflow.proto"]
+        ),
+        // The product's module: `import TensorScope` reaches all three layers.
+        .target(
+            name: "TensorScope",
+            dependencies: ["TensorScopeKernels", "TensorScopeGraph", "TensorScopeTensorFlow"]
         ),
         .target(
             name: "TensorScopeModels",
@@ -95,6 +113,9 @@ let package = Package(
             name: "TensorScopeTests",
             dependencies: [
                 "TensorScope",
+                "TensorScopeKernels",
+                "TensorScopeGraph",
+                "TensorScopeTensorFlow",
                 "TensorScopeModels",
                 "TensorScopeImage",
                 .product(name: "Numerics", package: "swift-numerics"),

@@ -45,7 +45,7 @@ struct BenchCase {
 
     func runGEMMsOnly() throws {
         if let gemmOnly { return try gemmOnly() }
-        for c in convolutions { c.plan.runGEMMsOnly(input: try c.input(), filter: c.filter) }
+        for c in convolutions { c.plan.runGEMMsOnly(input: try c.input().scalars, filter: c.filter.scalars) }
     }
 }
 

@@ -30,12 +30,12 @@ struct TensorScopeBench: ParsableCommand {
         _ = try Conv2DAlgorithm.fromEnvironment()  // a typo in TENSORSCOPE_CONV_ALGORITHM is an error, not ignored
         Memory.retainFreedBuffers()
         let info = BLAS.info
-        if !json { print("BLAS: \(info); TensorScope workers: \(BLAS.coreCount)") }
+        if !json { print("BLAS: \(info); TensorScope workers: \(Workers.count)") }
         let peak = try pinned { KernelISA.inUse.map { PeakFLOPS.measure(isa: $0) } }
         if let peak, cases.isEmpty || cases.contains("peak") {
             let isaName = try pinned { KernelISA.inUse?.rawValue ?? "none" }
-            print(json ? "{\"name\":\"peak\",\"gflops\":\(peak),\"isa\":\"\(isaName)\",\"threads\":\(BLAS.coreCount)}"
-                       : String(format: "peak                   %6.1f GFLOP/s  register-only FMA loop, %@, %d workers", peak, isaName, BLAS.coreCount))
+            print(json ? "{\"name\":\"peak\",\"gflops\":\(peak),\"isa\":\"\(isaName)\",\"threads\":\(Workers.count)}"
+                       : String(format: "peak                   %6.1f GFLOP/s  register-only FMA loop, %@, %d workers", peak, isaName, Workers.count))
         }
         var all: [(String, () throws -> BenchCase)] = [
             ("seed-layer", { try Cases.convLayer(
@@ -101,7 +101,7 @@ struct TensorScopeBench: ParsableCommand {
         return BenchResult(
             name: c.name, description: c.description, batch: c.batch, flops: c.flops, timing: timing,
             gemmSeconds: gemm.median, peakRSSBytes: peak, scratchBytes: c.scratchBytes, modelBytes: c.modelBytes,
-            kernel: info.kernel, threads: BLAS.coreCount, algorithm: c.algorithm,
+            kernel: info.kernel, threads: Workers.count, algorithm: c.algorithm,
             isa: c.algorithm.contains("igemm") ? (KernelISA.inUse?.rawValue ?? "none") : "openblas-\(info.kernel.lowercased())")
     }
 }

@@ -1,5 +1,8 @@
 import Testing
-@testable import TensorScope
+import TensorScope
+@testable import TensorScopeGraph
+@testable import TensorScopeKernels
+@testable import TensorScopeTensorFlow
 
 @Suite struct BLASTests {
     @Test func infoReportsOpenBLAS() {

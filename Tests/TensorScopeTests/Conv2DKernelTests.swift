@@ -1,5 +1,8 @@
 import Testing
-@testable import TensorScope
+import TensorScope
+@testable import TensorScopeGraph
+@testable import TensorScopeKernels
+@testable import TensorScopeTensorFlow
 
 /// TensorScope's own kernels on the shapes their tiling makes hard — channel tails, tiles that
 /// straddle rows and images, the row and tap forms of the indirection, one-pixel outputs, odd

@@ -1,5 +1,8 @@
 import Testing
-@testable import TensorScope
+import TensorScope
+@testable import TensorScopeGraph
+@testable import TensorScopeKernels
+@testable import TensorScopeTensorFlow
 
 /// Both tilings of the engine, the fused conv2dBiasRelu, and a convolution large enough for
 /// the huge-page path, each against the direct-loop reference.

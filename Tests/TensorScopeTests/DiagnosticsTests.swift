@@ -1,6 +1,9 @@
 import Synchronization
 import Testing
-@testable import TensorScope
+import TensorScope
+@testable import TensorScopeGraph
+@testable import TensorScopeKernels
+@testable import TensorScopeTensorFlow
 
 /// The library prints nothing itself: messages go to a handler a program can replace.
 @Suite(.serialized) struct DiagnosticsTests {

@@ -37,7 +37,7 @@ import TensorScopeModels
     }()
 
     /// A recorded attribute in the fixture's spelling.
-    static func json(_ value: TensorScope.Operation.AttributeValue) -> [String: AttrJSON] {
+    static func json(_ value: TensorScope.GraphOperation.AttributeValue) -> [String: AttrJSON] {
         switch value {
         case .type(let t): ["type": .string(t)]
         case .ints(let l): ["ints": .ints(l)]

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import TensorScope
+import TensorScope
+@testable import TensorScopeGraph
+@testable import TensorScopeKernels
+@testable import TensorScopeTensorFlow
 
 /// The image-filter executable, run as a user runs it.
 @Suite(.serialized) struct ImageFilterCLITests {

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import TensorScope
+import TensorScope
+@testable import TensorScopeGraph
+@testable import TensorScopeKernels
+@testable import TensorScopeTensorFlow
 
 /// Checkpoints are validated from their header before any tensor is read.
 @Suite struct SafeTensorsValidationTests {

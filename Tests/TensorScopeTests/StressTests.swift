@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import TensorScope
+import TensorScope
+@testable import TensorScopeGraph
+@testable import TensorScopeKernels
+@testable import TensorScopeTensorFlow
 
 /// Races and growth found by stress probes, as tests with fixed iteration counts. (ThreadSanitizer
 /// does not see `Synchronization.Mutex` on this toolchain, so these are how races are checked.)

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import TensorScope
+import TensorScope
+@testable import TensorScopeGraph
+@testable import TensorScopeKernels
+@testable import TensorScopeTensorFlow
 import TensorScopeModels
 
 /// The TensorBoard export: TFRecord framing and CRCs against a file TensorFlow wrote

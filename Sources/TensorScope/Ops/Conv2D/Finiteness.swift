@@ -1,8 +1,0 @@
-/// Finding the NaN or infinity a convolution's epilogue reported (the epilogue itself detects
-/// them, 16 lanes at a time, while the output tile is in cache).
-enum Finiteness {
-    /// The index of the first NaN or infinity in `values`, if any.
-    static func firstNonFinite(_ values: [Float]) -> Int? {
-        values.firstIndex { !$0.isFinite }
-    }
-}

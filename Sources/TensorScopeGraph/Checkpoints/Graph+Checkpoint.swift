@@ -1,0 +1,61 @@
+import TensorScopeKernels
+import Foundation
+
+extension Graph {
+    /// Writes every global variable to a safetensors file, keyed by its name
+    /// (`image_filters/conv1/weights`), as float32.
+    ///
+    /// - Throws: `.io` naming `path` when it cannot be written. The file is written with
+    ///   `AtomicFile`: never half a checkpoint, an existing file's permissions kept, a symbolic
+    ///   link written through.
+    public func saveVariables(to path: String) throws {
+        var tensors: [String: Tensor] = [:]
+        for variable in globalVariables { tensors[variable.name] = variable.value }
+        try AtomicFile.write(try SafeTensors.encode(tensors, metadata: ["producer": "TensorScope"]), to: path)
+    }
+
+    /// Replaces the value of every global variable with the tensor of the same name in a
+    /// safetensors file.
+    ///
+    /// Strict: the file must hold exactly one `F32` tensor per variable, with the variable's
+    /// shape. A missing key, an extra key, a shape or dtype mismatch, a truncated file or a bad
+    /// header is an error naming the key or the fault, and then no variable is changed.
+    ///
+    /// All values change at once: forward passes inside `readingVariables` see either the old
+    /// values or the new ones, never some of each. Calling this inside `readingVariables` is
+    /// an error.
+    public func restoreVariables(from path: String) throws {
+        guard Graph.readingDepth == 0 else {
+            throw TensorScopeError(.invalidArgument, "restoreVariables: \(path): called inside readingVariables, which it would wait for")
+        }
+        let variables = globalVariables
+        guard !variables.isEmpty else {
+            throw TensorScopeError(
+                .invalidArgument,
+                "restoreVariables: \(path): the graph has no variables yet; create them first (run the model once), "
+                    + "or use setInitialValues(_:) to create them from the checkpoint")
+        }
+        let expected = Dictionary(uniqueKeysWithValues: variables.map { ($0.name, $0.shape) })
+        let tensors = try SafeTensors.read(path, expecting: expected)
+        try valuesLock.writing {
+            for variable in variables { try variable.assign(tensors[variable.name]!) }
+        }
+    }
+
+    /// Makes `getVariable` create the variables named in `values` from those tensors instead of
+    /// their initializers (TensorFlow's `init_from_checkpoint`): for loading weights before the
+    /// first forward pass creates the variables. A shape that differs from the one `getVariable`
+    /// asks for is an error at that call.
+    ///
+    /// A name that no `getVariable` ever asks for is not an error here (the variables do not
+    /// exist yet); `unusedInitialValueKeys()` lists them once the model has run, to catch a
+    /// misspelled key as TensorFlow's `init_from_checkpoint` would.
+    public func setInitialValues(_ values: [String: Tensor]) {
+        state.withLock { $0.initialValues.merge(values) { _, new in new } }
+    }
+
+    /// The names given to `setInitialValues(_:)` that no variable was created from, sorted.
+    public func unusedInitialValueKeys() -> [String] {
+        state.withLock { state in state.initialValues.keys.filter { state.store[$0] == nil }.sorted() }
+    }
+}

@@ -1,0 +1,62 @@
+import TensorScopeKernels
+/// One op as the graph recorded it: TensorFlow's name and type, its inputs as edges, its
+/// attributes and shapes — never tensor data.
+public struct GraphOperation: Sendable, Equatable, CustomStringConvertible {
+    /// The unique name TensorFlow would give, e.g. `"image_filters_1/conv2/Relu"`.
+    public let name: String
+    /// The op type as a TensorFlow `NodeDef` writes it: `"Conv2D"`, `"AddV2"` (for `+`),
+    /// `"BiasAdd"`, `"Relu"`.
+    public let type: String
+    /// Each input in argument order: where it comes from and its shape.
+    public let arguments: [Input]
+    /// The shape of the result.
+    public let outputShape: [Int]
+    /// The attributes TensorFlow's `NodeDef` carries for this op (`T`, `strides`, `padding`,
+    /// `dilations`, `data_format`, …), for exporters.
+    public let attributes: [String: AttributeValue]
+
+    /// The producers of the inputs as a `NodeDef` lists them: another op's name
+    /// (`"image_filters/conv1/Relu"`), the `ReadVariableOp` node that read a variable
+    /// (`"image_filters/conv2/Conv2D/ReadVariableOp"`), or the `Const` node TensorFlow makes
+    /// for a tensor given as plain values (`"image_filters/conv1/Conv2D/input"`).
+    public var inputs: [String] { arguments.map(\.node) }
+
+    /// The shape of each input, in argument order.
+    public var inputShapes: [[Int]] { arguments.map(\.shape) }
+
+    public var description: String { "\(name) (\(type)) -> \(outputShape)" }
+
+    /// One input edge of an op.
+    public struct Input: Sendable, Equatable {
+        /// The node the edge comes from (see `GraphOperation.inputs`).
+        public let node: String
+        /// What kind of node the edge comes from.
+        public let source: Source
+        /// The shape of the tensor along the edge.
+        public let shape: [Int]
+    }
+
+    /// What the node an input comes from is.
+    public enum Source: Sendable, Equatable {
+        /// The output of another recorded op.
+        case operation
+        /// A `ReadVariableOp` of the variable with this name (`"image_filters/conv1/weights"`).
+        case variableRead(variable: String)
+        /// Values given as a plain tensor, which TensorFlow embeds as a `Const` node.
+        case constant
+    }
+
+    /// The value of one `NodeDef` attribute.
+    public enum AttributeValue: Sendable, Equatable {
+        /// A data type, as TensorFlow names it (`"DT_FLOAT"`).
+        case type(String)
+        /// A list of integers (`strides`, `ksize`, `dilations`).
+        case ints([Int])
+        /// A string (`padding`, `data_format`).
+        case string(String)
+        /// A flag (`transpose_a`, `use_cudnn_on_gpu`).
+        case bool(Bool)
+        /// One integer.
+        case int(Int)
+    }
+}

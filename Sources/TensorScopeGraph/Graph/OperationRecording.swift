@@ -1,0 +1,131 @@
+import TensorScopeKernels
+/// One input of an op, as the recording funnel sees it: TensorFlow's argument name (which
+/// names the `Const` node of a plain tensor, `Conv2D/input`), the value, and the variable it
+/// was read from, if any.
+struct OpInput {
+    let argument: String
+    /// The value the op computes with; nil for the output of an op fused into this one.
+    let value: Tensor?
+    let shape: [Int]
+    let variable: Variable?
+    /// The version of `variable`'s value that `value` is (see `Variable.packedFilter`).
+    let variableVersion: UInt64
+    let producer: Producer?
+
+    /// An ordinary argument: a tensor, or a variable (read inside the op's name scope, as
+    /// TensorFlow converts it there).
+    init(_ argument: String, _ input: some TensorConvertible) {
+        self.argument = argument
+        variable = input as? Variable
+        let tensor: Tensor
+        if let variable {
+            (tensor, variableVersion) = variable.snapshot
+        } else {
+            (tensor, variableVersion) = (input.tensorValue, 0)
+        }
+        value = tensor
+        shape = tensor.shape
+        producer = tensor.producer
+    }
+
+    /// This input as a convolution filter in `isa`'s packed layout: a variable's cached one,
+    /// or packed now.
+    func packedFilter(isa: KernelISA) -> PackedFilter {
+        if let variable { return variable.packedFilter((value!, variableVersion), isa: isa) }
+        return PackedFilter(value!, isa: isa)
+    }
+
+    /// The output of an op computed fused into this one: only its edge is recorded.
+    init(_ argument: String, fusedOutputOf producer: Producer?, shape: [Int]) {
+        self.argument = argument
+        value = nil
+        self.shape = shape
+        variable = nil
+        variableVersion = 0
+        self.producer = producer
+    }
+}
+
+/// An op between taking its name and being recorded.
+///
+/// Creating one takes the op's unique name under the current name scope — and the names of
+/// the `ReadVariableOp` and `Const` nodes TensorFlow makes for its inputs — before anything is
+/// computed, so an op that then fails has used up its name, as in TensorFlow. `finish` records
+/// it and stamps the output with its producer. When the graph does not record, neither step
+/// touches the graph's namespace.
+struct PendingOperation {
+    let type: String
+    let inputs: [OpInput]
+    private let graph: Graph
+    private let record: (name: String, arguments: [GraphOperation.Input])?
+    private let attributes: [String: GraphOperation.AttributeValue]
+
+    /// - Parameters:
+    ///   - type: the `NodeDef` op type (`"AddV2"`).
+    ///   - name: the name to make unique, when it differs from the type (`"add"`).
+    init(_ type: String, name: String? = nil, _ inputs: [OpInput],
+         attributes: [String: GraphOperation.AttributeValue] = [:]) {
+        let context = ScopeContext.current
+        let graph = context.graph
+        self.type = type
+        self.inputs = inputs
+        self.graph = graph
+        self.attributes = attributes
+        let base = name ?? type
+        record = graph.state.withLock { state in
+            guard state.recordsOperations else { return nil }
+            let opName = state.uniqueName(context.qualified(base))
+            let arguments = inputs.map { input -> GraphOperation.Input in
+                if let variable = input.variable {
+                    return .init(node: state.uniqueName(opName + "/ReadVariableOp"),
+                                 source: .variableRead(variable: variable.name), shape: input.shape)
+                }
+                if let producer = input.producer, producer.graphID == graph.id {
+                    return .init(node: producer.node,
+                                 source: producer.readOf.map { .variableRead(variable: $0) } ?? .operation,
+                                 shape: input.shape)
+                }
+                return .init(node: state.uniqueName(opName + "/" + input.argument), source: .constant, shape: input.shape)
+            }
+            return (opName, arguments)
+        }
+    }
+
+    /// The values of the inputs, in argument order (fused inputs excluded).
+    var values: [Tensor] { inputs.compactMap(\.value) }
+
+    /// Records the op with an output of `shape`; returns the producer to stamp on it.
+    @discardableResult
+    func finish(outputShape shape: [Int]) -> Producer? {
+        guard let record else { return nil }
+        let operation = GraphOperation(
+            name: record.name, type: type, arguments: record.arguments, outputShape: shape, attributes: attributes)
+        graph.state.withLock { $0.operations.append(operation) }
+        return Producer(graphID: graph.id, node: record.name, readOf: nil)
+    }
+
+    /// Records the op and returns `output` stamped with it as producer.
+    func finish(_ output: Tensor) -> Tensor {
+        var stamped = output
+        stamped.producer = finish(outputShape: output.shape)
+        return stamped
+    }
+}
+
+/// Runs one op the only way ops run: takes its name, computes, records. `compute` gets the
+/// input values in argument order.
+func runOperation(
+    _ type: String, name: String? = nil, _ inputs: [OpInput],
+    attributes: [String: GraphOperation.AttributeValue] = [:], _ compute: ([Tensor]) throws -> Tensor
+) rethrows -> Tensor {
+    let op = PendingOperation(type, name: name, inputs, attributes: attributes)
+    return op.finish(try compute(op.values))
+}
+
+extension Dictionary where Key == String, Value == GraphOperation.AttributeValue {
+    /// `T: DT_FLOAT`, the attribute every float op carries.
+    static var float32: Self { ["T": .type("DT_FLOAT")] }
+
+    /// `T: DT_FLOAT` and `more`.
+    static func float32(_ more: Self) -> Self { more.merging(float32) { a, _ in a } }
+}

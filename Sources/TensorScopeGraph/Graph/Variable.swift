@@ -1,0 +1,119 @@
+import Synchronization
+import TensorScopeKernels
+
+/// A named, mutable tensor owned by a graph, as `tf.Variable`.
+///
+/// A reference type: sharing a variable means holding the same object, so
+/// `getVariable` under reuse returns `===` the variable it first created. Pass it to any op
+/// in place of a tensor; the op reads its current value.
+public final class Variable: Sendable, TensorConvertible, CustomStringConvertible {
+    /// The full name without TF's `:0` output suffix, e.g. `"image_filters/conv1/weights"` —
+    /// the variable's key in checkpoints and the node TensorBoard shows.
+    public let name: String
+
+    /// The name as TensorFlow's `v.name` spells it, with the output suffix:
+    /// `"image_filters/conv1/weights:0"`.
+    public var tensorName: String { name + ":0" }
+    /// Whether the variable is listed by `trainableVariables()`.
+    public let trainable: Bool
+    /// The value and its version (bumped by every `assign`), read together so a packed
+    /// filter can be matched to the value it was made from.
+    private let storage: Mutex<(value: Tensor, version: UInt64)>
+    /// The value prepared for the kernels (packed filters), when a convolution used it as a filter.
+    private let prepared = PreparedWeights()
+
+    /// The shape, fixed at creation.
+    public let shape: [Int]
+
+    init(name: String, value: Tensor, trainable: Bool) {
+        self.name = name
+        self.trainable = trainable
+        self.shape = value.shape
+        var stored = value
+        stored.producer = nil  // a variable's value is not the output of whatever op computed it
+        self.storage = Mutex((stored, 0))
+    }
+
+    /// A variable named under the current name scope and made unique (`b`, `b_1`, …), as
+    /// `tf.Variable(initial_value, name=…)`; `reuse` plays no part. Added to the default graph's
+    /// global (and, when `trainable`, trainable) variables.
+    ///
+    /// - Throws: `.invalidName` with TensorFlow's words (`'a b' is not a valid root scope
+    ///   name. …`) for a name TensorFlow rejects, as `nameScope` does; no variable is created.
+    public convenience init(_ initialValue: Tensor, name: String? = nil, trainable: Bool = true) throws {
+        let context = ScopeContext.current
+        let graph = context.graph
+        // TensorFlow names a variable by opening a name scope of its name: validated, made
+        // unique under the current name scope, or taken as is when it ends in "/".
+        let requested = (name ?? "").isEmpty ? "Variable" : name!
+        let unique = try graph.openNameScope(requested, under: context.nameStack, always: true).stack
+        self.init(name: unique, value: initialValue, trainable: trainable)
+        graph.state.withLock { $0.append(self) }
+    }
+
+    /// The current value.
+    public var value: Tensor { storage.withLock { $0.value } }
+
+    /// The value and its version, read at once.
+    var snapshot: (value: Tensor, version: UInt64) { storage.withLock { $0 } }
+
+    /// `value` packed for `isa`'s kernels, made at most once per version of the value: a
+    /// convolution that reads this variable as its filter reuses it until `assign` changes the
+    /// value. `snapshot` is what the caller read; when the variable has moved on since, the
+    /// snapshot is packed for this call only.
+    func packedFilter(_ snapshot: (value: Tensor, version: UInt64), isa: KernelISA) -> PackedFilter {
+        prepared.packed(.igemmBlocks, isa: isa, version: snapshot.version,
+                        currentVersion: { storage.withLock { $0.version } }) {
+            PackedFilter(snapshot.value, isa: isa)
+        }
+    }
+
+    public var tensorValue: Tensor { value }
+
+    /// The value as a tensor produced by a `ReadVariableOp` named under the current name
+    /// scope, as TensorFlow reads a variable outside an op (`v + t` evaluates `v.value()`
+    /// before `add` opens its scope). Takes no name when the graph does not record.
+    func read() -> Tensor {
+        var tensor = value
+        let context = ScopeContext.current
+        let graph = context.graph
+        tensor.producer = graph.state.withLock { state in
+            guard state.recordsOperations else { return nil }
+            let node = state.uniqueName(context.qualified("ReadVariableOp"))
+            return Producer(graphID: graph.id, node: node, readOf: name)
+        }
+        return tensor
+    }
+
+    /// Replaces the value, as `v.assign(t)`.
+    ///
+    /// - Throws: `.invalidArgument` when `newValue` has another shape.
+    public func assign(_ newValue: Tensor) throws {
+        guard newValue.shape == shape else {
+            throw TensorScopeError.invalidArgument(
+                "assign", expected: "a value of shape \(shape) for variable \(name)", got: "shape \(newValue.shape)")
+        }
+        var stored = newValue
+        stored.producer = nil
+        storage.withLock { $0 = (stored, $0.version &+ 1) }
+        prepared.removeAll()
+    }
+
+    /// As TensorFlow prints it: `<Variable 'image_filters/conv1/weights:0' shape=(5, 5, 32, 32) dtype=float32>`.
+    public var description: String {
+        "<Variable '\(name):0' shape=\(Variable.pythonTuple(shape)) dtype=float32>"
+    }
+
+    /// Python's tuple spelling: `()`, `(3,)`, `(5, 5, 3, 32)`.
+    static func pythonTuple(_ shape: [Int]) -> String {
+        shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+    }
+}
+
+extension Graph.State {
+    /// Adds a new variable to the collections: global always, trainable when it is.
+    mutating func append(_ variable: Variable) {
+        globalVariables.append(variable)
+        if variable.trainable { trainableVariables.append(variable) }
+    }
+}

@@ -1,0 +1,77 @@
+import TensorScopeKernels
+/// 2-D cross-correlation of a batch of NHWC images with an HWIO filter, as `tf.nn.conv2d`.
+///
+/// - Parameters:
+///   - input: `[batch, height, width, inChannels]`.
+///   - filter: `[kernelHeight, kernelWidth, inChannels, outChannels]`; not flipped.
+///   - strides: 1, 2 or 4 numbers, as TensorFlow takes them: `[s]`, `[sh, sw]` or
+///     `[1, sh, sw, 1]`.
+///   - padding: `.same` or `.valid`, with TensorFlow's rules (see `Padding`).
+///   - dilations: the spacing between kernel taps, in the same forms as `strides`.
+/// - Returns: `[batch, outHeight, outWidth, outChannels]`, where
+///   `y[b,i,j,o] = Σ_{a,c,ci} x[b, i·sh − padTop + a·dh, j·sw − padLeft + c·dw, ci] · w[a,c,ci,o]`
+///   with `x` zero outside the image.
+/// - Throws: `TensorScopeError` (`.invalidArgument`, message starting `conv2d:`) for a rank
+///   other than 4, an empty batch or image, a channel mismatch, a stride or dilation that is
+///   not positive or sits in the batch/channel position, a VALID kernel larger than the input,
+///   or NaN/infinity in an input or filter value that reaches the output.
+///
+/// Records a `Conv2D` op. The algorithm is chosen per call (`Conv2DAlgorithm`); see
+/// `conv2dScratchBytes` for the memory it takes besides the output.
+public func conv2d(
+    _ input: some TensorConvertible,
+    _ filter: some TensorConvertible,
+    strides: [Int] = [1, 1, 1, 1],
+    padding: Padding,
+    dilations: [Int] = [1, 1, 1, 1]
+) throws -> Tensor {
+    let (op, geometry) = try beginConv2D(input, filter, strides: strides, padding: padding, dilations: dilations)
+    return op.finish(try Conv2DRunner.run(geometry, input: op.values[0], filter: op.values[1], filterInput: op.inputs[1]))
+}
+
+/// A `Conv2D` op that has taken its name (so a bad argument uses it up, as in TensorFlow), and
+/// its validated geometry. `PendingOperation` rather than `runOperation`: the filter input itself
+/// — a variable keeps its packed form — goes to the runner, not just its value.
+func beginConv2D(
+    _ input: some TensorConvertible, _ filter: some TensorConvertible, strides: [Int], padding: Padding, dilations: [Int]
+) throws -> (PendingOperation, Conv2DGeometry) {
+    let op = PendingOperation(
+        "Conv2D", [OpInput("input", input), OpInput("filter", filter)],
+        attributes: Conv2DGeometry.attributes(strides: strides, padding: padding, dilations: dilations))
+    let geometry = try Conv2DGeometry(
+        input: op.values[0].shape, filter: op.values[1].shape, strides: strides, padding: padding, dilations: dilations)
+    return (op, geometry)
+}
+
+/// The scratch bytes `conv2d` allocates for these arguments (all cores together), besides
+/// its output.
+///
+/// With TensorScope's own kernels (`.igemm`) that is a run of zero rows (`((MR − 1)·strideWidth
+/// + kw)·inChannels` floats, at most 64 Ki), the bias padded to whole channel blocks and, for a
+/// filter that is not a variable, its packed copy (each core also uses 53 KiB of its stack).
+/// With im2col each core fills one tile of at most `max(1 MiB, 4·K)` bytes,
+/// `K = kh·kw·inChannels`, so the bound depends on the filter and the core count only — never
+/// on the batch or image size. A 1×1 stride-1 convolution reads the input directly and needs
+/// none.
+public func conv2dScratchBytes(
+    input: [Int], filter: [Int], strides: [Int] = [1, 1, 1, 1], padding: Padding,
+    dilations: [Int] = [1, 1, 1, 1]
+) throws -> Int {
+    let geometry = try Conv2DGeometry(
+        input: input, filter: filter, strides: strides, padding: padding, dilations: dilations)
+    return Conv2DPlanner.kernel(for: geometry).scratchBytes
+}
+
+extension Conv2DGeometry {
+    /// The attributes of TensorFlow's `Conv2D` node for these arguments.
+    static func attributes(strides: [Int], padding: Padding, dilations: [Int]) -> [String: GraphOperation.AttributeValue] {
+        .float32([
+            "strides": .ints(WindowAxis.nhwcAttribute(strides)),
+            "dilations": .ints(WindowAxis.nhwcAttribute(dilations)),
+            "padding": .string(padding.rawValue),
+            "data_format": .string("NHWC"),
+            "use_cudnn_on_gpu": .bool(true),
+            "explicit_paddings": .ints([]),
+        ])
+    }
+}

@@ -1,0 +1,109 @@
+import TensorScopeKernels
+/// A dense float32 tensor, row-major; 4-D tensors are NHWC (`[batch, height, width, channels]`).
+///
+/// `Tensor` is a value: copies share their storage until one of them is written
+/// (copy-on-write, through `[Float]`). The invariant `scalars.count == shape.reduce(1, *)`
+/// holds for every tensor, and no dimension is negative.
+public struct Tensor: Equatable, Sendable {
+    /// The size of each dimension, outermost first. `[]` is a scalar.
+    public let shape: [Int]
+    /// All elements in row-major order: the last dimension varies fastest.
+    public private(set) var scalars: [Float]
+    /// The graph node that produced this tensor, when an op recorded in a graph made it; nil
+    /// for tensors built from scalars (an exporter writes those as `Const` nodes). Not part of
+    /// the value: two tensors with equal shapes and scalars are equal wherever they came from.
+    var producer: Producer?
+
+    /// The name of the op that produced this tensor in its graph (`"image_filters/conv1/Relu"`),
+    /// or nil for a tensor made from scalars or by an op run while recording was off.
+    public var opName: String? { producer?.node }
+
+    /// A tensor of `shape` holding `scalars` in row-major order.
+    ///
+    /// - Throws: `TensorScopeError` (`.invalidArgument`) when a dimension is negative,
+    ///   when the element count overflows `Int`, or when `scalars.count` is not the
+    ///   product of `shape`.
+    public init(shape: [Int], scalars: [Float]) throws {
+        let count = try Shapes.elementCount(of: shape, op: "Tensor(shape:scalars:)")
+        guard count == scalars.count else {
+            throw TensorScopeError.invalidArgument(
+                "Tensor(shape:scalars:)",
+                expected: "\(count) scalars for shape \(shape)",
+                got: "\(scalars.count)")
+        }
+        self.shape = shape
+        self.scalars = scalars
+    }
+
+    /// A tensor of `shape` filled with zeros.
+    ///
+    /// - Precondition: as for `init(repeating:shape:)` — a negative dimension, an overflowing
+    ///   count or a buffer beyond physical memory traps with a message, before any allocation.
+    public init(zeros shape: [Int]) {
+        self.init(repeating: 0, shape: shape)
+    }
+
+    /// A tensor of `shape` with every element equal to `value`.
+    ///
+    /// - Precondition: no negative dimension, an element count that fits in `Int`, and a
+    ///   buffer no larger than the machine's physical memory: like `Array(repeating:count:)`,
+    ///   such a size is a programming error here and traps with a message (before anything is
+    ///   allocated). Sizes that come from outside the program belong in `init(shape:scalars:)`
+    ///   or an `Initializer`, which throw instead.
+    public init(repeating value: Float, shape: [Int]) {
+        let count: Int
+        do {
+            count = try Shapes.allocatableCount(of: shape, op: "Tensor(repeating:shape:)")
+        } catch {
+            preconditionFailure("\(error)")
+        }
+        self.shape = shape
+        self.scalars = Array(repeating: value, count: count)
+    }
+
+    /// Wraps storage the caller has already sized; for ops that computed `shape` themselves.
+    init(uncheckedShape shape: [Int], scalars: [Float]) {
+        precondition(shape.reduce(1, *) == scalars.count, "internal: tensor storage does not match its shape")
+        self.shape = shape
+        self.scalars = scalars
+    }
+
+    /// The number of dimensions.
+    public var rank: Int { shape.count }
+
+    /// The number of elements, `shape.reduce(1, *)`.
+    public var scalarCount: Int { scalars.count }
+
+    /// The same elements under another shape with the same element count.
+    ///
+    /// - Throws: `.invalidArgument` when the counts differ or a dimension is negative.
+    public func reshaped(to newShape: [Int]) throws -> Tensor {
+        let count = try Shapes.elementCount(of: newShape, op: "reshaped(to:)")
+        guard count == scalarCount else {
+            throw TensorScopeError.invalidArgument(
+                "reshaped(to:)",
+                expected: "a shape with \(scalarCount) elements (from \(shape))",
+                got: "\(newShape) with \(count)")
+        }
+        return Tensor(uncheckedShape: newShape, scalars: scalars)
+    }
+
+    /// Read-write access to the elements for code that fills a tensor in place. A tensor
+    /// written this way is no longer the output of the op that made it (`opName` becomes nil).
+    public mutating func withUnsafeMutableBufferPointer<R>(
+        _ body: (inout UnsafeMutableBufferPointer<Float>) throws -> R
+    ) rethrows -> R {
+        producer = nil
+        return try scalars.withUnsafeMutableBufferPointer(body)
+    }
+
+    /// Equal shapes and equal scalars; where a tensor came from plays no part.
+    public static func == (lhs: Tensor, rhs: Tensor) -> Bool {
+        lhs.shape == rhs.shape && lhs.scalars == rhs.scalars
+    }
+
+    /// Read-only access to the elements.
+    public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+        try scalars.withUnsafeBufferPointer(body)
+    }
+}

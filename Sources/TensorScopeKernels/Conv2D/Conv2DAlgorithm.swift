@@ -1,0 +1,41 @@
+/// The ways TensorScope can compute a convolution. The planner picks one per call
+/// (`Conv2DPlanner`); tests and benchmarks pin one with `Conv2DAlgorithm.withPinned(_:_:)`,
+/// and the executables honour `TENSORSCOPE_CONV_ALGORITHM`.
+public enum Conv2DAlgorithm: String, CaseIterable, Sendable {
+    /// Receptive fields copied into bounded tiles (im2col), each multiplied by the filter with
+    /// one single-threaded OpenBLAS `sgemm`. Runs every shape; the reference for the others.
+    case im2col
+    /// Indirect GEMM with TensorScope's own micro-kernels (AVX2 + FMA, AVX-512F), bias, ReLU
+    /// and the finiteness check fused into the store. Needs one of those instruction sets and at
+    /// most 64 kernel taps.
+    case igemm
+
+    /// The environment variable that pins an algorithm for a whole process
+    /// (`TENSORSCOPE_CONV_ALGORITHM=im2col`).
+    public static let environmentVariable = "TENSORSCOPE_CONV_ALGORITHM"
+
+    /// The algorithm pinned by the environment, if any.
+    ///
+    /// - Throws: `.invalidArgument` naming the variable and the accepted values when it is set
+    ///   to something else. The library itself ignores such a value; executables call this
+    ///   first thing so a typo is reported instead of silently ignored.
+    public static func fromEnvironment() throws -> Conv2DAlgorithm? {
+        try EnvironmentSetting.read(environmentVariable, as: Conv2DAlgorithm.self)
+    }
+
+    /// Read once: the environment of a running process does not change under it.
+    package static let environmentPin: Conv2DAlgorithm? = try? fromEnvironment()
+
+    @TaskLocal package static var taskPin: Conv2DAlgorithm?
+
+    /// Runs `body` with every convolution it starts (in this task and its child tasks)
+    /// computed by `algorithm`, wherever that algorithm supports the shape; other shapes fall
+    /// back to `.im2col`. Overrides `TENSORSCOPE_CONV_ALGORITHM`.
+    @discardableResult
+    public static func withPinned<R>(_ algorithm: Conv2DAlgorithm, _ body: () throws -> R) rethrows -> R {
+        try $taskPin.withValue(algorithm, operation: body)
+    }
+
+    /// The pin in effect: the task's, else the environment's.
+    package static var pinned: Conv2DAlgorithm? { taskPin ?? environmentPin }
+}

@@ -1,0 +1,108 @@
+import CConvKernels
+
+/// TensorScope's own convolution: NHWC indirect GEMM with micro-kernels per instruction set
+/// (`Sources/CConvKernels`), as XNNPACK's f32 igemm.
+///
+/// No im2col copy: for each tile of MR output pixels the C driver lists the input rows the
+/// kernel reads — one pointer per kernel row for a run of MR pixels along an output row (the
+/// direct kernel steps from pixel to pixel), per pixel and kernel row or tap otherwise; a zero row
+/// stands for the top and bottom padding, zero-padded copies for the left and right — and the
+/// micro-kernel multiplies those rows by the packed filter (blocks of NR output channels, packed
+/// once per variable value) with MR × NR accumulators in registers. The finiteness check, bias
+/// and ReLU are applied to the accumulators before they are stored, so every output is written
+/// once (non-temporally when it is large). Tiles of pixels are spread over the cores by the
+/// `TileScheduler`; scratch is a run of kernel rows of zeros and, for a filter that is not a
+/// variable, its packed copy. See `igemm_run.c` for the details and the measurements behind them.
+package struct IndirectGEMM: Conv2DKernel {
+    /// Micro-kernel tiles per scheduler tile: enough work per claim to make the shared counter
+    /// negligible, few enough that two cores finish together.
+    package static let microTilesPerTile = 16
+
+    package var algorithm: Conv2DAlgorithm { .igemm }
+    package let geometry: Conv2DGeometry
+    package let isa: KernelISA
+    package let packed: PackedFilter?
+    package let pixelsPerTile: Int
+    package let scheduler: TileScheduler
+
+    /// Whether the kernels take this shape: at most `TS_IGEMM_MAX_TAPS` kernel taps.
+    package static func supports(_ g: Conv2DGeometry) -> Bool {
+        g.kernelHeight * g.kernelWidth <= Int(TS_IGEMM_MAX_TAPS)
+    }
+
+    package init(geometry: Conv2DGeometry, isa: KernelISA, packed: PackedFilter?, workers: Int = Workers.count) {
+        self.geometry = geometry
+        self.isa = isa
+        self.packed = packed
+        pixelsPerTile = isa.tile.pixels * IndirectGEMM.microTilesPerTile
+        scheduler = TileScheduler(tileCount: (geometry.m + pixelsPerTile - 1) / pixelsPerTile, maxWorkers: workers)
+    }
+
+    private var blockCount: Int { (geometry.n + isa.tile.channels - 1) / isa.tile.channels }
+
+    /// Zeros for a kernel row in the padding: a run of MR pixels' kernel rows,
+    /// `((MR − 1) · strideWidth + kw) · inChannels` floats, when that is at most 64 Ki floats;
+    /// otherwise one kernel row, `kw · inChannels` (the driver then reads padding through
+    /// per-pixel pointers, as for a short run).
+    private var zeroCount: Int {
+        let kernelRow = geometry.kernelWidth * geometry.inChannels
+        let run = ts_igemm_zero_count(isa.code, geometry.kernelWidth, geometry.strideWidth, geometry.inChannels)
+        return run <= 1 << 16 ? max(Int(run), kernelRow) : kernelRow
+    }
+
+    /// Whether the output is written with non-temporal stores: only one of 16 MiB or more, too
+    /// large for the caches to keep for the next op (which reads it back from memory anyway);
+    /// a smaller one is better left in the cache.
+    package var streamsOutput: Bool { IndirectGEMM.pinnedStreaming ?? (4 * geometry.m * geometry.n >= 16 << 20) }
+
+    /// Streaming on or off whatever the size, for the tests to reach both ways of storing on
+    /// small outputs.
+    @TaskLocal package static var pinnedStreaming: Bool?
+
+    package var scratchBytes: Int {
+        let g = geometry
+        let packing = packed == nil ? ts_igemm_packed_count(isa.code, g.kernelHeight, g.kernelWidth, g.inChannels, g.n) : 0
+        return 4 * (zeroCount + blockCount * isa.tile.channels + packing)
+    }
+
+    package func run(
+        input: UnsafePointer<Float>, filter: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+        epilogue: Epilogue
+    ) -> Bool {
+        let g = geometry
+        let weights = packed ?? PackedFilter(
+            hwio: filter, shape: [g.kernelHeight, g.kernelWidth, g.inChannels, g.n], isa: isa)
+        let zeroCount = zeroCount
+        let zero = UnsafeMutablePointer<Float>.allocate(capacity: zeroCount)
+        zero.initialize(repeating: 0, count: zeroCount)
+        defer { zero.deallocate() }
+        // The bias padded to whole blocks of NR channels, as the kernels read it.
+        let paddedBias: UnsafeMutablePointer<Float>? = epilogue.bias.map { bias in
+            let padded = UnsafeMutablePointer<Float>.allocate(capacity: blockCount * isa.tile.channels)
+            padded.initialize(repeating: 0, count: blockCount * isa.tile.channels)
+            padded.update(from: bias, count: g.n)
+            return padded
+        }
+        defer { paddedBias?.deallocate() }
+        var params = ts_conv_params(
+            input: input, zero: zero, zero_count: zeroCount, packed_weights: weights.floats, packed_bias: paddedBias, output: output,
+            batch: g.batch, in_h: g.inHeight, in_w: g.inWidth, in_c: g.inChannels,
+            kernel_h: g.kernelHeight, kernel_w: g.kernelWidth, out_c: g.n,
+            stride_h: g.strideHeight, stride_w: g.strideWidth, dilation_h: g.dilationHeight, dilation_w: g.dilationWidth,
+            out_h: g.outHeight, out_w: g.outWidth, pad_top: g.padTop, pad_left: g.padLeft,
+            relu: epilogue.activation == .relu ? 1 : 0, stream: streamsOutput ? 1 : 0)
+        let (isaCode, m, perTile) = (isa.code, g.m, pixelsPerTile)
+        let finite = withUnsafePointer(to: &params) { params in
+            scheduler.run { next in
+                var finite = true
+                while let tile = next() {
+                    let first = tile * perTile
+                    finite = ts_igemm_run(isaCode, params, first, min(perTile, m - first)) != 0 && finite
+                }
+                return finite
+            }
+        }
+        withExtendedLifetime(weights) {}
+        return finite
+    }
+}
