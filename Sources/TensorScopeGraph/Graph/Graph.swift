@@ -24,6 +24,9 @@ public final class Graph: Sendable {
         var initialValues: [String: Tensor] = [:]
         /// The graph-level seed (`randomSeed`).
         var randomSeed: Int?
+        /// Handed every value an op reads from outside the record (a constant, a variable's
+        /// read) and every op's output, under its node name: for tests that replay the record.
+        var valueObserver: (@Sendable (String, Tensor) -> Void)?
     }
 
     let state = Mutex(State())

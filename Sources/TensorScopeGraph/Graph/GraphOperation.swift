@@ -9,8 +9,10 @@ public struct GraphOperation: Sendable, Equatable, CustomStringConvertible {
     public let type: String
     /// Each input in argument order: where it comes from and its shape.
     public let arguments: [Input]
-    /// The shape of the result.
-    public let outputShape: [Int]
+    /// The shape of each output, in output order (`"name:1"` is the second).
+    public let outputShapes: [[Int]]
+    /// The shape of the (first) output.
+    public var outputShape: [Int] { outputShapes[0] }
     /// The attributes TensorFlow's `NodeDef` carries for this op (`T`, `strides`, `padding`,
     /// `dilations`, `data_format`, …), for exporters.
     public let attributes: [String: AttributeValue]

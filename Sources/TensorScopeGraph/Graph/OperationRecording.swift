@@ -11,6 +11,9 @@ struct OpInput {
     /// The version of `variable`'s value that `value` is (see `Variable.packedFilter`).
     let variableVersion: UInt64
     let producer: Producer?
+    /// The exact values of an integer argument (a reshape's `shape`), which `value` holds as
+    /// floats; nil for other arguments.
+    let integers: [Int]?
 
     /// An ordinary argument: a tensor, or a variable (read inside the op's name scope, as
     /// TensorFlow converts it there).
@@ -26,6 +29,32 @@ struct OpInput {
         value = tensor
         shape = tensor.shape
         producer = tensor.producer
+        integers = nil
+    }
+
+    /// An integer argument, recorded as TensorFlow records it (a `Const` of `DT_INT32`) and
+    /// kept exact for the op: `[n]` values, or a scalar.
+    init(_ argument: String, integers: [Int], scalar: Bool = false) {
+        self.argument = argument
+        let tensor = Tensor(uncheckedShape: scalar ? [] : [integers.count], scalars: integers.map(Float.init))
+        value = tensor
+        shape = tensor.shape
+        variable = nil
+        variableVersion = 0
+        producer = nil
+        self.integers = integers
+    }
+
+    /// The integer values of this argument: exact when it was made from integers, else its
+    /// values when each is a whole number that fits in `Int`.
+    func integerValues(op: String) throws -> [Int] {
+        if let integers { return integers }
+        return try value!.scalars.map { v in
+            guard let n = Int(exactly: v) else {
+                throw TensorScopeError.invalidArgument(op, expected: "whole numbers in \(argument)", got: "\(v)")
+            }
+            return n
+        }
     }
 
     /// This input as a convolution filter in `isa`'s packed layout: a variable's cached one,
@@ -43,6 +72,7 @@ struct OpInput {
         variable = nil
         variableVersion = 0
         self.producer = producer
+        integers = nil
     }
 }
 
@@ -87,6 +117,11 @@ struct PendingOperation {
                 }
                 return .init(node: state.uniqueName(opName + "/" + input.argument), source: .constant, shape: input.shape)
             }
+            if let observer = state.valueObserver {
+                for (input, argument) in zip(inputs, arguments) where argument.source != .operation {
+                    if let value = input.value { observer(argument.node, value) }
+                }
+            }
             return (opName, arguments)
         }
     }
@@ -94,33 +129,59 @@ struct PendingOperation {
     /// The values of the inputs, in argument order (fused inputs excluded).
     var values: [Tensor] { inputs.compactMap(\.value) }
 
+    /// Records the op with outputs of `shapes`; returns the producer to stamp on the first.
+    @discardableResult
+    func finish(outputShapes shapes: [[Int]], values: [Tensor]? = nil) -> Producer? {
+        guard let record else { return nil }
+        let operation = GraphOperation(
+            name: record.name, type: type, arguments: record.arguments, outputShapes: shapes, attributes: attributes)
+        graph.state.withLock { state in
+            state.operations.append(operation)
+            if let observer = state.valueObserver, let values {
+                for (i, value) in values.enumerated() { observer(i == 0 ? record.name : "\(record.name):\(i)", value) }
+            }
+        }
+        return Producer(graphID: graph.id, node: record.name, readOf: nil)
+    }
+
     /// Records the op with an output of `shape`; returns the producer to stamp on it.
     @discardableResult
     func finish(outputShape shape: [Int]) -> Producer? {
-        guard let record else { return nil }
-        let operation = GraphOperation(
-            name: record.name, type: type, arguments: record.arguments, outputShape: shape, attributes: attributes)
-        graph.state.withLock { $0.operations.append(operation) }
-        return Producer(graphID: graph.id, node: record.name, readOf: nil)
+        finish(outputShapes: [shape])
     }
 
     /// Records the op and returns `output` stamped with it as producer.
     func finish(_ output: Tensor) -> Tensor {
         var stamped = output
-        stamped.producer = finish(outputShape: output.shape)
+        stamped.producer = finish(outputShapes: [output.shape], values: [output])
         return stamped
     }
 }
 
-/// Runs one op the only way ops run: takes its name, computes, records. `compute` gets the
-/// input values in argument order.
+/// Runs one op the only way ops run: takes its name, checks the arguments as given
+/// (`validate`, for messages that quote them), computes through the op type's `OpDefinition`,
+/// records. Returns the first output.
 func runOperation(
-    _ type: String, name: String? = nil, _ inputs: [OpInput],
-    attributes: [String: GraphOperation.AttributeValue] = [:], _ compute: ([Tensor]) throws -> Tensor
-) rethrows -> Tensor {
+    _ type: String, name: String? = nil, _ inputs: [OpInput], attributes: Attributes = [:],
+    validate: (([Tensor]) throws -> Void)? = nil
+) throws -> Tensor {
     let op = PendingOperation(type, name: name, inputs, attributes: attributes)
-    return op.finish(try compute(op.values))
+    try validate?(op.values)
+    return op.finish(try OpRegistry.execute(type, op.inputs, attributes)[0])
 }
+
+/// `runOperation` for ops that cannot fail: one input of any shape, an output of its shape
+/// (which fits, as the input does).
+func runInfallibleOperation(_ type: String, _ inputs: [OpInput], attributes: Attributes = [:]) -> Tensor {
+    do {
+        return try runOperation(type, inputs, attributes: attributes)
+    } catch {
+        preconditionFailure("internal: \(type) failed: \(error)")
+    }
+}
+
+/// An op's attributes: TensorFlow's `NodeDef` attributes, as typed values.
+typealias Attributes = [String: GraphOperation.AttributeValue]
 
 extension Dictionary where Key == String, Value == GraphOperation.AttributeValue {
     /// `T: DT_FLOAT`, the attribute every float op carries.

@@ -80,6 +80,7 @@ public final class Variable: Sendable, TensorConvertible, CustomStringConvertibl
         tensor.producer = graph.state.withLock { state in
             guard state.recordsOperations else { return nil }
             let node = state.uniqueName(context.qualified("ReadVariableOp"))
+            state.valueObserver?(node, tensor)
             return Producer(graphID: graph.id, node: node, readOf: name)
         }
         return tensor

@@ -25,13 +25,30 @@ public func conv2d(
     padding: Padding,
     dilations: [Int] = [1, 1, 1, 1]
 ) throws -> Tensor {
-    let (op, geometry) = try beginConv2D(input, filter, strides: strides, padding: padding, dilations: dilations)
-    return op.finish(try Conv2DRunner.run(geometry, input: op.values[0], filter: op.values[1], filterInput: op.inputs[1]))
+    try runOperation(
+        "Conv2D", [OpInput("input", input), OpInput("filter", filter)],
+        attributes: Conv2DGeometry.attributes(strides: strides, padding: padding, dilations: dilations)
+    ) { values in
+        // The arguments as given, so a message quotes them as the caller wrote them.
+        _ = try Conv2DGeometry(input: values[0].shape, filter: values[1].shape, strides: strides, padding: padding,
+                               dilations: dilations)
+    }
 }
 
+/// `Conv2D`: the planner's algorithm on the filter input itself, so a variable keeps its
+/// packed form.
+let conv2DDefinition = OpDefinition("Conv2D", outputShapes: { inputs, attributes in
+    let geometry = try Conv2DGeometry(inputs, attributes)
+    try Conv2DRunner.checkSizes(geometry, filter: inputs[1].shape)
+    return [geometry.outputShape]
+}, compute: { inputs, attributes, outputs in
+    let geometry = try Conv2DGeometry(inputs, attributes)
+    try Conv2DRunner.compute(
+        geometry, input: inputs[0].value!, filter: inputs[1].value!, filterInput: inputs[1], into: outputs[0].baseAddress!)
+})
+
 /// A `Conv2D` op that has taken its name (so a bad argument uses it up, as in TensorFlow), and
-/// its validated geometry. `PendingOperation` rather than `runOperation`: the filter input itself
-/// — a variable keeps its packed form — goes to the runner, not just its value.
+/// its validated geometry, for the fused op that computes it with others in one pass.
 func beginConv2D(
     _ input: some TensorConvertible, _ filter: some TensorConvertible, strides: [Int], padding: Padding, dilations: [Int]
 ) throws -> (PendingOperation, Conv2DGeometry) {
@@ -63,6 +80,13 @@ public func conv2dScratchBytes(
 }
 
 extension Conv2DGeometry {
+    /// The geometry of a recorded `Conv2D`: its inputs' shapes and its attributes.
+    init(_ inputs: [OpInput], _ attributes: Attributes) throws {
+        try self.init(
+            input: inputs[0].shape, filter: inputs[1].shape, strides: attributes.ints("strides", op: "conv2d"),
+            padding: attributes.padding(op: "conv2d"), dilations: attributes.ints("dilations", op: "conv2d"))
+    }
+
     /// The attributes of TensorFlow's `Conv2D` node for these arguments.
     static func attributes(strides: [Int], padding: Padding, dilations: [Int]) -> [String: GraphOperation.AttributeValue] {
         .float32([

@@ -7,27 +7,40 @@ enum Conv2DRunner {
         _ g: Conv2DGeometry, input x: Tensor, filter w: Tensor, epilogue: Epilogue = Epilogue(),
         kernel: (any Conv2DKernel)? = nil, filterInput: OpInput? = nil, op: String = "conv2d"
     ) throws -> Tensor {
+        try checkSizes(g, filter: w.shape, op: op)
+        let count = try Shapes.allocatableCount(of: g.outputShape, op: op)
+        let scalars = try [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = count  // every element is written, or the array is dropped
+            try compute(g, input: x, filter: w, epilogue: epilogue, kernel: kernel, filterInput: filterInput, op: op,
+                        into: buffer.baseAddress!)
+        }
+        return Tensor(uncheckedShape: g.outputShape, scalars: scalars)
+    }
+
+    /// The sizes every algorithm takes: `kh·kw·in` and `out` within a 32-bit BLAS.
+    static func checkSizes(_ g: Conv2DGeometry, filter: [Int], op: String = "conv2d") throws {
         guard g.k <= Int(Int32.max), g.n <= Int(Int32.max) else {
             throw TensorScopeError.invalidArgument(
-                op, expected: "a filter whose kh·kw·in and out sizes fit a 32-bit BLAS", got: "filter \(w.shape)")
+                op, expected: "a filter whose kh·kw·in and out sizes fit a 32-bit BLAS", got: "filter \(filter)")
         }
-        let count = try Shapes.allocatableCount(of: g.outputShape, op: op)
+    }
+
+    /// Computes the convolution into `output` (`g.outputShape`'s count of floats).
+    static func compute(
+        _ g: Conv2DGeometry, input x: Tensor, filter w: Tensor, epilogue: Epilogue = Epilogue(),
+        kernel: (any Conv2DKernel)? = nil, filterInput: OpInput? = nil, op: String = "conv2d",
+        into output: UnsafeMutablePointer<Float>
+    ) throws {
         _ = KernelSelection.warnOnce
-        let kernel = kernel ?? Conv2DPlanner.kernel(for: g, packedFilter: filterInput.map { input in { input.packedFilter(isa: $0) } })
-        var finite = true
-        let scalars = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-            HugePages.advise(UnsafeMutableRawPointer(buffer.baseAddress!), bytes: count * 4)
-            x.withUnsafeBufferPointer { xs in
-                w.withUnsafeBufferPointer { ws in
-                    finite = kernel.run(
-                        input: xs.baseAddress!, filter: ws.baseAddress!, output: buffer.baseAddress!,
-                        epilogue: epilogue)
-                }
+        let kernel = kernel ?? Conv2DPlanner.kernel(
+            for: g, packedFilter: filterInput.map { input in { input.packedFilter(isa: $0) } })
+        HugePages.advise(UnsafeMutableRawPointer(output), bytes: g.m * g.n * 4)
+        let finite = x.withUnsafeBufferPointer { xs in
+            w.withUnsafeBufferPointer { ws in
+                kernel.run(input: xs.baseAddress!, filter: ws.baseAddress!, output: output, epilogue: epilogue)
             }
-            initialized = count
         }
         guard finite else { throw nonFiniteError(input: x, filter: w, op: op) }
-        return Tensor(uncheckedShape: g.outputShape, scalars: scalars)
     }
 
     /// Names the first NaN or infinity among the arguments, or reports an overflow.

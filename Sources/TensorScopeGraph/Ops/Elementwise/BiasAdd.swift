@@ -1,4 +1,5 @@
 import TensorScopeKernels
+
 /// Adds a bias vector along the last axis, as `tf.nn.bias_add` (NHWC).
 ///
 /// - Parameters:
@@ -8,25 +9,30 @@ import TensorScopeKernels
 /// - Throws: `.invalidArgument` (message starting `biasAdd:`) when `value` has rank < 2, `bias`
 ///   is not rank 1, or the sizes differ.
 public func biasAdd(_ value: some TensorConvertible, _ bias: some TensorConvertible) throws -> Tensor {
-    try runOperation(
-        "BiasAdd", [OpInput("value", value), OpInput("bias", bias)],
-        attributes: .float32(["data_format": .string("NHWC")])
-    ) { values in
-        try biasAddValues(values[0], values[1])
-    }
+    try runOperation("BiasAdd", [OpInput("value", value), OpInput("bias", bias)],
+                     attributes: .float32(["data_format": .string("NHWC")]))
 }
 
-private func biasAddValues(_ x: Tensor, _ b: Tensor) throws -> Tensor {
-    guard x.rank >= 2 else {
-        throw TensorScopeError.invalidArgument("biasAdd", expected: "value of rank at least 2", got: "shape \(x.shape)")
+/// `BiasAdd`: one pass from input to output, the bias repeated along the last axis.
+let biasAddDefinition = OpDefinition("BiasAdd", outputShapes: { inputs, _ in
+    let (x, b) = (inputs[0].shape, inputs[1].shape)
+    guard x.count >= 2 else {
+        throw TensorScopeError.invalidArgument("biasAdd", expected: "value of rank at least 2", got: "shape \(x)")
     }
-    guard b.rank == 1 else {
-        throw TensorScopeError.invalidArgument("biasAdd", expected: "bias of rank 1", got: "shape \(b.shape)")
+    guard b.count == 1 else {
+        throw TensorScopeError.invalidArgument("biasAdd", expected: "bias of rank 1", got: "shape \(b)")
     }
-    guard b.scalarCount == x.shape[x.rank - 1] else {
+    guard b[0] == x[x.count - 1] else {
         throw TensorScopeError.invalidArgument(
-            "biasAdd", expected: "bias of length \(x.shape[x.rank - 1]) (the last dimension of value \(x.shape))",
-            got: "bias of length \(b.scalarCount)")
+            "biasAdd", expected: "bias of length \(x[x.count - 1]) (the last dimension of value \(x))",
+            got: "bias of length \(b[0])")
     }
-    return Tensor(uncheckedShape: x.shape, scalars: addRows(x.scalars, b.scalars))
-}
+    return [x]
+}, compute: { inputs, _, outputs in
+    let (x, b) = (inputs[0].value!, inputs[1].value!)
+    x.withUnsafeBufferPointer { xs in
+        b.withUnsafeBufferPointer { bs in
+            Elementwise.binary(.add, big: xs, small: bs, period: bs.count, smallOnRight: true, into: outputs[0].baseAddress!)
+        }
+    }
+})

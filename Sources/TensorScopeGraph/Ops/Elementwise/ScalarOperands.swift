@@ -15,12 +15,14 @@ extension Tensor {
     /// `lhs * rhs` for every element.
     public static func * (lhs: Float, rhs: Tensor) -> Tensor { scalarOperation(.multiply, rhs, lhs, scalarOnRight: false) }
 
-    private static func scalarOperation(_ f: Broadcast.Operator, _ tensor: Tensor, _ number: Float, scalarOnRight: Bool) -> Tensor {
+    private static func scalarOperation(_ f: BinaryOperator, _ tensor: Tensor, _ number: Float, scalarOnRight: Bool) -> Tensor {
         let scalar = Tensor(uncheckedShape: [], scalars: [number])
-        let (type, name) = f.node
+        let (type, name) = Broadcast.node(f)
         let inputs = scalarOnRight ? [OpInput("x", tensor), OpInput("y", scalar)] : [OpInput("x", scalar), OpInput("y", tensor)]
-        return runOperation(type, name: name, inputs, attributes: .float32) { values in
-            Broadcast.withScalar(f, scalarOnRight ? values[0] : values[1], number, scalarOnRight: scalarOnRight)
+        do {
+            return try runOperation(type, name: name, inputs, attributes: .float32)
+        } catch {
+            preconditionFailure("internal: a scalar broadcasts over any shape: \(error)")
         }
     }
 }

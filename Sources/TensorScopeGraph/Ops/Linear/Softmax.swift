@@ -1,5 +1,4 @@
 import TensorScopeKernels
-import Foundation
 
 /// Softmax along the last axis, as `tf.nn.softmax`: `y[…, i] = e^(x[…, i] − m) / Σ_j e^(x[…, j] − m)`
 /// with `m` the row's maximum, so no exponential overflows.
@@ -8,29 +7,18 @@ import Foundation
 ///
 /// Records a `Softmax` op.
 public func softmax(_ logits: some TensorConvertible) throws -> Tensor {
-    try runOperation("Softmax", [OpInput("logits", logits)], attributes: .float32) { values in
-        let x = values[0]
-        guard x.rank >= 1 else {
-            throw TensorScopeError.invalidArgument("softmax", expected: "a tensor of rank at least 1", got: "a scalar")
-        }
-        let width = x.shape[x.rank - 1]
-        var out = x.scalars
-        guard width > 0 else { return x }
-        var start = 0
-        while start < out.count {
-            let row = out[start..<start + width]
-            let top = row.max()!
-            var sum: Float = 0
-            for i in start..<start + width {
-                out[i] = Foundation.exp(out[i] - top)
-                sum += out[i]
-            }
-            for i in start..<start + width { out[i] /= sum }
-            start += width
-        }
-        return Tensor(uncheckedShape: x.shape, scalars: out)
-    }
+    try runOperation("Softmax", [OpInput("logits", logits)], attributes: .float32)
 }
+
+let softmaxDefinition = OpDefinition("Softmax", outputShapes: { inputs, _ in
+    guard inputs[0].shape.count >= 1 else {
+        throw TensorScopeError.invalidArgument("softmax", expected: "a tensor of rank at least 1", got: "a scalar")
+    }
+    return [inputs[0].shape]
+}, compute: { inputs, _, outputs in
+    let x = inputs[0].value!
+    x.withUnsafeBufferPointer { Softmax.run($0, width: x.shape[x.rank - 1], into: outputs[0].baseAddress!) }
+})
 
 /// The index of the largest value along `axis`, as `tf.argmax` (the first, on ties).
 ///
@@ -44,10 +32,32 @@ public func softmax(_ logits: some TensorConvertible) throws -> Tensor {
 ///
 /// Records an `ArgMax` op (its `dimension` as a constant input).
 public func argmax(_ input: some TensorConvertible, axis: Int) throws -> [Int] {
-    let dimension = Tensor(uncheckedShape: [], scalars: [Float(axis)])
-    let op = PendingOperation("ArgMax", [OpInput("input", input), OpInput("dimension", dimension)],
-                              attributes: .float32(["Tidx": .type("DT_INT32"), "output_type": .type("DT_INT64")]))
-    let x = op.values[0]
+    let indices = try runOperation(
+        "ArgMax", [OpInput("input", input), OpInput("dimension", integers: [axis], scalar: true)],
+        attributes: .float32(["Tidx": .type("DT_INT32"), "output_type": .type("DT_INT64")]))
+    return indices.scalars.map { Int($0) }
+}
+
+/// `ArgMax`: the indices as floats (exact below 2²⁴), the axis from the `dimension` input.
+let argMaxDefinition = OpDefinition("ArgMax", outputShapes: { inputs, _ in
+    let (x, axis) = try argMaxAxis(inputs)
+    var shape = x.shape
+    shape.remove(at: axis)
+    return [shape]
+}, compute: { inputs, _, outputs in
+    let (x, axis) = try argMaxAxis(inputs)
+    let inner = x.shape[(axis + 1)...].reduce(1, *), outer = x.shape[..<axis].reduce(1, *)
+    x.withUnsafeBufferPointer {
+        ArgMax.run($0.baseAddress!, outer: outer, size: x.shape[axis], inner: inner, into: outputs[0].baseAddress!)
+    }
+})
+
+/// The input of an `ArgMax` and its axis (`0..<rank`), checked.
+private func argMaxAxis(_ inputs: [OpInput]) throws -> (Tensor, Int) {
+    let x = inputs[0].value!
+    guard let axis = try inputs[1].integerValues(op: "argmax").first else {
+        throw TensorScopeError.invalidArgument("argmax", expected: "a dimension value", got: "none")
+    }
     guard x.rank >= 1 else {
         throw TensorScopeError.invalidArgument("argmax", expected: "a tensor of rank at least 1", got: "a scalar")
     }
@@ -55,29 +65,8 @@ public func argmax(_ input: some TensorConvertible, axis: Int) throws -> [Int] {
         throw TensorScopeError.invalidArgument("argmax", expected: "an axis in \(-x.rank)..<\(x.rank)", got: "axis \(axis) for shape \(x.shape)")
     }
     let a = axis < 0 ? axis + x.rank : axis
-    let size = x.shape[a]
-    guard size > 0 else {
+    guard x.shape[a] > 0 else {
         throw TensorScopeError.invalidArgument("argmax", expected: "a non-empty axis", got: "axis \(axis) of shape \(x.shape)")
     }
-    let inner = x.shape[(a + 1)...].reduce(1, *)
-    let outer = x.shape[..<a].reduce(1, *)
-    var result = [Int](repeating: 0, count: outer * inner)
-    for o in 0..<outer {
-        for i in 0..<inner {
-            var best = 0
-            var bestValue = x.scalars[o * size * inner + i]
-            for k in 1..<max(1, size) {
-                let v = x.scalars[(o * size + k) * inner + i]
-                if v > bestValue || (v.isNaN && !bestValue.isNaN) {
-                    best = k
-                    bestValue = v
-                }
-            }
-            result[o * inner + i] = best
-        }
-    }
-    var outputShape = x.shape
-    outputShape.remove(at: a)
-    op.finish(outputShape: outputShape)
-    return result
+    return (x, a)
 }

@@ -1,0 +1,53 @@
+import TensorScopeKernels
+
+/// What the graph knows of one op type: how its outputs are sized from its inputs and
+/// attributes (checking them), and how they are computed into buffers the caller gives. The
+/// eager ops run through it (`runOperation`), and so does a recorded op run again from its
+/// record (`OpRegistry.run`).
+struct OpDefinition: Sendable {
+    /// The `NodeDef` op type (`"Conv2D"`).
+    let type: String
+    /// The output shapes for these inputs and attributes; throws what the op throws for
+    /// arguments it cannot take.
+    let outputShapes: @Sendable (_ inputs: [OpInput], _ attributes: Attributes) throws -> [[Int]]
+    /// Computes the outputs into `outputs`, one buffer per output of the sizes `outputShapes`
+    /// gave. Throws for what only the values show (a NaN a convolution reports).
+    let compute: @Sendable (
+        _ inputs: [OpInput], _ attributes: Attributes, _ outputs: [UnsafeMutableBufferPointer<Float>]
+    ) throws -> Void
+    /// Set when output 0 is this input's values under the output shape (a reshape): nothing is
+    /// computed or allocated.
+    var forwardsInput: Int? = nil
+
+    init(
+        _ type: String, forwardsInput: Int? = nil,
+        outputShapes: @escaping @Sendable ([OpInput], Attributes) throws -> [[Int]],
+        compute: @escaping @Sendable ([OpInput], Attributes, [UnsafeMutableBufferPointer<Float>]) throws -> Void = { _, _, _ in }
+    ) {
+        self.type = type
+        self.forwardsInput = forwardsInput
+        self.outputShapes = outputShapes
+        self.compute = compute
+    }
+
+    /// Sizes, allocates and computes the outputs.
+    func execute(_ inputs: [OpInput], _ attributes: Attributes) throws -> [Tensor] {
+        let shapes = try outputShapes(inputs, attributes)
+        if let forwarded = forwardsInput {
+            return [Tensor(uncheckedShape: shapes[0], scalars: inputs[forwarded].value!.scalars)]
+        }
+        let counts = try shapes.map { try Shapes.allocatableCount(of: $0, op: type) }
+        if counts.count == 1 {
+            let scalars = try [Float](unsafeUninitializedCapacity: counts[0]) { buffer, initialized in
+                initialized = counts[0]  // every element is written by `compute` (or the array is dropped)
+                try compute(inputs, attributes, [buffer])
+            }
+            return [Tensor(uncheckedShape: shapes[0], scalars: scalars)]
+        }
+        // Several outputs: computed into buffers of their own, then moved into tensors.
+        let buffers = counts.map { UnsafeMutableBufferPointer<Float>.allocate(capacity: $0) }
+        defer { buffers.forEach { $0.deallocate() } }
+        try compute(inputs, attributes, buffers)
+        return zip(shapes, buffers).map { Tensor(uncheckedShape: $0, scalars: Array($1)) }
+    }
+}

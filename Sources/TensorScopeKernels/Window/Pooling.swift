@@ -1,0 +1,116 @@
+/// Max and average pooling over windows of an NHWC batch (docs/TF1-RULES.md, "Windows").
+package enum PoolingKind: Sendable {
+    case max, average
+}
+
+/// Every size a pooling window needs, validated once from the arguments as TensorFlow
+/// validates them; `op` names the caller in errors.
+package struct PoolGeometry: Equatable, Sendable {
+    package var batch, inHeight, inWidth, channels: Int
+    package var kernelHeight, kernelWidth, strideHeight, strideWidth: Int
+    package var outHeight, outWidth, padTop, padLeft: Int
+
+    package var outputShape: [Int] { [batch, outHeight, outWidth, channels] }
+
+    package init(input shape: [Int], ksize: [Int], strides: [Int], padding: Padding, op: String) throws {
+        guard shape.count == 4 else {
+            throw TensorScopeError.invalidArgument(
+                op, expected: "input of rank 4 [batch, height, width, channels]", got: "rank \(shape.count), shape \(shape)")
+        }
+        (batch, inHeight, inWidth, channels) = (shape[0], shape[1], shape[2], shape[3])
+        guard batch > 0, inHeight > 0, inWidth > 0, channels > 0 else {
+            throw TensorScopeError.invalidArgument(op, expected: "a non-empty input", got: "shape \(shape)")
+        }
+        (kernelHeight, kernelWidth) = try WindowAxis.spatialPair(ksize, name: "ksize", op: op)
+        (strideHeight, strideWidth) = try WindowAxis.spatialPair(strides, name: "strides", op: op)
+        (outHeight, padTop) = try WindowAxis.size(
+            input: inHeight, kernel: kernelHeight, stride: strideHeight, dilation: 1, padding: padding, axis: "height", op: op)
+        (outWidth, padLeft) = try WindowAxis.size(
+            input: inWidth, kernel: kernelWidth, stride: strideWidth, dilation: 1, padding: padding, axis: "width", op: op)
+    }
+}
+
+package enum Pooling {
+    /// Pools `input` into `output` (`geometry.outputShape`). Max pooling takes a cell as
+    /// TensorFlow's MaxPool does: starting from the lowest finite float, only when it is greater,
+    /// so NaN never wins and a window of NaN or −∞ gives `-Float.greatestFiniteMagnitude`.
+    /// Average pooling divides by the count of the window's cells inside the image.
+    package static func run(
+        _ kind: PoolingKind, _ g: PoolGeometry, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+        workers: Int = Workers.count
+    ) {
+        let (h, w, c) = (g.inHeight, g.inWidth, g.channels)
+        let (oh, ow) = (g.outHeight, g.outWidth)
+        let start: Float = kind == .max ? -.greatestFiniteMagnitude : 0
+        // Output rows (b, i) in tiles of about 8 Ki floats, spread over the cores when the input
+        // is large enough to repay it (a convolution's output is spread over both cores' caches,
+        // and one core alone waits on the other's).
+        let rowCount = g.batch * oh
+        let rowsPerTile = max(1, (1 << 13) / (ow * c))
+        let tiles = (rowCount + rowsPerTile - 1) / rowsPerTile
+        let inputCount = g.batch * h * w * c
+        _ = TileScheduler(tileCount: tiles, maxWorkers: inputCount >= 1 << 16 ? workers : 1).run { next in
+            while let tile = next() {
+                for r in tile * rowsPerTile..<min(rowCount, (tile + 1) * rowsPerTile) {
+                    let (b, i) = r.quotientAndRemainder(dividingBy: oh)
+                    // The window's rows and columns inside the image.
+                    let y0 = max(0, i * g.strideHeight - g.padTop), y1 = min(h, i * g.strideHeight - g.padTop + g.kernelHeight)
+                    for j in 0..<ow {
+                        let x0 = max(0, j * g.strideWidth - g.padLeft)
+                        let x1 = min(w, j * g.strideWidth - g.padLeft + g.kernelWidth)
+                        let o = output + (r * ow + j) * c
+                        o.initialize(repeating: start, count: c)
+                        for y in y0..<y1 {
+                            let row = input + (b * h + y) * w * c
+                            for xx in x0..<x1 {
+                                if kind == .max { takeMax(o, row + xx * c, c) } else { add(o, row + xx * c, c) }
+                            }
+                        }
+                        if kind == .average { scale(o, by: 1 / Float((y1 - y0) * (x1 - x0)), c) }
+                    }
+                }
+            }
+            return true
+        }
+    }
+
+    // The channel loops: one cell of `c` channels into one output pixel, 16 lanes at a time
+    // (the channels are innermost and contiguous in NHWC).
+
+    /// `o[ch] = cell[ch] > o[ch] ? cell[ch] : o[ch]` — NaN compares false, so it never replaces.
+    @inline(__always)
+    private static func takeMax(_ o: UnsafeMutablePointer<Float>, _ cell: UnsafePointer<Float>, _ c: Int) {
+        combine(o, cell, c, { m, v in m.replacing(with: v, where: v .> m) }, { m, v in v > m ? v : m })
+    }
+
+    /// `o[ch] += cell[ch]`.
+    @inline(__always)
+    private static func add(_ o: UnsafeMutablePointer<Float>, _ cell: UnsafePointer<Float>, _ c: Int) {
+        combine(o, cell, c, +, +)
+    }
+
+    /// `o[ch] = f(o[ch], cell[ch])`: `lanes` on 16 channels at a time, `one` on the rest.
+    @inline(__always)
+    private static func combine(
+        _ o: UnsafeMutablePointer<Float>, _ cell: UnsafePointer<Float>, _ c: Int,
+        _ lanes: (SIMD16<Float>, SIMD16<Float>) -> SIMD16<Float>, _ one: (Float, Float) -> Float
+    ) {
+        var ch = 0
+        while ch + 16 <= c {
+            let v = UnsafeRawPointer(cell + ch).loadUnaligned(as: SIMD16<Float>.self)
+            let m = UnsafeRawPointer(o + ch).loadUnaligned(as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(o + ch).storeBytes(of: lanes(m, v), as: SIMD16<Float>.self)
+            ch += 16
+        }
+        while ch < c {
+            o[ch] = one(o[ch], cell[ch])
+            ch += 1
+        }
+    }
+
+    /// `o[ch] *= factor`.
+    @inline(__always)
+    private static func scale(_ o: UnsafeMutablePointer<Float>, by factor: Float, _ c: Int) {
+        for ch in 0..<c { o[ch] *= factor }
+    }
+}
