@@ -42,7 +42,7 @@ static ts_conv_params conv(const float *in, size_t in_c, const float *weights, c
     ts_conv_params p = {.input = in, .zero = zero, .zero_count = zero_count, .packed_weights = weights,
                         .packed_bias = bias, .output = out, .batch = batch, .in_h = in_h, .in_w = W, .in_c = in_c,
                         .kernel_h = K, .kernel_w = K, .out_c = C, .stride_h = 1, .stride_w = 1, .dilation_h = 1,
-                        .dilation_w = 1, .out_h = out_h, .out_w = W, .pad_top = pad_top, .pad_left = K / 2, .relu = 1,
+                        .dilation_w = 1, .out_h = out_h, .out_w = W, .pad_top = pad_top, .pad_left = K / 2, .activation = TS_ACTIVATION_RELU, .check_finite = 1,
                         .stream = stream};
     return p;
 }

@@ -1,16 +1,15 @@
-#include <immintrin.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "CConvKernels.h"
-#include "ukernels.h"
+#include "isa_table.h"
 
 // Walks output pixels MR at a time: builds the tile's indirection — input pointers, or the
 // zero row where a read falls in the padding; pixels past the end also read zeros and are not
 // stored — then calls the micro-kernel once per block of NR output channels, so the tile's
 // input rows stay in L1 across the blocks. (Sweeping the range once per block instead, to keep
-// a large filter's block in L2, measured 2-4 % slower on 3 x 3 layers of 128-512 channels with
-// the scheduler's ranges of 96-128 pixels.)
+// a large filter's block in L2, is slower with the scheduler's ranges of 96-128 pixels:
+// docs/ENGINE.md.)
 //
 // Two forms of indirection, with the same packed weights (HWIO order is [a][c][ci]):
 // - row form (taps adjacent, dilation_w = 1): the kw taps of kernel row a are one run of
@@ -32,14 +31,6 @@
 // Floats of the stack buffer a tile's output is computed into when it is streamed from there
 // (16 KiB: 8 pixels x 512 channels).
 #define TILE_FLOATS 4096
-
-// Copies n floats of a computed tile to the output with 16-byte non-temporal stores (for an
-// output split over several blocks of NR channels, which the kernels cannot stream themselves).
-// Wider stores from whole cache lines, with the partial lines at either end stored normally,
-// measured slower.
-static void stream_tile(float *out, const float *tile, size_t n) {
-    for (size_t k = 0; k < n; k += 4) _mm_stream_ps(out + k, _mm_load_ps(tile + k));
-}
 
 // Floats of the stack buffer for zero-padded copies (32 KiB: an edge tile of a 5 x 5 kernel over
 // 32 channels takes 1,920 on the fast path, 6,400 on the general one).
@@ -184,8 +175,7 @@ static size_t trim_taps(const float *const *pointers, size_t entries, size_t per
 // What every tile of one call shares.
 typedef struct {
     const ts_conv_params *p;
-    ts_ukernel ukernel;
-    ts_dkernel dkernel;
+    const ts_isa_row *row;
     size_t mr_max, nr_max, taps, blocks, block_floats;
     int adjacent, run_fits, pixels_fit, run_zeros_fit, kernel_streams;
     const float **ind, **rows;
@@ -221,16 +211,18 @@ static int run_tile(const tile_context *t, size_t mr, size_t b, size_t i, size_t
         const size_t nr = p->out_c - nb * t->nr_max < t->nr_max ? p->out_c - nb * t->nr_max : t->nr_max;
         const float *weights = p->packed_weights + nb * t->block_floats + first * kchannels * t->nr_max;
         const float *bias = p->packed_bias ? p->packed_bias + nb * t->nr_max : 0;
-        finite &= whole ? t->dkernel(taps, kchannels, t->rows + first, p->stride_w * p->in_c, weights, bias,
-                                     p->relu, t->kernel_streams, out + nb * t->nr_max, p->out_c, nr)
-                        : t->ukernel(taps, kchannels, t->ind + first * t->mr_max, weights, bias, p->relu,
-                                     t->kernel_streams, out + nb * t->nr_max, p->out_c, mr, nr);
+        finite &= whole ? t->row->dkernel(taps, kchannels, t->rows + first, p->stride_w * p->in_c, weights, bias,
+                                          p->activation, t->kernel_streams, out + nb * t->nr_max, p->out_c, nr)
+                        : t->row->ukernel(taps, kchannels, t->ind + first * t->mr_max, weights, bias, p->activation,
+                                          t->kernel_streams, out + nb * t->nr_max, p->out_c, mr, nr);
     }
     return finite;
 }
 
 int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count) {
-    const size_t mr_max = ts_igemm_mr(isa), nr_max = ts_igemm_nr(isa);
+    const ts_isa_row *row = ts_isa_row_of(isa);
+    if (!row) return 0;
+    const size_t mr_max = row->mr, nr_max = row->nr;
     const size_t taps = p->kernel_h * p->kernel_w;
     const float *ind[TS_IGEMM_MAX_TAPS * 8], *rows[TS_IGEMM_MAX_TAPS];
     if (taps > TS_IGEMM_MAX_TAPS || mr_max > 8) return 0;
@@ -241,8 +233,7 @@ int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count) {
     const size_t run_row_floats = ts_igemm_zero_count(isa, p->kernel_w, p->stride_w, p->in_c);
     tile_context t = {
         .p = p,
-        .ukernel = isa == TS_ISA_AVX512 ? ts_igemm_8x32_avx512 : ts_igemm_6x16_avx2,
-        .dkernel = isa == TS_ISA_AVX512 ? ts_dconv_8x32_avx512 : ts_dconv_6x16_avx2,
+        .row = row,
         .mr_max = mr_max,
         .nr_max = nr_max,
         .taps = taps,
@@ -278,10 +269,10 @@ int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count) {
         const size_t mr = end - pixel < mr_max ? end - pixel : mr_max;
         float *const destination = p->output + pixel * p->out_c;
         finite &= run_tile(&t, mr, b, i, j, buffered ? tile : destination);
-        if (buffered) stream_tile(destination, tile, mr * p->out_c);
+        if (buffered) row->stream_tile(destination, tile, mr * p->out_c);
         for (size_t m = 0; m < mr; m++) advance(p, &b, &i, &j);
         pixel += mr;
     }
-    if (p->stream) _mm_sfence();  // non-temporal stores are visible before the caller reads the output
-    return finite;
+    if (p->stream) row->fence();  // non-temporal stores are visible before the caller reads the output
+    return finite || !p->check_finite;
 }

@@ -4,6 +4,7 @@
 
 size_t ts_igemm_packed_count(int isa, size_t kernel_h, size_t kernel_w, size_t in_c, size_t out_c) {
     size_t nr = ts_igemm_nr(isa);
+    if (nr == 0) return 0;
     size_t blocks = (out_c + nr - 1) / nr;
     return blocks * kernel_h * kernel_w * in_c * nr;
 }
@@ -13,6 +14,7 @@ size_t ts_igemm_packed_count(int isa, size_t kernel_h, size_t kernel_w, size_t i
 void ts_igemm_pack_weights(int isa, const float *hwio, size_t kernel_h, size_t kernel_w, size_t in_c,
                            size_t out_c, float *packed) {
     size_t nr = ts_igemm_nr(isa);
+    if (nr == 0) return;
     size_t blocks = (out_c + nr - 1) / nr;
     size_t rows = kernel_h * kernel_w * in_c;
     for (size_t b = 0; b < blocks; b++) {

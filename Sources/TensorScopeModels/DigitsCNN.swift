@@ -25,7 +25,7 @@ public func digitsCNN(_ images: some TensorConvertible) throws -> Tensor {
 /// `relu(conv2d(x, weights, SAME) + biases)` with the layer's own variables, run as
 /// `conv2dBiasRelu` — the fusion TensorFlow's grappler makes by itself: the same ops recorded
 /// (`Conv2D`, `add`, `Relu`), the same numbers, and no pass over the output for the bias and
-/// none for the rectifier (the digits CNN 0.68 → 0.54 ms per batch of 256 on two cores).
+/// none for the rectifier (docs/OPS-AND-DIGITS.md has what it saves).
 private func convRelu(_ x: some TensorConvertible, _ kernelShape: [Int]) throws -> Tensor {
     let weights = try getVariable("weights", shape: kernelShape, initializer: .glorotUniform())
     let biases = try getVariable("biases", shape: [kernelShape[3]], initializer: .zeros)

@@ -1,5 +1,6 @@
 // Direct NHWC convolution micro-kernels (indirect GEMM, as XNNPACK's f32 igemm), one variant
-// per instruction set, chosen at run time. Called from TensorScope's IndirectGEMM algorithm.
+// per instruction set behind one table (isa_table.c), chosen at run time. Called from
+// TensorScopeKernels (IndirectGEMM, PackedFilter, PeakFLOPS, KernelSelection).
 #ifndef TS_CONV_KERNELS_H
 #define TS_CONV_KERNELS_H
 
@@ -14,12 +15,24 @@ enum ts_isa {
     TS_ISA_NONE = 0,
     TS_ISA_AVX2 = 1,    // AVX2 + FMA: 6 pixels x 16 channels per micro-kernel call
     TS_ISA_AVX512 = 2,  // AVX-512F:   8 pixels x 32 channels per micro-kernel call
+    TS_ISA_COUNT
 };
 
-/// Whether this CPU (and OS) runs `isa`'s kernels.
+/// Whether this CPU (and OS) runs `isa`'s kernels (detected once per process).
 int ts_isa_supported(int isa);
 
-/// Output pixels (MR) and output channels (NR) one micro-kernel call computes.
+/// The x86 vector features this CPU and OS run, space-separated, as /proc/cpuinfo names them
+/// (`avx avx2 fma avx512f …`); empty elsewhere. Read once.
+const char *ts_cpu_flags(void);
+
+/// What the kernels apply after the bias (TensorScope's `Activation`).
+enum ts_activation {
+    TS_ACTIVATION_NONE = 0,
+    TS_ACTIVATION_RELU = 1,
+};
+
+/// Output pixels (MR) and output channels (NR) one micro-kernel call computes; 0 for an
+/// instruction set this CPU does not run.
 size_t ts_igemm_mr(int isa);
 size_t ts_igemm_nr(int isa);
 
@@ -37,7 +50,8 @@ typedef struct {
     size_t stride_h, stride_w, dilation_h, dilation_w;
     size_t out_h, out_w;
     ptrdiff_t pad_top, pad_left;
-    int relu;
+    int activation;              // enum ts_activation
+    int check_finite;            // 0: ts_igemm_run reports every result finite without looking
     int stream;                  // 1: write the output with non-temporal stores (for an output
                                  // much larger than the cache, which is not read back soon)
 } ts_conv_params;
@@ -57,8 +71,9 @@ void ts_igemm_pack_weights(int isa, const float *hwio, size_t kernel_h, size_t k
 #define TS_IGEMM_MAX_TAPS 64
 
 /// Computes output pixels [first, first + count) (numbered b * out_h * out_w + i * out_w + j), all
-/// channels: convolution, then (while in registers) the finiteness check, bias and ReLU.
-/// Returns 1 when every convolution result was finite (checked before bias and ReLU), else 0.
+/// channels: convolution, then (while in registers) the finiteness check, bias and activation.
+/// Returns 1 when every convolution result was finite (checked before bias and activation) or
+/// check_finite is 0, else 0.
 int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count);
 
 /// Runs `iterations` of a register-only FMA loop with `isa`'s widest vectors and returns a

@@ -1,3 +1,4 @@
+import CConvKernels
 import COpenBLAS
 import Foundation
 
@@ -34,14 +35,10 @@ package enum KernelSelection {
     /// Set to any value to silence the one-time slow-kernel warning.
     package static let quietVariable = "TENSORSCOPE_NO_KERNEL_WARNING"
 
-    /// This CPU's level, from the `flags` line of `/proc/cpuinfo`. The kernel lists a
-    /// feature there only when the OS also saves its registers, which is what OpenBLAS needs.
-    package static let cpuLevel: ISALevel = {
-        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
-        else { return .baseline }
-        return level(ofCPUFlags: Set(line.split(separator: " ").map(String.init)))
-    }()
+    /// This CPU's level, from the features the kernels' detection found (`ts_cpu_flags`: a
+    /// feature counts only when the OS also saves its registers, which is what OpenBLAS needs).
+    package static let cpuLevel: ISALevel =
+        level(ofCPUFlags: Set(String(cString: ts_cpu_flags()).split(separator: " ").map(String.init)))
 
     package static func level(ofCPUFlags flags: Set<String>) -> ISALevel {
         if ["avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"].allSatisfy(flags.contains) { return .avx512 }

@@ -90,7 +90,8 @@ package struct IndirectGEMM: Conv2DKernel {
             kernel_h: g.kernelHeight, kernel_w: g.kernelWidth, out_c: g.n,
             stride_h: g.strideHeight, stride_w: g.strideWidth, dilation_h: g.dilationHeight, dilation_w: g.dilationWidth,
             out_h: g.outHeight, out_w: g.outWidth, pad_top: g.padTop, pad_left: g.padLeft,
-            relu: epilogue.activation == .relu ? 1 : 0, stream: streamsOutput ? 1 : 0)
+            activation: epilogue.activation.code, check_finite: epilogue.checksFiniteness ? 1 : 0,
+            stream: streamsOutput ? 1 : 0)
         let (isaCode, m, perTile) = (isa.code, g.m, pixelsPerTile)
         let finite = withUnsafePointer(to: &params) { params in
             scheduler.run { next in

@@ -1,3 +1,5 @@
+import CConvKernels
+
 /// The activations an epilogue applies, as data: each kernel family applies them in one place
 /// (the Swift loop below, and the store of each C micro-kernel), so a new activation is a case
 /// here and a branch in each of those.
@@ -6,6 +8,14 @@ package enum Activation: Equatable, Sendable {
     case none
     /// `max(x, 0)`; NaN stays NaN, as `tf.nn.relu` keeps it.
     case relu
+
+    /// The C kernels' `ts_activation`.
+    package var code: Int32 {
+        switch self {
+        case .none: Int32(TS_ACTIVATION_NONE.rawValue)
+        case .relu: Int32(TS_ACTIVATION_RELU.rawValue)
+        }
+    }
 }
 
 /// What a kernel does to each output tile right after it is computed, while the tile is still

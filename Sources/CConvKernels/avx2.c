@@ -1,15 +1,16 @@
 // 6 output pixels x 16 output channels (two 8-float vectors) per call: 12 accumulators, two
 // weight loads and six broadcasts per input channel, 12 FMAs — the classic AVX2 shape.
+#if defined(__x86_64__)
 #include <immintrin.h>
 
-#include "ukernels.h"
+#include "isa_table.h"
 
 #define MR 6
 
 // The body of both entry points; `direct` is a constant in each, so each gets its own loop.
 __attribute__((target("avx2,fma"), always_inline))
 static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size_t step, int direct,
-                         const float *w, const float *bias, int relu, int stream, float *out, size_t ldo,
+                         const float *w, const float *bias, int activation, int stream, float *out, size_t ldo,
                          size_t mr, size_t nr) {
     __m256 acc0[MR], acc1[MR];
 #pragma clang loop unroll(full)
@@ -28,10 +29,9 @@ static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size
             // Pixels 0-2 from p, 3-5 from q = p + 3 steps: each broadcast is a base plus the
             // step scaled by 1 or 2, and only p, q and w advance (24 instructions per 12 FMAs,
             // not 28). Four input channels per trip, the rest one by one first: a first layer's
-            // kernel row is short (15 floats for 5×5×3), and the exit of its 15-trip loop after
-            // every kernel row drew a tenth of the kernel's samples (perf). AVX2, 2 threads, 4
-            // interleaved runs: conv1 of the image filter 10.5 → 10.2 ms, the other bench layers
-            // 0.5–3 % faster. (The AVX-512 kernel, whose trips are 16 cycles, lost 7 % this way.)
+            // kernel row is short (15 floats for 5×5×3), and the exit of a 15-trip loop after
+            // every kernel row is a large share of such a kernel's time (docs/ENGINE.md). The
+            // AVX-512 kernel keeps one channel per trip: its trips are long enough already.
             const float *p = ind[t], *q = p + 3 * step;
             for (size_t c = in_c % 4; c > 0; c--, p++, q++) {
                 const __m256 w0 = _mm256_loadu_ps(w);
@@ -87,7 +87,7 @@ static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size
     for (int m = 0; m < MR; m++) {
         if ((size_t)m >= mr) break;
         __m256 v0 = _mm256_add_ps(acc0[m], b0), v1 = _mm256_add_ps(acc1[m], b1);
-        if (relu) {
+        if (activation == TS_ACTIVATION_RELU) {
             v0 = _mm256_max_ps(zero, v0);  // NaN kept: max_ps returns the second operand
             v1 = _mm256_max_ps(zero, v1);
         }
@@ -112,12 +112,34 @@ static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size
 
 __attribute__((target("avx2,fma")))
 int ts_igemm_6x16_avx2(size_t taps, size_t in_c, const float *const *ind, const float *w,
-                       const float *bias, int relu, int stream, float *out, size_t ldo, size_t mr, size_t nr) {
-    return kernel(taps, in_c, ind, 0, 0, w, bias, relu, stream, out, ldo, mr, nr);
+                       const float *bias, int activation, int stream, float *out, size_t ldo, size_t mr, size_t nr) {
+    return kernel(taps, in_c, ind, 0, 0, w, bias, activation, stream, out, ldo, mr, nr);
 }
 
 __attribute__((target("avx2,fma")))
 int ts_dconv_6x16_avx2(size_t taps, size_t in_c, const float *const *rows, size_t step, const float *w,
-                       const float *bias, int relu, int stream, float *out, size_t ldo, size_t nr) {
-    return kernel(taps, in_c, rows, step, 1, w, bias, relu, stream, out, ldo, MR, nr);
+                       const float *bias, int activation, int stream, float *out, size_t ldo, size_t nr) {
+    return kernel(taps, in_c, rows, step, 1, w, bias, activation, stream, out, ldo, MR, nr);
 }
+
+// Register-only FMA loop for the machine's peak (see ts_fma_peak): 12 independent accumulators
+// cover the FMA latency on every CPU this runs on (4 cycles x 2 pipes, plus headroom).
+__attribute__((target("avx2,fma")))
+float ts_peak_avx2(size_t iterations) {
+    __m256 acc[12];
+    const __m256 a = _mm256_set1_ps(0.999999f), b = _mm256_set1_ps(1e-7f);
+#pragma clang loop unroll(full)
+    for (int i = 0; i < 12; i++) acc[i] = _mm256_set1_ps((float)i);
+    for (size_t n = 0; n < iterations; n++) {
+#pragma clang loop unroll(full)
+        for (int i = 0; i < 12; i++) acc[i] = _mm256_fmadd_ps(acc[i], a, b);
+    }
+    __m256 sum = acc[0];
+#pragma clang loop unroll(full)
+    for (int i = 1; i < 12; i++) sum = _mm256_add_ps(sum, acc[i]);
+    float lanes[8];
+    _mm256_storeu_ps(lanes, sum);
+    return lanes[0] + lanes[1] + lanes[2] + lanes[3] + lanes[4] + lanes[5] + lanes[6] + lanes[7];
+}
+
+#endif

@@ -1,9 +1,10 @@
 // 8 output pixels x 32 output channels (two 16-float vectors) per call: 16 accumulators, two
 // weight loads and eight broadcasts per input channel, 16 FMAs.
+#if defined(__x86_64__)
 #include <immintrin.h>
 #include <stdint.h>
 
-#include "ukernels.h"
+#include "isa_table.h"
 
 #define MR 8
 
@@ -18,7 +19,7 @@ static inline void stream16(float *out, __m512 v) {
 // The body of both entry points; `direct` is a constant in each, so each gets its own loop.
 __attribute__((target("avx512f"), always_inline))
 static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size_t step, int direct,
-                         const float *w, const float *bias, int relu, int stream, float *out, size_t ldo,
+                         const float *w, const float *bias, int activation, int stream, float *out, size_t ldo,
                          size_t mr, size_t nr) {
     __m512 acc0[MR], acc1[MR];
 #pragma clang loop unroll(full)
@@ -76,7 +77,7 @@ static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size
     for (int m = 0; m < MR; m++) {
         if ((size_t)m >= mr) break;
         __m512 v0 = _mm512_add_ps(acc0[m], b0), v1 = _mm512_add_ps(acc1[m], b1);
-        if (relu) {
+        if (activation == TS_ACTIVATION_RELU) {
             // max(v, 0) with NaN kept: max_ps returns its second operand when one is NaN.
             v0 = _mm512_max_ps(zero, v0);
             v1 = _mm512_max_ps(zero, v1);
@@ -99,12 +100,31 @@ static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size
 
 __attribute__((target("avx512f")))
 int ts_igemm_8x32_avx512(size_t taps, size_t in_c, const float *const *ind, const float *w,
-                         const float *bias, int relu, int stream, float *out, size_t ldo, size_t mr, size_t nr) {
-    return kernel(taps, in_c, ind, 0, 0, w, bias, relu, stream, out, ldo, mr, nr);
+                         const float *bias, int activation, int stream, float *out, size_t ldo, size_t mr, size_t nr) {
+    return kernel(taps, in_c, ind, 0, 0, w, bias, activation, stream, out, ldo, mr, nr);
 }
 
 __attribute__((target("avx512f")))
 int ts_dconv_8x32_avx512(size_t taps, size_t in_c, const float *const *rows, size_t step, const float *w,
-                         const float *bias, int relu, int stream, float *out, size_t ldo, size_t nr) {
-    return kernel(taps, in_c, rows, step, 1, w, bias, relu, stream, out, ldo, MR, nr);
+                         const float *bias, int activation, int stream, float *out, size_t ldo, size_t nr) {
+    return kernel(taps, in_c, rows, step, 1, w, bias, activation, stream, out, ldo, MR, nr);
 }
+
+// Register-only FMA loop for the machine's peak (see ts_fma_peak): 16 independent accumulators.
+__attribute__((target("avx512f")))
+float ts_peak_avx512(size_t iterations) {
+    __m512 acc[16];
+    const __m512 a = _mm512_set1_ps(0.999999f), b = _mm512_set1_ps(1e-7f);
+#pragma clang loop unroll(full)
+    for (int i = 0; i < 16; i++) acc[i] = _mm512_set1_ps((float)i);
+    for (size_t n = 0; n < iterations; n++) {
+#pragma clang loop unroll(full)
+        for (int i = 0; i < 16; i++) acc[i] = _mm512_fmadd_ps(acc[i], a, b);
+    }
+    __m512 sum = acc[0];
+#pragma clang loop unroll(full)
+    for (int i = 1; i < 16; i++) sum = _mm512_add_ps(sum, acc[i]);
+    return _mm512_reduce_add_ps(sum);
+}
+
+#endif

@@ -1,0 +1,108 @@
+#include <pthread.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "isa_table.h"
+
+static const ts_isa_row rows[] = {
+#if defined(__x86_64__)
+    {
+        .isa = TS_ISA_AVX2, .mr = 6, .nr = 16,
+        .ukernel = ts_igemm_6x16_avx2, .dkernel = ts_dconv_6x16_avx2,
+        .stream_tile = ts_x86_stream_tile, .fence = ts_x86_fence,
+        .peak = ts_peak_avx2, .peak_flops_per_iteration = 12 * 8 * 2,
+    },
+    {
+        .isa = TS_ISA_AVX512, .mr = 8, .nr = 32,
+        .ukernel = ts_igemm_8x32_avx512, .dkernel = ts_dconv_8x32_avx512,
+        .stream_tile = ts_x86_stream_tile, .fence = ts_x86_fence,
+        .peak = ts_peak_avx512, .peak_flops_per_iteration = 16 * 16 * 2,
+    },
+#endif
+};
+
+// Whether the CPU and OS run `isa`'s instructions. __builtin_cpu_supports reads CPUID and the
+// OS's XCR0 (through libgcc/compiler-rt), so a feature counts only when the OS saves its
+// registers.
+static int detect(int isa) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    switch (isa) {
+    case TS_ISA_AVX2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case TS_ISA_AVX512: return __builtin_cpu_supports("avx512f");
+    }
+#endif
+    (void)isa;
+    return 0;
+}
+
+const ts_isa_row *ts_isa_row_of(int isa) {
+    // Detected once per instruction set: 0 not yet, 1 runs, 2 does not.
+    static _Atomic int detected[TS_ISA_COUNT];
+    if (isa <= TS_ISA_NONE || isa >= TS_ISA_COUNT) return 0;
+    int state = detected[isa];
+    if (state == 0) {
+        state = detect(isa) ? 1 : 2;
+        detected[isa] = state;
+    }
+    if (state != 1) return 0;
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        if (rows[i].isa == isa) return &rows[i];
+    return 0;
+}
+
+int ts_isa_supported(int isa) { return ts_isa_row_of(isa) != 0; }
+
+size_t ts_igemm_mr(int isa) {
+    const ts_isa_row *row = ts_isa_row_of(isa);
+    return row ? row->mr : 0;
+}
+
+size_t ts_igemm_nr(int isa) {
+    const ts_isa_row *row = ts_isa_row_of(isa);
+    return row ? row->nr : 0;
+}
+
+size_t ts_igemm_zero_count(int isa, size_t kernel_w, size_t stride_w, size_t in_c) {
+    size_t pixels, floats;
+    const size_t mr = ts_igemm_mr(isa);
+    if (mr == 0 || __builtin_mul_overflow(mr - 1, stride_w, &pixels) ||
+        __builtin_add_overflow(pixels, kernel_w, &pixels) || __builtin_mul_overflow(pixels, in_c, &floats))
+        return SIZE_MAX;
+    return floats;
+}
+
+float ts_fma_peak(int isa, size_t iterations) {
+    const ts_isa_row *row = ts_isa_row_of(isa);
+    return row ? row->peak(iterations) : 0;
+}
+
+size_t ts_fma_peak_flops_per_iteration(int isa) {
+    const ts_isa_row *row = ts_isa_row_of(isa);
+    return row ? row->peak_flops_per_iteration : 0;
+}
+
+static char cpu_flags[128];
+
+static void read_cpu_flags(void) {
+    char text[128] = "";
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    // The features OpenBLAS's kernels are chosen by (KernelSelection in Swift).
+    if (__builtin_cpu_supports("avx")) strcat(text, " avx");
+    if (__builtin_cpu_supports("avx2")) strcat(text, " avx2");
+    if (__builtin_cpu_supports("fma")) strcat(text, " fma");
+    if (__builtin_cpu_supports("avx512f")) strcat(text, " avx512f");
+    if (__builtin_cpu_supports("avx512bw")) strcat(text, " avx512bw");
+    if (__builtin_cpu_supports("avx512dq")) strcat(text, " avx512dq");
+    if (__builtin_cpu_supports("avx512vl")) strcat(text, " avx512vl");
+    if (__builtin_cpu_supports("avx512cd")) strcat(text, " avx512cd");
+#endif
+    memcpy(cpu_flags, text[0] ? text + 1 : text, sizeof text - 1);
+}
+
+const char *ts_cpu_flags(void) {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, read_cpu_flags);
+    return cpu_flags;
+}

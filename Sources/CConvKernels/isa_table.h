@@ -1,0 +1,61 @@
+// The instruction sets the kernels are written for, as one table (private to this target).
+// Adding an instruction set is a kernel file (its micro-kernels and peak loop, intrinsics only
+// there, guarded for its architecture), a row in isa_table.c, and a case of Swift's KernelISA.
+#ifndef TS_ISA_TABLE_H
+#define TS_ISA_TABLE_H
+
+#include <stddef.h>
+
+#include "CConvKernels.h"
+
+// Computes an MR x NR output tile: out[m][n] = sum over taps t and channels c of
+// ind[t * MR + m][c] * w[(t * in_c + c) * NR + n]; checks the sums are finite, adds bias[n]
+// (when given), applies the activation (ts_activation), and stores rows m < mr, channels n < nr,
+// rows ldo floats apart — with non-temporal stores when `stream`, which the driver asks only for
+// rows that are whole pixels (nr = ldo = NR) and 16-byte aligned, so the rows of a call are one
+// contiguous run and the write-combining buffers fill whole cache lines. Returns 1 when every
+// sum was finite.
+typedef int (*ts_ukernel)(size_t taps, size_t in_c, const float *const *ind, const float *w,
+                          const float *bias, int activation, int stream, float *out, size_t ldo, size_t mr,
+                          size_t nr);
+
+// The same for a run of MR pixels along one input row, `step` floats apart: pixel m reads
+// rows[t] + m * step for tap t (one pointer per tap instead of MR), all MR rows stored.
+typedef int (*ts_dkernel)(size_t taps, size_t in_c, const float *const *rows, size_t step, const float *w,
+                          const float *bias, int activation, int stream, float *out, size_t ldo, size_t nr);
+
+// One instruction set: its tile, its kernels, how a computed tile is streamed to memory and
+// the fence after streaming, and its register-only FMA loop.
+typedef struct {
+    int isa;                       // enum ts_isa
+    size_t mr, nr;                 // output pixels and channels per micro-kernel call
+    ts_ukernel ukernel;
+    ts_dkernel dkernel;
+    void (*stream_tile)(float *out, const float *tile, size_t n);  // n floats, 16-byte aligned
+    void (*fence)(void);           // after non-temporal stores, before the caller reads
+    float (*peak)(size_t iterations);
+    size_t peak_flops_per_iteration;
+} ts_isa_row;
+
+// The row of `isa` when this CPU runs it, else NULL.
+const ts_isa_row *ts_isa_row_of(int isa);
+
+#if defined(__x86_64__)
+int ts_igemm_6x16_avx2(size_t taps, size_t in_c, const float *const *ind, const float *w, const float *bias,
+                       int activation, int stream, float *out, size_t ldo, size_t mr, size_t nr);
+int ts_dconv_6x16_avx2(size_t taps, size_t in_c, const float *const *rows, size_t step, const float *w,
+                       const float *bias, int activation, int stream, float *out, size_t ldo, size_t nr);
+float ts_peak_avx2(size_t iterations);
+
+int ts_igemm_8x32_avx512(size_t taps, size_t in_c, const float *const *ind, const float *w, const float *bias,
+                         int activation, int stream, float *out, size_t ldo, size_t mr, size_t nr);
+int ts_dconv_8x32_avx512(size_t taps, size_t in_c, const float *const *rows, size_t step, const float *w,
+                         const float *bias, int activation, int stream, float *out, size_t ldo, size_t nr);
+float ts_peak_avx512(size_t iterations);
+
+// Streaming stores shared by the x86 rows (SSE, which every x86-64 CPU has).
+void ts_x86_stream_tile(float *out, const float *tile, size_t n);
+void ts_x86_fence(void);
+#endif
+
+#endif
