@@ -26,9 +26,7 @@ struct TensorScopeBench: ParsableCommand {
     var isa: KernelISA?
 
     func run() throws {
-        BLAS.ensureBestKernel()
-        _ = try Conv2DAlgorithm.fromEnvironment()  // a typo in TENSORSCOPE_CONV_ALGORITHM is an error, not ignored
-        Memory.retainFreedBuffers()
+        try Startup.prepareProgram()  // BLAS kernel, environment overrides, allocator
         let info = BLAS.info
         if !json { print("BLAS: \(info); TensorScope workers: \(Workers.count)") }
         let peak = try pinned { KernelISA.inUse.map { PeakFLOPS.measure(isa: $0) } }

@@ -87,10 +87,7 @@ struct ImageFilter: ParsableCommand {
     }
 
     func run() throws {
-        BLAS.ensureBestKernel()
-        _ = try Conv2DAlgorithm.fromEnvironment()  // a typo in TENSORSCOPE_CONV_ALGORITHM is an error, not ignored
-        _ = try KernelISA.fromEnvironment()
-        Memory.retainFreedBuffers()
+        try Startup.prepareProgram()  // BLAS kernel, environment overrides, allocator
         print("BLAS: \(BLAS.info)")
 
         // Inputs, this shard's share, and what is already done.

@@ -21,9 +21,7 @@ struct SeedExample: ParsableCommand {
     }
 
     func run() throws {
-        BLAS.ensureBestKernel()
-        _ = try Conv2DAlgorithm.fromEnvironment()  // a typo in TENSORSCOPE_CONV_ALGORITHM is an error, not ignored
-        Memory.retainFreedBuffers()
+        try Startup.prepareProgram()  // BLAS kernel, environment overrides, allocator
         print("BLAS: \(BLAS.info)")
         let shape = [batch, size, size, 32]
         let image1 = try Initializer.randomNormal(seed: seed).tensor(shape: shape)
