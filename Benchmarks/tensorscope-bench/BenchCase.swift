@@ -9,7 +9,7 @@ import BundledPhotos
 /// the GEMM-only time and the scratch figure).
 struct BenchCase {
     struct Convolution {
-        var plan: Conv2DPlan
+        var plan: Conv2DProbe
         /// Made when the GEMMs are timed, after the peak memory was read: only a pointwise
         /// convolution's products read it.
         var input: () throws -> Tensor
@@ -66,7 +66,7 @@ enum Cases {
         let x = try random(input, seed: 1)
         let w = try random(filter, seed: 2)
         let b = try random([filter[3]], seed: 3)
-        let plan = try Conv2DPlan(input: input, filter: filter, strides: strides, padding: .same)
+        let plan = try Conv2DProbe(input: input, filter: filter, strides: strides, padding: .same)
         // The filter is a variable, as a model's weights are: packed for the kernels once, as
         // the peers' constant weights are (a plain tensor is packed on every call).
         let graph = Graph()
@@ -92,8 +92,8 @@ enum Cases {
         graph.recordsOperations = false
         let shape = images.shape
         let first = [5, 5, shape[3], 32], second = [5, 5, 32, 32]
-        let plan1 = try Conv2DPlan(input: shape, filter: first, padding: .same)
-        let plan2 = try Conv2DPlan(input: Array(shape.prefix(3)) + [32], filter: second, padding: .same)
+        let plan1 = try Conv2DProbe(input: shape, filter: first, padding: .same)
+        let plan2 = try Conv2DProbe(input: Array(shape.prefix(3)) + [32], filter: second, padding: .same)
         let run = {
             _ = try graph.asDefault {
                 try variableScope("image_filters", reuse: .autoReuse) { _ in try myImageFilter(images, seed: 1) }
@@ -150,8 +150,8 @@ extension Cases {
         let activations = batch * 4 * floatsPerImage.reduce(0, +)
         let weights = 4 * DigitsCNN.variableShapes.values.reduce(0) { $0 + $1.reduce(1, *) }
         // Its two convolutions go through the planner; the dense layers are OpenBLAS sgemm.
-        let conv1 = try Conv2DPlan(input: [batch, 8, 8, 1], filter: [3, 3, 1, 16], padding: .same)
-        let conv2 = try Conv2DPlan(input: [batch, 4, 4, 16], filter: [3, 3, 16, 32], padding: .same)
+        let conv1 = try Conv2DProbe(input: [batch, 8, 8, 1], filter: [3, 3, 1, 16], padding: .same)
+        let conv2 = try Conv2DProbe(input: [batch, 4, 4, 16], filter: [3, 3, 16, 32], padding: .same)
         return BenchCase(
             name: "digits-cnn", description: "digitsCNN on [\(batch), 8, 8, 1]", batch: batch,
             convolutions: [], run: run, gemmOnly: run,

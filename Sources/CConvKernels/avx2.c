@@ -92,7 +92,7 @@ static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size
             v1 = _mm256_max_ps(zero, v1);
         }
         if (stream) {
-            // Whole, contiguous, 16-byte aligned rows (see ukernels.h), in 16-byte pieces.
+            // Whole, contiguous, 16-byte aligned rows (see isa_table.h), in 16-byte pieces.
             _mm_stream_ps(out, _mm256_castps256_ps128(v0));
             _mm_stream_ps(out + 4, _mm256_extractf128_ps(v0, 1));
             _mm_stream_ps(out + 8, _mm256_castps256_ps128(v1));

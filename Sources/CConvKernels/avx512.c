@@ -66,7 +66,7 @@ static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size
         b0 = _mm512_loadu_ps(bias);
         b1 = _mm512_loadu_ps(bias + 16);
     }
-    // Streamed rows (whole, contiguous, 16-byte aligned: see ukernels.h) are stored as two
+    // Streamed rows (whole, contiguous, 16-byte aligned: see isa_table.h) are stored as two
     // vectors where 64-byte aligned, else in 16-byte pieces (Swift arrays start 16-byte aligned).
     const int width = !stream ? 0 : ((uintptr_t)out & 63) == 0 ? 64 : 16;
     const __mmask16 k0 = nr >= 16 ? 0xFFFF : (__mmask16)((1u << nr) - 1);

@@ -88,7 +88,7 @@ static void read_cpu_flags(void) {
     char text[128] = "";
 #if defined(__x86_64__)
     __builtin_cpu_init();
-    // The features OpenBLAS's kernels are chosen by (KernelSelection in Swift).
+    // The features OpenBLAS's kernels are chosen by (BLASCoreSelection in Swift).
     if (__builtin_cpu_supports("avx")) strcat(text, " avx");
     if (__builtin_cpu_supports("avx2")) strcat(text, " avx2");
     if (__builtin_cpu_supports("fma")) strcat(text, " fma");

@@ -14,21 +14,21 @@ import TensorScope
 
     @Test func cpuFlagsMapToKernelLevels() {
         let sapphireRapids: Set = ["sse3", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"]
-        #expect(KernelSelection.level(ofCPUFlags: sapphireRapids) == .avx512)
-        #expect(KernelSelection.level(ofCPUFlags: ["avx", "avx2", "fma"]) == .avx2)
-        #expect(KernelSelection.level(ofCPUFlags: ["avx"]) == .avx)
-        #expect(KernelSelection.level(ofCPUFlags: ["sse3"]) == .baseline)
-        #expect(KernelSelection.level(ofKernel: "Prescott") == .baseline)
-        #expect(KernelSelection.level(ofKernel: "SkylakeX") == .avx512)
-        #expect(KernelSelection.level(ofKernel: "Haswell") == .avx2)
+        #expect(BLASCoreSelection.level(ofCPUFlags: sapphireRapids) == .avx512)
+        #expect(BLASCoreSelection.level(ofCPUFlags: ["avx", "avx2", "fma"]) == .avx2)
+        #expect(BLASCoreSelection.level(ofCPUFlags: ["avx"]) == .avx)
+        #expect(BLASCoreSelection.level(ofCPUFlags: ["sse3"]) == .baseline)
+        #expect(BLASCoreSelection.level(ofKernel: "Prescott") == .baseline)
+        #expect(BLASCoreSelection.level(ofKernel: "SkylakeX") == .avx512)
+        #expect(BLASCoreSelection.level(ofKernel: "Haswell") == .avx2)
     }
 
     @Test func aValueTheUserSetIsNeverOverridden() {
-        #expect(KernelSelection.recommendedKernel(environment: ["OPENBLAS_CORETYPE": "Prescott"], currentKernel: "Prescott") == nil)
+        #expect(BLASCoreSelection.recommendedKernel(environment: ["OPENBLAS_CORETYPE": "Prescott"], currentKernel: "Prescott") == nil)
         // Nothing to do when OpenBLAS already runs the best kernel the CPU allows.
-        #expect(KernelSelection.recommendedKernel(environment: [:], currentKernel: "SapphireRapids") == nil)
-        if KernelSelection.cpuLevel > .baseline {
-            #expect(KernelSelection.recommendedKernel(environment: [:], currentKernel: "Prescott") == KernelSelection.cpuLevel.kernelName)
+        #expect(BLASCoreSelection.recommendedKernel(environment: [:], currentKernel: "SapphireRapids") == nil)
+        if BLASCoreSelection.cpuLevel > .baseline {
+            #expect(BLASCoreSelection.recommendedKernel(environment: [:], currentKernel: "Prescott") == BLASCoreSelection.cpuLevel.kernelName)
         }
     }
 }

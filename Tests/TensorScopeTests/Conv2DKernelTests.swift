@@ -77,7 +77,7 @@ import TensorScope
                     try IndirectGEMM.$pinnedStreaming.withValue(streaming) {
                         let geometry = try Conv2DGeometry(input: c.input, filter: c.filter, strides: [c.stride],
                                                           padding: padding, dilations: [c.dilation])
-                        #expect(Conv2DPlanner.kernel(for: geometry).algorithm == .igemm)
+                        #expect(Conv2DPlanner.choose(for: geometry).algorithm == .igemm)
                         return (try conv2d(input, filter, strides: [c.stride], padding: padding, dilations: [c.dilation]),
                                 try conv2dBiasRelu(input, filter, bias: bias, strides: [c.stride], padding: padding,
                                                    dilations: [c.dilation]))
@@ -126,8 +126,8 @@ import TensorScope
         let common = try Conv2DGeometry(input: [1, 8, 8, 3], filter: [5, 5, 3, 32], strides: [1], padding: .same, dilations: [1])
         let huge = try Conv2DGeometry(input: [1, 20, 20, 1], filter: [9, 9, 1, 4], strides: [1], padding: .same, dilations: [1])
         let expected: Conv2DAlgorithm = KernelISA.best == nil ? .im2col : .igemm
-        #expect(Conv2DPlanner.kernel(for: common, pinned: nil).algorithm == expected)
-        #expect(Conv2DPlanner.kernel(for: huge, pinned: nil).algorithm == .im2col)  // 81 taps > 64
-        #expect(Conv2DPlanner.kernel(for: common, pinned: .im2col).algorithm == .im2col)
+        #expect(Conv2DPlanner.choose(for: common, pinned: nil).algorithm == expected)
+        #expect(Conv2DPlanner.choose(for: huge, pinned: nil).algorithm == .im2col)  // 81 taps > 64
+        #expect(Conv2DPlanner.choose(for: common, pinned: .im2col).algorithm == .im2col)
     }
 }

@@ -20,7 +20,7 @@ import TensorScope
                 #expect(engine.rowsPerTile * geometry.n * geometry.k <= Im2ColGEMM.smallProductLimit || engine.rowsPerTile == geometry.m)
             }
             let y = try Conv2DRunner.run(geometry, input: Tensor(shape: xs, scalars: x), filter: Tensor(shape: ws, scalars: w),
-                                         kernel: engine)
+                                         using: engine)
             let expected = try #require(ReferenceConv2D.conv(
                 input: x, inputShape: xs, filter: w, filterShape: ws, stride: (stride, stride), dilation: (1, 1), same: true))
             expectClose(y.scalars, expected.values, "\(xs) * \(ws), small \(smallProducts)")

@@ -1,6 +1,6 @@
 // Direct NHWC convolution micro-kernels (indirect GEMM, as XNNPACK's f32 igemm), one variant
 // per instruction set behind one table (isa_table.c), chosen at run time. Called from
-// TensorScopeKernels (IndirectGEMM, PackedFilter, PeakFLOPS, KernelSelection).
+// TensorScopeKernels (IndirectGEMM, PackedFilter, PeakFLOPS, BLASCoreSelection).
 #ifndef TS_CONV_KERNELS_H
 #define TS_CONV_KERNELS_H
 

@@ -14,15 +14,15 @@ extension BLAS {
     /// TensorScope already restarted is never restarted again.
     public static func ensureBestKernel() {
         let environment = ProcessInfo.processInfo.environment
-        guard environment[KernelSelection.marker] == nil,
-              let kernel = KernelSelection.recommendedKernel(
+        guard environment[BLASCoreSelection.marker] == nil,
+              let kernel = BLASCoreSelection.recommendedKernel(
                   environment: environment, currentKernel: info.kernel)
         else { return }
-        setenv(KernelSelection.variable, kernel, 1)
-        setenv(KernelSelection.marker, kernel, 1)
+        setenv(BLASCoreSelection.variable, kernel, 1)
+        setenv(BLASCoreSelection.marker, kernel, 1)
         execv("/proc/self/exe", CommandLine.unsafeArgv)
         // Only reached when execv failed: undo, and run on the kernel we have.
-        unsetenv(KernelSelection.variable)
-        unsetenv(KernelSelection.marker)
+        unsetenv(BLASCoreSelection.variable)
+        unsetenv(BLASCoreSelection.marker)
     }
 }

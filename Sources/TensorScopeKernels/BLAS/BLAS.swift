@@ -14,9 +14,9 @@ public enum BLAS {
             kernel: kernel,
             threads: Int(openblas_get_num_threads()),
             config: config,
-            coretypeVariable: ProcessInfo.processInfo.environment[KernelSelection.variable],
-            selectedByTensorScope: ProcessInfo.processInfo.environment[KernelSelection.marker] != nil,
-            bestKernelForCPU: KernelSelection.cpuLevel.kernelName)
+            coretypeVariable: ProcessInfo.processInfo.environment[BLASCoreSelection.variable],
+            selectedByTensorScope: ProcessInfo.processInfo.environment[BLASCoreSelection.marker] != nil,
+            bestKernelForCPU: BLASCoreSelection.cpuLevel.kernelName)
     }
 
     /// How many workers the ops spread over; see `Workers.count`.
@@ -26,7 +26,7 @@ public enum BLAS {
     /// Whether the running OpenBLAS kernel has the AVX-512 small-matrix `sgemm` path (SkylakeX
     /// and newer), which `conv2d` sizes its tiles for. Read once: the kernel cannot change.
     package static let hasSmallMatrixKernels: Bool =
-        KernelSelection.level(ofKernel: String(cString: openblas_get_corename())) == .avx512
+        BLASCoreSelection.level(ofKernel: String(cString: openblas_get_corename())) == .avx512
 
     private static let threadState = Mutex<(users: Int, saved: Int32)>((0, 0))
 

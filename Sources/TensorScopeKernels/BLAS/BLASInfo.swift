@@ -18,7 +18,7 @@ public struct BLASInfo: Sendable, Equatable, CustomStringConvertible {
 
     /// True when OpenBLAS runs a kernel for an older instruction set than the CPU has.
     public var isSlowerThanCPUAllows: Bool {
-        KernelSelection.level(ofKernel: kernel) < KernelSelection.cpuLevel
+        BLASCoreSelection.level(ofKernel: kernel) < BLASCoreSelection.cpuLevel
     }
 
     public var description: String {

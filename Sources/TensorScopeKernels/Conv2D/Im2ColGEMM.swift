@@ -13,7 +13,7 @@ import COpenBLAS
 /// on its own tiles (see `BLAS.withSingleThreadedBLAS`). Measured on the seed layer this beats
 /// handing the whole skinny product (`N` = 32) to OpenBLAS's own threads (87 GFLOP/s), and it
 /// keeps concurrent convolutions from different tasks off OpenBLAS's thread pool.
-package struct Im2ColGEMM: Conv2DKernel {
+package struct Im2ColGEMM: Conv2DOperator {
     /// Scratch bytes each worker may use for its im2col tile when tiles are sized by memory.
     /// 1 MiB keeps a tile and the filter inside a 2 MiB L2 cache.
     package static let tileBudgetBytes = 1 << 20

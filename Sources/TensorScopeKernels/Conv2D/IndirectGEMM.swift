@@ -13,7 +13,7 @@ import CConvKernels
 /// once (non-temporally when it is large). Tiles of pixels are spread over the cores by the
 /// `TileScheduler`; scratch is a run of kernel rows of zeros and, for a filter that is not a
 /// variable, its packed copy. See `igemm_run.c` for the details and the measurements behind them.
-package struct IndirectGEMM: Conv2DKernel {
+package struct IndirectGEMM: Conv2DOperator {
     /// Micro-kernel tiles per scheduler tile: enough work per claim to make the shared counter
     /// negligible, few enough that two cores finish together.
     package static let microTilesPerTile = 16

@@ -2,7 +2,7 @@ import CConvKernels
 import Dispatch
 
 /// The floating-point peak of this machine, measured: every worker runs a register-only FMA
-/// loop of `isa`'s widest vectors (`fma_peak.c`) at the same time. For the benchmark, which
+/// loop of `isa`'s widest vectors (`isa_table.c` and the ISA files) at the same time. For the benchmark, which
 /// prints each case's fraction of it; not part of the stable API.
 @_spi(Benchmarking)
 public enum PeakFLOPS {

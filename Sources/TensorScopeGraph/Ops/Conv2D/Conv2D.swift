@@ -76,7 +76,7 @@ public func conv2dScratchBytes(
 ) throws -> Int {
     let geometry = try Conv2DGeometry(
         input: input, filter: filter, strides: strides, padding: padding, dilations: dilations)
-    return Conv2DPlanner.kernel(for: geometry).scratchBytes
+    return Conv2DPlanner.choose(for: geometry).scratchBytes
 }
 
 extension Conv2DGeometry {

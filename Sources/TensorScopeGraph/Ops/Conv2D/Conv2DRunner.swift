@@ -5,13 +5,13 @@ import TensorScopeKernels
 enum Conv2DRunner {
     static func run(
         _ g: Conv2DGeometry, input x: Tensor, filter w: Tensor, epilogue: Epilogue = Epilogue(),
-        kernel: (any Conv2DKernel)? = nil, filterInput: OpInput? = nil, op: String = "conv2d"
+        using chosen: (any Conv2DOperator)? = nil, filterInput: OpInput? = nil, op: String = "conv2d"
     ) throws -> Tensor {
         try checkSizes(g, filter: w.shape, op: op)
         let count = try Shapes.allocatableCount(of: g.outputShape, op: op)
         let scalars = try [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             initialized = count  // every element is written, or the array is dropped
-            try compute(g, input: x, filter: w, epilogue: epilogue, kernel: kernel, filterInput: filterInput, op: op,
+            try compute(g, input: x, filter: w, epilogue: epilogue, using: chosen, filterInput: filterInput, op: op,
                         into: buffer.baseAddress!)
         }
         return Tensor(uncheckedShape: g.outputShape, scalars: scalars)
@@ -28,16 +28,16 @@ enum Conv2DRunner {
     /// Computes the convolution into `output` (`g.outputShape`'s count of floats).
     static func compute(
         _ g: Conv2DGeometry, input x: Tensor, filter w: Tensor, epilogue: Epilogue = Epilogue(),
-        kernel: (any Conv2DKernel)? = nil, filterInput: OpInput? = nil, op: String = "conv2d",
+        using chosen: (any Conv2DOperator)? = nil, filterInput: OpInput? = nil, op: String = "conv2d",
         into output: UnsafeMutablePointer<Float>
     ) throws {
-        _ = KernelSelection.warnOnce
-        let kernel = kernel ?? Conv2DPlanner.kernel(
+        _ = BLASCoreSelection.warnOnce
+        let algorithm = chosen ?? Conv2DPlanner.choose(
             for: g, packedFilter: filterInput.map { input in { input.packedFilter(isa: $0) } })
         HugePages.advise(UnsafeMutableRawPointer(output), bytes: g.m * g.n * 4)
         let finite = x.withUnsafeBufferPointer { xs in
             w.withUnsafeBufferPointer { ws in
-                kernel.run(input: xs.baseAddress!, filter: ws.baseAddress!, output: output, epilogue: epilogue)
+                algorithm.run(input: xs.baseAddress!, filter: ws.baseAddress!, output: output, epilogue: epilogue)
             }
         }
         guard finite else { throw nonFiniteError(input: x, filter: w, op: op) }

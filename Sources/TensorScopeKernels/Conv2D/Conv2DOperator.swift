@@ -1,7 +1,7 @@
 /// One convolution algorithm, set up for one validated geometry: what every algorithm offers
 /// the runner. An algorithm computes `output[M × N]` (NHWC output rows, one per output pixel)
 /// and applies the epilogue to each part of it while that part is in cache.
-package protocol Conv2DKernel: Sendable {
+package protocol Conv2DOperator: Sendable {
     var algorithm: Conv2DAlgorithm { get }
     /// Bytes of scratch one run allocates, all workers together.
     var scratchBytes: Int { get }

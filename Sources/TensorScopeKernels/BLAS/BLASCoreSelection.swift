@@ -3,10 +3,10 @@ import COpenBLAS
 import Foundation
 
 /// The widest vector instruction set a CPU offers, or an OpenBLAS kernel is written for.
-package enum ISALevel: Int, Comparable, Sendable {
+package enum VectorLevel: Int, Comparable, Sendable {
     case baseline, avx, avx2, avx512
 
-    package static func < (a: ISALevel, b: ISALevel) -> Bool { a.rawValue < b.rawValue }
+    package static func < (a: VectorLevel, b: VectorLevel) -> Bool { a.rawValue < b.rawValue }
 
     /// The OpenBLAS kernel to ask for (`OPENBLAS_CORETYPE`) on a CPU of this level.
     package var kernelName: String? {
@@ -27,7 +27,7 @@ package enum ISALevel: Int, Comparable, Sendable {
 /// loader starts the program — before any Swift code runs — so the only remedies are to set
 /// the variable before the process starts, or to set it and restart the process
 /// (`BLAS.ensureBestKernel()`). A value the user set is always left alone.
-package enum KernelSelection {
+package enum BLASCoreSelection {
     package static let variable = "OPENBLAS_CORETYPE"
     /// Set alongside `OPENBLAS_CORETYPE` when TensorScope chose it, so `BLAS.info` can say so
     /// and a restarted process never restarts again.
@@ -37,10 +37,10 @@ package enum KernelSelection {
 
     /// This CPU's level, from the features the kernels' detection found (`ts_cpu_flags`: a
     /// feature counts only when the OS also saves its registers, which is what OpenBLAS needs).
-    package static let cpuLevel: ISALevel =
+    package static let cpuLevel: VectorLevel =
         level(ofCPUFlags: Set(String(cString: ts_cpu_flags()).split(separator: " ").map(String.init)))
 
-    package static func level(ofCPUFlags flags: Set<String>) -> ISALevel {
+    package static func level(ofCPUFlags flags: Set<String>) -> VectorLevel {
         if ["avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"].allSatisfy(flags.contains) { return .avx512 }
         if flags.contains("avx2") && flags.contains("fma") { return .avx2 }
         if flags.contains("avx") { return .avx }
@@ -49,7 +49,7 @@ package enum KernelSelection {
 
     /// The instruction set an OpenBLAS x86-64 kernel is written for (names as
     /// `openblas_get_corename()` prints them; unknown names count as baseline).
-    package static func level(ofKernel name: String) -> ISALevel {
+    package static func level(ofKernel name: String) -> VectorLevel {
         switch name.lowercased() {
         case "skylakex", "cooperlake", "sapphirerapids": .avx512
         case "haswell", "zen", "excavator": .avx2

@@ -2,25 +2,25 @@
 /// time the im2col algorithm's matrix products alone. For the benchmark, which reports how far
 /// the whole convolution is from its GEMMs; not part of the stable API.
 @_spi(Benchmarking)
-public struct Conv2DPlan: Sendable {
+public struct Conv2DProbe: Sendable {
     package let geometry: Conv2DGeometry
-    package let kernel: any Conv2DKernel
+    package let algorithmOperator: any Conv2DOperator
 
     public init(input: [Int], filter: [Int], strides: [Int] = [1, 1, 1, 1], padding: Padding,
                 dilations: [Int] = [1, 1, 1, 1]) throws {
         geometry = try Conv2DGeometry(
             input: input, filter: filter, strides: strides, padding: padding, dilations: dilations)
-        kernel = Conv2DPlanner.kernel(for: geometry)
+        algorithmOperator = Conv2DPlanner.choose(for: geometry)
     }
 
     /// The algorithm the planner chose for this shape (`"im2col"`).
-    public var algorithm: String { kernel.algorithm.rawValue }
+    public var algorithm: String { algorithmOperator.algorithm.rawValue }
     /// Output rows (`batch·oh·ow`), output channels and the inner dimension `kh·kw·in`.
     public var m: Int { geometry.m }
     public var n: Int { geometry.n }
     public var k: Int { geometry.k }
     public var flops: Double { geometry.flops }
-    public var scratchBytes: Int { kernel.scratchBytes }
+    public var scratchBytes: Int { algorithmOperator.scratchBytes }
     /// Bytes of the input, the output and the filter (float32).
     public var inputBytes: Int { 4 * geometry.batch * geometry.inHeight * geometry.inWidth * geometry.inChannels }
     public var outputBytes: Int { 4 * m * n }
