@@ -96,4 +96,21 @@ import TensorScopeModels
         let (compared, replayed) = try Self.replay { _ = try OpTensorFlowTests.run(f) }
         #expect(compared == 1 && replayed == 1, "\(f.name)")
     }
+
+    /// An op with several outputs records all their shapes, and a consumer of its second
+    /// output names the edge as a NodeDef does (`name:1`).
+    @Test func laterOutputsAreEdgesNamedWithTheirIndex() throws {
+        let graph = Graph()
+        try graph.asDefault {
+            let x = try Tensor(shape: [2], scalars: [-1, 2])
+            let y = try Tensor(shape: [3], scalars: [4, -5, 6])
+            let outputs = PendingOperation("TwoOutputs", [OpInput("x", x), OpInput("y", y)]).finish([x, y])
+            #expect(outputs.map(\.opName) == ["TwoOutputs", "TwoOutputs:1"])
+            #expect(relu(outputs[1]).scalars == [4, 0, 6])
+        }
+        let ops = graph.operations
+        #expect(ops.map(\.name) == ["TwoOutputs", "Relu"])
+        #expect(ops[0].outputShapes == [[2], [3]] && ops[0].outputShape == [2])
+        #expect(ops[1].inputs == ["TwoOutputs:1"] && ops[1].inputShapes == [[3]])
+    }
 }

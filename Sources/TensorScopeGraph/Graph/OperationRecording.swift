@@ -129,32 +129,43 @@ struct PendingOperation {
     /// The values of the inputs, in argument order (fused inputs excluded).
     var values: [Tensor] { inputs.compactMap(\.value) }
 
-    /// Records the op with outputs of `shapes`; returns the producer to stamp on the first.
+    /// Records the op with outputs of `shapes`; returns the producer of each output (nil when
+    /// the graph does not record).
     @discardableResult
-    func finish(outputShapes shapes: [[Int]], values: [Tensor]? = nil) -> Producer? {
-        guard let record else { return nil }
+    func finish(outputShapes shapes: [[Int]], values: [Tensor]? = nil) -> [Producer?] {
+        guard let record else { return shapes.map { _ in nil } }
         let operation = GraphOperation(
             name: record.name, type: type, arguments: record.arguments, outputShapes: shapes, attributes: attributes)
+        // Output k is the edge `name:k`, as a NodeDef's input lists it (`name` for the first).
+        let edges = shapes.indices.map { $0 == 0 ? record.name : "\(record.name):\($0)" }
         graph.state.withLock { state in
             state.operations.append(operation)
             if let observer = state.valueObserver, let values {
-                for (i, value) in values.enumerated() { observer(i == 0 ? record.name : "\(record.name):\(i)", value) }
+                for (edge, value) in zip(edges, values) { observer(edge, value) }
             }
         }
-        return Producer(graphID: graph.id, node: record.name, readOf: nil)
+        return edges.map { Producer(graphID: graph.id, node: $0, readOf: nil) }
     }
 
     /// Records the op with an output of `shape`; returns the producer to stamp on it.
     @discardableResult
     func finish(outputShape shape: [Int]) -> Producer? {
-        finish(outputShapes: [shape])
+        finish(outputShapes: [shape])[0]
     }
 
-    /// Records the op and returns `output` stamped with it as producer.
+    /// Records the op and returns `outputs`, each stamped with its producer.
+    func finish(_ outputs: [Tensor]) -> [Tensor] {
+        let producers = finish(outputShapes: outputs.map(\.shape), values: outputs)
+        return zip(outputs, producers).map { output, producer in
+            var stamped = output
+            stamped.producer = producer
+            return stamped
+        }
+    }
+
+    /// Records a one-output op and returns `output` stamped with it as producer.
     func finish(_ output: Tensor) -> Tensor {
-        var stamped = output
-        stamped.producer = finish(outputShapes: [output.shape], values: [output])
-        return stamped
+        finish([output])[0]
     }
 }
 
@@ -165,9 +176,17 @@ func runOperation(
     _ type: String, name: String? = nil, _ inputs: [OpInput], attributes: Attributes = [:],
     validate: (([Tensor]) throws -> Void)? = nil
 ) throws -> Tensor {
+    try runOperationOutputs(type, name: name, inputs, attributes: attributes, validate: validate)[0]
+}
+
+/// `runOperation` for an op with several outputs: all of them, each stamped as `name:k`.
+func runOperationOutputs(
+    _ type: String, name: String? = nil, _ inputs: [OpInput], attributes: Attributes = [:],
+    validate: (([Tensor]) throws -> Void)? = nil
+) throws -> [Tensor] {
     let op = PendingOperation(type, name: name, inputs, attributes: attributes)
     try validate?(op.values)
-    return op.finish(try OpRegistry.execute(type, op.inputs, attributes)[0])
+    return op.finish(try OpRegistry.execute(type, op.inputs, attributes))
 }
 
 /// `runOperation` for ops that cannot fail: one input of any shape, an output of its shape

@@ -4,7 +4,7 @@ import TensorScopeKernels
 struct Producer: Sendable, Equatable {
     /// `Graph.id` of the graph the node is in; a tensor used in another graph has no edge there.
     let graphID: UInt64
-    /// The node name, as a `NodeDef` input lists it.
+    /// The edge as a `NodeDef` input lists it: the node name, with `:k` for output k > 0.
     let node: String
     /// Set when the node is a `ReadVariableOp` of this variable.
     let readOf: String?

@@ -43,7 +43,7 @@ enum GraphDefBuilder {
                 }
             }
             var attributes = operation.attributes.mapValues(attributeValue)
-            attributes["_output_shapes"] = shapes([operation.outputShape])
+            attributes["_output_shapes"] = shapes(operation.outputShapes)
             add(node(operation.name, operation.type, inputs: operation.inputs, attributes: attributes))
         }
         return Tensorflow_GraphDef.with {
