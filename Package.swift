@@ -70,12 +70,13 @@ let package = Package(
         ),
         .target(
             name: "TensorScopeImage",
-            dependencies: ["TensorScope", "CPNG", "CJPEG"]
+            dependencies: ["TensorScope", "TensorScopeGraph", "CPNG", "CJPEG"]
         ),
         .executableTarget(
             name: "image-filter",
             dependencies: [
                 "TensorScope",
+                "TensorScopeGraph",
                 "TensorScopeModels",
                 "TensorScopeImage",
                 "BundledPhotos",

@@ -1,35 +1,19 @@
 import Foundation
 import TensorScope
+import TensorScopeGraph
 
 /// Reading an image file's bytes with the checks every decoder needs first: it exists, is a
-/// regular file (a symbolic link is followed, and the size checked is the target's), is not
-/// empty and not larger than `ImageReader.maxFileBytes`.
+/// regular file (a symbolic link is followed, and the size checked is the target's; a FIFO is
+/// refused without waiting on it), is not empty and not larger than `ImageReader.maxFileBytes`.
 enum ImageFile {
     static func read(_ path: String, op: String) throws -> Data {
-        let handle: FileHandle
-        do {
-            handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
-        } catch {
-            var isDirectory: ObjCBool = false
-            if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-                throw TensorScopeError.image(op, path, "no such file")
-            }
-            if isDirectory.boolValue { throw TensorScopeError.image(op, path, "is a directory, expected an image file") }
-            throw TensorScopeError.image(op, path, "unreadable (\(error.localizedDescription))")
+        let (handle, size): (FileHandle, Int)
+        switch RegularFile.open(path) {
+        case .success(let opened): (handle, size) = opened
+        case .failure(.directory): throw TensorScopeError.image(op, path, "is a directory, expected an image file")
+        case .failure(let problem): throw TensorScopeError.image(op, path, "\(problem)")
         }
         defer { try? handle.close() }
-        // The size of what was opened (fstat), so a link cannot hide a huge target.
-        var status = stat()
-        guard fstat(handle.fileDescriptor, &status) == 0 else {
-            throw TensorScopeError.image(op, path, "unreadable (fstat failed)")
-        }
-        guard status.st_mode & S_IFMT == S_IFREG else {
-            if status.st_mode & S_IFMT == S_IFDIR {
-                throw TensorScopeError.image(op, path, "is a directory, expected an image file")
-            }
-            throw TensorScopeError.image(op, path, "not a regular file")
-        }
-        let size = Int(status.st_size)
         guard size <= ImageReader.maxFileBytes else {
             throw TensorScopeError.image(op, path, "expected a file of at most \(ImageReader.maxFileBytes) bytes, got \(size)")
         }

@@ -45,10 +45,21 @@ public enum ImageReader {
 
         /// Options with the defaults: native channels, 25 M pixels, full-size decode, EXIF
         /// orientation applied.
+        /// A progressive JPEG whose whole-image DCT coefficients (kept at the *stored* size,
+        /// whatever the decoding scale: about 2 bytes per stored pixel and component, less with
+        /// chroma subsampling) would take more bytes than this is refused before decoding.
+        /// Baseline JPEGs decode a row of blocks at a time and need no such bound.
+        public var maxProgressiveBytes: Int
+
+        /// 256 MiB: a progressive photo of about 85 megapixels at 4:2:0, 44 at 4:4:4.
+        public static let defaultMaxProgressiveBytes = 256 << 20
+
         public init(channels: ChannelMode = .native, maxPixels: Int = ImageReader.defaultMaxPixels,
-                    targetSize: Int? = nil, appliesOrientation: Bool = true) {
+                    targetSize: Int? = nil, appliesOrientation: Bool = true,
+                    maxProgressiveBytes: Int = ReadOptions.defaultMaxProgressiveBytes) {
             self.channels = channels
             self.maxPixels = maxPixels
+            self.maxProgressiveBytes = maxProgressiveBytes
             self.targetSize = targetSize
             self.appliesOrientation = appliesOrientation
         }

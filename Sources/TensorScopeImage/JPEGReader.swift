@@ -35,6 +35,12 @@ public enum JPEGReader {
             let scaled = denominator > 1 ? " decoded at 1/\(denominator)" : ""
             throw fault("expected at most \(options.maxPixels) pixels, got \(outWidth) × \(outHeight)\(scaled) (\(width) × \(height) stored)")
         }
+        // A progressive image keeps coefficients of its stored size, whatever the DCT scale.
+        if let frame = data.withUnsafeBytes({ JPEGFrame.read($0) }), frame.progressive,
+           frame.coefficientBytes > options.maxProgressiveBytes {
+            throw fault("expected a progressive JPEG whose decoding needs at most \(options.maxProgressiveBytes >> 20) MiB, "
+                        + "got \(frame.width) × \(frame.height) needing \(frame.coefficientBytes >> 20) MiB of coefficients")
+        }
         let cmyk = colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue)
         let gray = colorspace == Int32(TJCS_GRAY.rawValue)
         let (format, stored): (TJPF, Int) = cmyk ? (TJPF_CMYK, 4) : gray ? (TJPF_GRAY, 1) : (TJPF_RGB, 3)
@@ -42,13 +48,21 @@ public enum JPEGReader {
         let decoded = data.withUnsafeBytes { raw in
             bytes.withUnsafeMutableBufferPointer { out in
                 // Any warning (a truncated or damaged stream) is an error, as in tf.io.decode_jpeg;
+                // more than 500 progressive scans too (each costs a pass over the coefficients,
+                // so a small file of many scans would take minutes);
                 // the fast integer DCT is decode_jpeg's default ("" → INTEGER_FAST), and with it
                 // the pixels match TensorFlow's within one level (the accurate DCT differs by up to 6).
                 tjDecompress2(handle, raw.bindMemory(to: UInt8.self).baseAddress, UInt(raw.count), out.baseAddress,
-                              Int32(outWidth), 0, Int32(outHeight), format.rawValue, TJFLAG_STOPONWARNING | TJFLAG_FASTDCT) == 0
+                              Int32(outWidth), 0, Int32(outHeight), format.rawValue,
+                              TJFLAG_STOPONWARNING | TJFLAG_FASTDCT | TJFLAG_LIMITSCANS) == 0
             }
         }
-        guard decoded else { throw fault("truncated or corrupt JPEG data (\(message()))") }
+        guard decoded else {
+            let reason = message()
+            throw fault(reason.contains("scans")
+                ? "expected a progressive JPEG of at most 500 scans, got more (\(reason))"
+                : "truncated or corrupt JPEG data (\(reason))")
+        }
         var values: [Float]
         var color = gray ? 1 : 3
         if cmyk {

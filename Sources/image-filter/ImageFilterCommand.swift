@@ -155,16 +155,18 @@ struct ImageFilter: ParsableCommand {
             }
             try writer.finish()
         } catch {
-            try? writer.finish()
-            // What was computed is not lost with a failed write: the weights and graph still go out.
-            try? saveArtifacts(graph)
-            throw error
+            // What was computed is not lost with a failed write: the weights and graph still go
+            // out, and every output that failed is reported, not only the first.
+            var failures = [error]
+            do { try writer.finish() } catch { failures.append(error) }
+            throw OutputFailures(failures + saveArtifacts(graph))
         }
         if verbose {
             print("trainable variables:")
             for variable in graph.trainableVariables { print(variable) }
         }
-        try saveArtifacts(graph)
+        let failures = saveArtifacts(graph)
+        guard failures.isEmpty else { throw OutputFailures(failures) }
         print(progress.summary())
         print(String(format: "peak RSS %.1f MiB", Double(Memory.peakResidentBytes()) / 1_048_576))
     }
@@ -186,16 +188,42 @@ struct ImageFilter: ParsableCommand {
         }
     }
 
-    func saveArtifacts(_ graph: Graph) throws {
-        guard !graph.globalVariables.isEmpty else { return }
+    /// Writes the TensorBoard graph and the weights, each tried whatever became of the other;
+    /// returns what failed.
+    func saveArtifacts(_ graph: Graph) -> [Error] {
+        guard !graph.globalVariables.isEmpty else { return [] }
+        var failures: [Error] = []
         if let logdir {
-            let file = try graph.writeTensorBoardGraph(logdir: logdir)
-            print("graph written to \(file) (tensorboard --logdir \(logdir))")
+            do {
+                let file = try graph.writeTensorBoardGraph(logdir: logdir)
+                print("graph written to \(file) (tensorboard --logdir \(logdir))")
+            } catch {
+                failures.append(error)
+            }
         }
         if let saveWeights {
-            try graph.saveVariables(to: saveWeights)
-            print("weights saved to \(saveWeights)")
+            do {
+                try graph.saveVariables(to: saveWeights)
+                print("weights saved to \(saveWeights)")
+            } catch {
+                failures.append(error)
+            }
         }
+        return failures
+    }
+}
+
+/// Every output that failed in a run, one per line (the same failure once).
+struct OutputFailures: Error, CustomStringConvertible {
+    let failures: [String]
+
+    init(_ errors: [Error]) {
+        var seen = Set<String>()
+        failures = errors.map { "\($0)" }.filter { seen.insert($0).inserted }
+    }
+
+    var description: String {
+        failures.count == 1 ? failures[0] : "\(failures.count) outputs failed:\n" + failures.joined(separator: "\n")
     }
 }
 

@@ -1,4 +1,6 @@
 import Foundation
+import TensorScope
+import TensorScopeGraph
 import TensorScopeImage
 
 /// The images a run reads: files named on the command line, and the supported images in named
@@ -21,42 +23,95 @@ struct Inputs {
                 inputs.files.append(File(path: argument, explicit: true))
                 continue
             }
-            for path in try folder(argument, recursive: recursive) {
-                if ImageReader.Format.detect(FileHead.read(path)) != nil {
+            for path in try folder(argument, recursive: recursive, note: note) {
+                switch FileHead.read(path) {
+                case .success(let head) where ImageReader.Format.detect(head) != nil:
                     inputs.files.append(File(path: path, explicit: false))
-                } else {
+                case .success:
                     note("skipping \(path): not a PNG or JPEG image")
+                case .failure(let problem):
+                    note("skipping \(path): \(problem)")
                 }
             }
         }
         return inputs
     }
 
-    /// The regular files in `folder` (and below, when `recursive`), sorted by path; hidden
-    /// files are left out.
-    static func folder(_ folder: String, recursive: Bool) throws -> [String] {
-        let url = URL(fileURLWithPath: folder)
-        let keys: [URLResourceKey] = [.isRegularFileKey, .isDirectoryKey]
+    /// The files in `folder` (and below, when `recursive`), sorted by path; hidden entries are
+    /// left out. Symbolic links are followed: a link to a file is an input under the link's
+    /// own path (each link once, so a file linked twice is read twice), a link to a folder is
+    /// descended like a folder, and a folder reached twice (a loop) only once. Everything else
+    /// left out gets one `note` with its path and why: a sub-folder without `--recursive`, an
+    /// unreadable sub-folder, a FIFO or device, a broken link.
+    ///
+    /// - Throws: `.io` naming `folder` when it cannot be read itself.
+    static func folder(_ folder: String, recursive: Bool, note: (String) -> Void) throws -> [String] {
         var paths: [String] = []
-        if recursive {
-            guard let walker = FileManager.default.enumerator(
-                at: url, includingPropertiesForKeys: keys, options: [.skipsHiddenFiles]) else { return [] }
-            for case let item as URL in walker where (try? item.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
-                paths.append(item.path)
+        var visited = Set<FileID>()
+        func walk(_ directory: String, top: Bool) throws {
+            guard let stream = opendir(directory) else {
+                let reason = String(cString: strerror(errno))
+                if top { throw TensorScopeError(.io, "\(directory): unreadable folder (\(reason))") }
+                note("skipping \(directory)/: unreadable folder (\(reason))")
+                return
             }
-        } else {
-            let items = try FileManager.default.contentsOfDirectory(at: url, includingPropertiesForKeys: keys, options: [.skipsHiddenFiles])
-            paths = items.filter { (try? $0.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true }.map(\.path)
+            defer { closedir(stream) }
+            var names: [String] = []
+            while let entry = readdir(stream) {
+                let name = withUnsafePointer(to: entry.pointee.d_name) {
+                    $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+                }
+                if !name.hasPrefix(".") { names.append(name) }
+            }
+            for name in names.sorted() {
+                let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+                var status = stat()
+                guard stat(path, &status) == 0 else {
+                    note("skipping \(path): \(errno == ENOENT ? "a broken symbolic link" : String(cString: strerror(errno)))")
+                    continue
+                }
+                switch status.st_mode & S_IFMT {
+                case S_IFREG:
+                    paths.append(path)
+                case S_IFDIR:
+                    guard recursive else {
+                        note("skipping \(path)/: a folder (add --recursive to read sub-folders)")
+                        continue
+                    }
+                    guard visited.insert(FileID(status)).inserted else { continue }
+                    try walk(path, top: false)
+                default:
+                    note("skipping \(path): not a regular file")
+                }
+            }
         }
+        var status = stat()
+        if stat(folder, &status) == 0 { visited.insert(FileID(status)) }
+        try walk(folder, top: true)
         return paths.sorted()
+    }
+
+    /// A file's identity (device and inode), to descend each folder once.
+    struct FileID: Hashable {
+        let device: UInt64
+        let inode: UInt64
+        init(_ status: stat) {
+            device = UInt64(status.st_dev)
+            inode = UInt64(status.st_ino)
+        }
     }
 }
 
 /// The first bytes of a file, for telling formats apart without reading it all.
 enum FileHead {
-    static func read(_ path: String, count: Int = 16) -> Data {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return Data() }
-        defer { try? handle.close() }
-        return (try? handle.read(upToCount: count)) ?? Data()
+    static func read(_ path: String, count: Int = 16) -> Result<Data, RegularFile.Problem> {
+        RegularFile.open(path).flatMap { handle, _ in
+            defer { try? handle.close() }
+            do {
+                return .success(try handle.read(upToCount: count) ?? Data())
+            } catch {
+                return .failure(.unreadable(error.localizedDescription))
+            }
+        }
     }
 }

@@ -4,16 +4,23 @@ import TensorScope
 import TensorScopeImage
 
 /// One libFuzzer input: the bytes of an image file, PNG or JPEG (the reader picks the decoder by
-/// the first bytes; the seed corpus has both). Reading must return an image or throw —
+/// the first bytes; the seed corpus has both, and the hostile JPEGs of
+/// scripts/generate_hostile_jpegs.py), read at full size and scaled. Reading must return an image or throw —
 /// never crash, hang or allocate without bound — and a decoded image must be self-consistent,
 /// and survive fitting to a batch.
 func fuzzImage(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data else { return 0 }
     let path = FuzzFile.write(Data(bytes: data, count: size))
-    guard let image = try? ImageReader.read(path, channels: .rgb, maxPixels: 1 << 20) else { return 0 }
-    precondition(image.pixels.count == image.width * image.height * 3)
-    precondition(image.pixels.allSatisfy { $0 >= 0 && $0 <= 1 })
-    _ = try? ImageBatch.fitted(image, size: 16, fit: .fill, path: path)
+    // At full size, and headed for a small batch (a JPEG then decodes at a reduced DCT scale),
+    // with a progressive budget small enough to meet often.
+    for targetSize in [nil, 16] as [Int?] {
+        let options = ImageReader.ReadOptions(
+            channels: .rgb, maxPixels: 1 << 20, targetSize: targetSize, maxProgressiveBytes: 16 << 20)
+        guard let image = try? ImageReader.read(path, options: options) else { continue }
+        precondition(image.pixels.count == image.width * image.height * 3)
+        precondition(image.pixels.allSatisfy { $0 >= 0 && $0 <= 1 })
+        _ = try? ImageBatch.fitted(image, size: 16, fit: .fill, path: path)
+    }
     return 0
 }
 

@@ -5,12 +5,16 @@ extension Graph {
     /// Writes every global variable to a safetensors file, keyed by its name
     /// (`image_filters/conv1/weights`), as float32.
     ///
+    /// The values are read together inside `readingVariables`, so a restore running meanwhile
+    /// is saved whole or not at all: the file is always one state of the graph.
+    ///
     /// - Throws: `.io` naming `path` when it cannot be written. The file is written with
     ///   `AtomicFile`: never half a checkpoint, an existing file's permissions kept, a symbolic
     ///   link written through.
     public func saveVariables(to path: String) throws {
-        var tensors: [String: Tensor] = [:]
-        for variable in globalVariables { tensors[variable.name] = variable.value }
+        let tensors = readingVariables {
+            Dictionary(globalVariables.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+        }
         try AtomicFile.write(try SafeTensors.encode(tensors, metadata: ["producer": "TensorScope"]), to: path)
     }
 

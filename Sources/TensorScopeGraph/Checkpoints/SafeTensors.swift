@@ -100,15 +100,12 @@ public enum SafeTensors {
     }
 
     private static func withFile<R>(_ path: String, _ body: (Source, Int) throws -> R) throws -> R {
-        let handle: FileHandle
-        do { handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path)) } catch {
-            throw TensorScopeError(.io, "\(path): unreadable (\(error.localizedDescription))")
+        let (handle, size): (FileHandle, Int)
+        switch RegularFile.open(path) {
+        case .success(let opened): (handle, size) = opened
+        case .failure(let problem): throw TensorScopeError(.io, "\(path): \(problem)")
         }
         defer { try? handle.close() }
-        var status = stat()
-        guard fstat(handle.fileDescriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
-            throw TensorScopeError(.io, "\(path): unreadable (not a regular file)")
-        }
         let source = Source(name: path) { range in
             do {
                 try handle.seek(toOffset: UInt64(range.lowerBound))
@@ -123,7 +120,7 @@ public enum SafeTensors {
                 throw TensorScopeError(.io, "\(path): unreadable (\(error.localizedDescription))")
             }
         }
-        return try body(source, Int(status.st_size))
+        return try body(source, size)
     }
 
     /// Parses and validates the header: each entry on its own, and against the file size.

@@ -20,7 +20,24 @@ public enum AtomicFile {
     ///
     /// - Throws: `.io` naming `path` and the system's reason.
     public static func write(_ data: Data, to path: String, followingLinks: Bool = true) throws {
+        _ = try write(data, to: path, followingLinks: followingLinks, replacing: true)
+    }
+
+    /// Writes `data` to a file that does not exist yet at `path`, whole or not at all, as
+    /// `write` does; when something exists at `path` already it is left alone and nothing is
+    /// written. Two processes creating the same name cannot both succeed (the name is made with
+    /// `link`, which fails on an existing name).
+    ///
+    /// - Returns: `false` when `path` existed.
+    /// - Throws: `.io` naming `path` and the system's reason.
+    public static func create(_ data: Data, at path: String) throws -> Bool {
+        try write(data, to: path, followingLinks: false, replacing: false)
+    }
+
+    private static func write(_ data: Data, to path: String, followingLinks: Bool, replacing: Bool) throws -> Bool {
         let destination = followingLinks ? resolvingLinks(path) : path
+        var existing = stat()
+        if !replacing && lstat(destination, &existing) == 0 { return false }
         let folder = (destination as NSString).deletingLastPathComponent
         let directory = folder.isEmpty ? "." : folder
         func fault(_ what: String) -> TensorScopeError {
@@ -69,8 +86,18 @@ public enum AtomicFile {
                 named = true
             }
         }
-        guard rename(temporary, destination) == 0 else { throw fault(String(cString: strerror(errno))) }
-        named = false
+        if replacing {
+            guard rename(temporary, destination) == 0 else { throw fault(String(cString: strerror(errno))) }
+            named = false
+        } else {
+            // A second name for the written file, which fails if the destination exists; the
+            // temporary name is then removed (by the deferred unlink).
+            guard link(temporary, destination) == 0 else {
+                if errno == EEXIST { return false }
+                throw fault(String(cString: strerror(errno)))
+            }
+        }
+        return true
     }
 
     /// Linux's `O_TMPFILE` (`__O_TMPFILE | O_DIRECTORY`; `__O_TMPFILE` is `020000000` on x86-64

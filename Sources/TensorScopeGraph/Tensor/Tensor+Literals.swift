@@ -44,13 +44,35 @@ extension Tensor {
     /// The element at `indices`, one per dimension: `t[0, 1, 1, 0]`.
     ///
     /// - Precondition: one index per dimension, each within its dimension (as for `Array`,
-    ///   an index out of range is a programming error and traps).
+    ///   an index out of range is a programming error and traps; `scalar(at:)` throws instead,
+    ///   for indices that come from data).
     public subscript(_ indices: Int...) -> Float {
         precondition(indices.count == rank, "Tensor subscript: expected \(rank) indices for shape \(shape), got \(indices.count)")
         var flat = 0
         for (axis, index) in indices.enumerated() {
             precondition((0..<shape[axis]).contains(index),
                          "Tensor subscript: index \(index) out of range 0..<\(shape[axis]) on axis \(axis) of shape \(shape)")
+            flat = flat * shape[axis] + index
+        }
+        return scalars[flat]
+    }
+
+    /// The element at `indices`, one per dimension; the throwing form of the subscript.
+    ///
+    /// - Throws: `.invalidArgument` for a count of indices other than the rank, or an index
+    ///   out of its dimension's range.
+    public func scalar(at indices: [Int]) throws -> Float {
+        guard indices.count == rank else {
+            throw TensorScopeError.invalidArgument(
+                "scalar(at:)", expected: "\(rank) indices for shape \(shape)", got: "\(indices.count)")
+        }
+        var flat = 0
+        for (axis, index) in indices.enumerated() {
+            guard (0..<shape[axis]).contains(index) else {
+                throw TensorScopeError.invalidArgument(
+                    "scalar(at:)", expected: "an index in 0..<\(shape[axis]) on axis \(axis) of shape \(shape)",
+                    got: "\(index)")
+            }
             flat = flat * shape[axis] + index
         }
         return scalars[flat]

@@ -38,7 +38,8 @@ public struct Tensor: Equatable, Sendable {
     /// A tensor of `shape` filled with zeros.
     ///
     /// - Precondition: as for `init(repeating:shape:)` — a negative dimension, an overflowing
-    ///   count or a buffer beyond physical memory traps with a message, before any allocation.
+    ///   count or a buffer beyond physical memory traps with a message, before any allocation,
+    ///   as `Array(repeating:count:)` traps; `init(shape:repeating:)` throws instead.
     public init(zeros shape: [Int]) {
         self.init(repeating: 0, shape: shape)
     }
@@ -48,8 +49,8 @@ public struct Tensor: Equatable, Sendable {
     /// - Precondition: no negative dimension, an element count that fits in `Int`, and a
     ///   buffer no larger than the machine's physical memory: like `Array(repeating:count:)`,
     ///   such a size is a programming error here and traps with a message (before anything is
-    ///   allocated). Sizes that come from outside the program belong in `init(shape:scalars:)`
-    ///   or an `Initializer`, which throw instead.
+    ///   allocated). Sizes that come from outside the program belong in `init(shape:repeating:)`,
+    ///   `init(shape:scalars:)` or an `Initializer`, which throw instead.
     public init(repeating value: Float, shape: [Int]) {
         let count: Int
         do {
@@ -57,6 +58,17 @@ public struct Tensor: Equatable, Sendable {
         } catch {
             preconditionFailure("\(error)")
         }
+        self.shape = shape
+        self.scalars = Array(repeating: value, count: count)
+    }
+
+    /// A tensor of `shape` with every element equal to `value`, for a shape that comes from data
+    /// (a file, a user, a computation): the throwing form of `init(repeating:shape:)`.
+    ///
+    /// - Throws: `.invalidArgument` for a negative dimension, an element count that overflows
+    ///   `Int`, or a buffer larger than this machine's physical memory — nothing is allocated.
+    public init(shape: [Int], repeating value: Float) throws {
+        let count = try Shapes.allocatableCount(of: shape, op: "Tensor(shape:repeating:)")
         self.shape = shape
         self.scalars = Array(repeating: value, count: count)
     }

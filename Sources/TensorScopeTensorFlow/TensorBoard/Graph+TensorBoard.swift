@@ -25,15 +25,16 @@ extension Graph {
         }
         let now = Date().timeIntervalSince1970
         let host = ProcessInfo.processInfo.hostName
-        var name = "events.out.tfevents.\(Int(now)).\(host)"
-        // Never overwrite an earlier run's file written in the same second.
-        var suffix = 1
-        while FileManager.default.fileExists(atPath: (logdir as NSString).appendingPathComponent(name)) {
-            name = "events.out.tfevents.\(Int(now)).\(host).\(suffix)"
+        let data = try tensorBoardEventFile(wallTime: now)
+        // Never overwrite an earlier run's file written in the same second: the name is created
+        // exclusively, so two runs sharing the folder each get a file of their own.
+        var suffix = 0
+        var path: String
+        repeat {
+            let name = "events.out.tfevents.\(Int(now)).\(host)" + (suffix == 0 ? "" : ".\(suffix)")
+            path = (logdir as NSString).appendingPathComponent(name)
             suffix += 1
-        }
-        let path = (logdir as NSString).appendingPathComponent(name)
-        try AtomicFile.write(try tensorBoardEventFile(wallTime: now), to: path)
+        } while try !AtomicFile.create(data, at: path)
         return path
     }
 
