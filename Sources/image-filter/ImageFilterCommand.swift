@@ -13,24 +13,24 @@ struct ImageFilter: ParsableCommand {
         commandName: "image-filter",
         abstract: "Run my_image_filter on PNG and JPEG photos, batch by batch, sharing its 4 variables between batches.",
         discussion: """
-            Images are files, or folders of them (sorted by path; --recursive descends; files that \\
-            are not PNG or JPEG are skipped with one line each). With none, the bundled photographs. \\
-            Each is read as RGB (gray replicated, alpha dropped), turned upright by its EXIF \\
-            orientation (JPEG; --ignore-orientation keeps the stored pixels, as TensorFlow's \\
-            decode_jpeg does), fitted to --size × --size (see --fit) and run through my_image_filter \\
+            Images are files, or folders of them (sorted by path; --recursive descends; files that \
+            are not PNG or JPEG are skipped with one line each). With none, the bundled photographs. \
+            Each is read as RGB (gray replicated, alpha dropped), turned upright by its EXIF \
+            orientation (JPEG; --ignore-orientation keeps the stored pixels, as TensorFlow's \
+            decode_jpeg does), fitted to --size × --size (see --fit) and run through my_image_filter \
             in batches; the first batch creates the variables, the others share them as --method says:
               1  variableScope("image_filters", reuse: true) for later batches
               2  scope.reuseVariables() inside the first scope
               3  re-entering the captured scope object with reuse: true
-            Batches are read, computed and written one at a time (the next one is decoded while the \\
-            current one computes), so memory does not grow with the number of images. Large JPEGs are \\
-            decoded at 1/2, 1/4 or 1/8 scale when their shorter side is at least 4 × --size \\
-            (--exact-decode never scales). Outputs per image, numbered by input position: a mosaic of \\
-            the 32 conv2 feature maps in --output (--no-mosaics to skip) and, with --features DIR, \\
+            Batches are read, computed and written one at a time (the next one is decoded while the \
+            current one computes), so memory does not grow with the number of images. Large JPEGs are \
+            decoded at 1/2, 1/4 or 1/8 scale when their shorter side is at least 4 × --size \
+            (--exact-decode never scales). Outputs per image, numbered by input position: a mosaic of \
+            the 32 conv2 feature maps in --output (--no-mosaics to skip) and, with --features DIR, \
             DIR/NNNN-name.safetensors holding the [size, size, 32] map under the key "features".
-            Many machines: --shard INDEX/COUNT processes every COUNT-th image from INDEX; without it, \\
-            a Kubernetes Indexed Job's JOB_COMPLETION_INDEX (with --shard-count) or a Slurm array's \\
-            SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT choose the shard. --resume skips images whose \\
+            Many machines: --shard INDEX/COUNT processes every COUNT-th image from INDEX; without it, \
+            a Kubernetes Indexed Job's JOB_COMPLETION_INDEX (with --shard-count) or a Slurm array's \
+            SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT choose the shard. --resume skips images whose \
             outputs exist.
             """)
 
@@ -126,12 +126,12 @@ struct ImageFilter: ParsableCommand {
         let options = ImageReader.ReadOptions(
             channels: .rgb, maxPixels: maxPixels, targetSize: exactDecode ? nil : size, appliesOrientation: !ignoreOrientation)
         let (size, fit) = (self.size, self.fit)
+        let progress = Progress(total: items.count)
         let prefetcher = Prefetcher(
             batches: batches,
             read: { try ImageReader.read($0.file.path, options: options) },
             fit: { try ImageBatch.fitted($0, size: size, fit: fit, path: $1.file.path) },
-            note: { print($0) })
-        let progress = Progress(total: items.count)
+            skip: { progress.skip($0) })
         let verbose = batches.count <= 10
         var current: Prefetcher.Batch?
         var handedOut = Date()
@@ -146,7 +146,7 @@ struct ImageFilter: ParsableCommand {
                     progress.computeSeconds += Date().timeIntervalSince(handedOut)
                     let batch = current!
                     if verbose {
-                        print("batch \(index + 1): \(batch.items.count) image(s) → \(result.shape), \(OutputStatistics(result))")
+                        progress.note("batch \(index + 1): \(batch.items.count) image(s) → \(result.shape), \(OutputStatistics(result))")
                     }
                     let command = self
                     try writer.submit { try command.write(result, for: batch.items, plan: plan) }
@@ -161,7 +161,7 @@ struct ImageFilter: ParsableCommand {
             do { try writer.finish() } catch { failures.append(error) }
             throw OutputFailures(failures + saveArtifacts(graph))
         }
-        if verbose {
+        if verbose && !graph.trainableVariables.isEmpty {
             print("trainable variables:")
             for variable in graph.trainableVariables { print(variable) }
         }

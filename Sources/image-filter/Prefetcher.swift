@@ -20,7 +20,7 @@ final class Prefetcher: @unchecked Sendable {
     private let batches: [[Item]]
     private let read: @Sendable (Item) throws -> Image
     private let fit: @Sendable (Image, Item) throws -> Image
-    private let note: @Sendable (String) -> Void
+    private let skip: @Sendable (String) -> Void
     private let queue = DispatchQueue(label: "image-filter.prefetch")
     private var started = 0
     private var pending: (group: DispatchGroup, result: ResultBox)?
@@ -31,14 +31,14 @@ final class Prefetcher: @unchecked Sendable {
 
     /// - Parameters:
     ///   - read: decodes one image (errors for files found in folders are reported through
-    ///     `note` and the image skipped; for files named on the command line they end the run).
+    ///     `skip` and the image left out; for files named on the command line they end the run).
     ///   - fit: brings it to the batch size.
     init(batches: [[Item]], read: @escaping @Sendable (Item) throws -> Image,
-         fit: @escaping @Sendable (Image, Item) throws -> Image, note: @escaping @Sendable (String) -> Void) {
+         fit: @escaping @Sendable (Image, Item) throws -> Image, skip: @escaping @Sendable (String) -> Void) {
         self.batches = batches
         self.read = read
         self.fit = fit
-        self.note = note
+        self.skip = skip
     }
 
     /// The next batch with at least one readable image, or nil at the end.
@@ -59,7 +59,7 @@ final class Prefetcher: @unchecked Sendable {
         started += 1
         let group = DispatchGroup()
         let box = ResultBox()
-        let (read, fit, note) = (self.read, self.fit, self.note)
+        let (read, fit, skip) = (self.read, self.fit, self.skip)
         queue.async(group: group) {
             box.value = Result {
                 var kept: [Item] = []
@@ -72,7 +72,7 @@ final class Prefetcher: @unchecked Sendable {
                         scalars.append(contentsOf: image.pixels)
                         kept.append(item)
                     } catch where !item.file.explicit {
-                        note("skipping \(item.file.path): \(error)")
+                        skip("skipping \(item.file.path): \(error)")
                     }
                 }
                 guard !kept.isEmpty else { return nil }

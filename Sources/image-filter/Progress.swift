@@ -1,41 +1,92 @@
 import Foundation
 
-/// Progress of a run: a bar redrawn in place on a terminal, plain lines every few seconds
-/// otherwise (a log file or a pipe), and the closing throughput line.
-final class Progress {
+/// Progress of a run, and every line printed while it runs: on a terminal a bar redrawn in place,
+/// with other lines printed above it (the bar is cleared, the line printed, the bar redrawn);
+/// otherwise (a log file or a pipe) a plain line every few seconds. Images skipped along the way
+/// count toward the total, so the bar always reaches it and ends its line. Lines may come from
+/// the prefetch thread as well as the main one.
+final class Progress: @unchecked Sendable {
     let total: Int
-    let interactive = isatty(STDOUT_FILENO) != 0
+    let interactive: Bool
+    private let lock = NSLock()
     private let start = Date()
     private var lastLine = Date.distantPast
-    private(set) var done = 0
-    /// Seconds spent in the forward passes alone.
+    private var barShown = false
+    // Guarded by `lock`.
+    private var processed = 0
+    private var skipped = 0
+    /// Seconds spent in the forward passes alone (main thread only).
     var computeSeconds = 0.0
 
-    init(total: Int) {
+    init(total: Int, interactive: Bool = isatty(STDOUT_FILENO) != 0) {
         self.total = total
+        self.interactive = interactive
+    }
+
+    /// Images computed so far.
+    var done: Int { lock.withLock { processed } }
+
+    /// Prints `line` on a line of its own (above the bar on a terminal).
+    func note(_ line: String) {
+        lock.withLock { printAboveBar(line) }
+    }
+
+    /// Prints `line` for an image left out, which counts toward the total.
+    func skip(_ line: String) {
+        lock.withLock {
+            skipped += 1
+            printAboveBar(line)
+            report()
+        }
     }
 
     func advance(by count: Int) {
-        done += count
-        let elapsed = Date().timeIntervalSince(start)
-        let rate = elapsed > 0 ? Double(done) / elapsed : 0
-        let remaining = rate > 0 ? Double(total - done) / rate : 0
-        if interactive {
-            let width = 30
-            let filled = total > 0 ? width * done / total : width
-            let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
-            print(String(format: "\r[%@] %d/%d images  %.1f images/s  ETA %@", bar, done, total, rate, Progress.duration(remaining)),
-                  terminator: done == total ? "\n" : "")
-            fflush(nil)
-        } else if Date().timeIntervalSince(lastLine) >= 5 || done == total {
-            lastLine = Date()
-            print(String(format: "%d/%d images, %.1f images/s, ETA %@", done, total, rate, Progress.duration(remaining)))
+        lock.withLock {
+            processed += count
+            report()
         }
+    }
+
+    private func printAboveBar(_ line: String) {
+        if interactive && barShown { print("\r\u{1B}[K", terminator: "") }
+        print(line)
+        if interactive && barShown { drawBar() }
+    }
+
+    private func report() {
+        if interactive {
+            drawBar()
+        } else if Date().timeIntervalSince(lastLine) >= 5 || processed + skipped == total {
+            lastLine = Date()
+            print(String(format: "%d/%d images%@, %.1f images/s, ETA %@", processed + skipped, total, skippedText,
+                         rate, Progress.duration(remaining)))
+        }
+    }
+
+    private var rate: Double {
+        let elapsed = Date().timeIntervalSince(start)
+        return elapsed > 0 ? Double(processed) / elapsed : 0
+    }
+
+    private var remaining: Double { rate > 0 ? Double(total - processed - skipped) / rate : 0 }
+
+    private var skippedText: String { skipped > 0 ? " (\(skipped) skipped)" : "" }
+
+    private func drawBar() {
+        let width = 30, reached = processed + skipped
+        let filled = total > 0 ? width * min(reached, total) / total : width
+        let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
+        let finished = reached >= total
+        print(String(format: "\r[%@] %d/%d images%@  %.1f images/s  ETA %@", bar, reached, total, skippedText, rate,
+                     Progress.duration(remaining)), terminator: finished ? "\n" : "")
+        fflush(nil)
+        barShown = !finished
     }
 
     /// The closing line: end-to-end and compute-only throughput, labelled.
     func summary() -> String {
         let elapsed = Date().timeIntervalSince(start)
+        let done = self.done
         func rate(_ seconds: Double) -> String {
             // Very short runs say so instead of printing a rate of 0.0 or of thousands.
             seconds >= 0.001 ? String(format: "%.1f", Double(done) / seconds) : "n/a (under 1 ms)"

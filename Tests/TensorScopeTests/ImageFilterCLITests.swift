@@ -23,8 +23,7 @@ import TensorScope
         return folder.appendingPathComponent("image-filter")
     }
 
-    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
-        let executable = Self.executable
+    func run(_ arguments: [String], environment: [String: String] = [:], executable: URL = Self.executable) throws -> Run {
         try #require(FileManager.default.isExecutableFile(atPath: executable.path), "image-filter not built at \(executable.path)")
         let process = Process()
         process.executableURL = executable
@@ -145,5 +144,79 @@ import TensorScope
         #expect(result.stderr.contains("05-chelsea-features.png"))
         #expect(try SafeTensors.read(weights).count == 4)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("logs").path).count == 1)
+    }
+}
+
+/// What a user sees of a run as it goes: lines that reach a log file as they are printed (and
+/// survive a kill), and the help text.
+@Suite struct ImageFilterOutputTests {
+    /// Standard output to a file, as a batch scheduler sets it up: the first lines are in the
+    /// file while the run is still going, and still there after `kill -9`.
+    @Test func linesReachALogFileAsTheyArePrinted() throws {
+        let folder = try Paths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let log = folder.appendingPathComponent("run.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        let process = Process()
+        process.executableURL = ImageFilterCLITests.executable
+        // Long enough to be killed while it runs: 1024 × 1024 images one at a time.
+        process.arguments = ["--size", "1024", "--batch-size", "1", "--no-mosaics", "--features",
+                             folder.appendingPathComponent("features").path]
+        process.standardOutput = handle
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var sawOutputWhileRunning = false
+        for _ in 0..<600 where process.isRunning {
+            let size = (try? FileManager.default.attributesOfItem(atPath: log.path)[.size] as? Int) ?? 0
+            if size > 0 {
+                sawOutputWhileRunning = process.isRunning
+                break
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        try handle.close()
+        #expect(sawOutputWhileRunning, "nothing reached the log while image-filter ran")
+        let text = try String(contentsOf: log, encoding: .utf8)
+        #expect(text.hasPrefix("BLAS: OpenBLAS"), "\(text)")
+    }
+
+    @Test func helpHasNoStrayBackslashes() throws {
+        let result = try ImageFilterCLITests().run(["--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("files that are not PNG or JPEG") && !result.stdout.contains("\\\n"), "\(result.stdout)")
+    }
+}
+
+/// The progress bar on a terminal (`script` gives image-filter one): every other line is
+/// printed on a cleared line above the bar, and with a skipped image the bar still reaches
+/// the total and ends its line.
+@Suite struct ProgressBarTests {
+    @Test func linesGoAboveTheBarAndSkippedImagesCount() throws {
+        let folder = try Paths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let photos = folder.appendingPathComponent("photos")
+        try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
+        for name in ["chelsea.png", "camera.png"] {
+            try FileManager.default.copyItem(atPath: Paths.photo(name), toPath: photos.appendingPathComponent(name).path)
+        }
+        // A truncated JPEG in the folder: skipped when its batch is read.
+        let jpeg = try Data(contentsOf: URL(fileURLWithPath: Paths.photo("chelsea.jpg")))
+        try jpeg.prefix(jpeg.count / 3).write(to: photos.appendingPathComponent("broken.jpg"))
+        let command = [ImageFilterCLITests.executable.path, "--size", "16", "--batch-size", "1",
+                       "--output", folder.appendingPathComponent("out").path, photos.path].joined(separator: " ")
+        let result = try ImageFilterCLITests().run(["-qec", command, "/dev/null"], executable: URL(fileURLWithPath: "/usr/bin/script"))
+        #expect(result.status == 0, "\(result.stdout)")
+        let text = result.stdout.replacingOccurrences(of: "\r\n", with: "\n")
+        // Each note starts on a cleared line, never glued to the bar.
+        #expect(!text.contains("sskipping") && !text.contains("sbatch") && !text.contains("strainable"), "\(text)")
+        #expect(text.contains("\nskipping ") || text.contains("\r\u{1B}[Kskipping "), "\(text)")
+        #expect(text.contains("\r\u{1B}[Kbatch 1:") && text.contains("\r\u{1B}[Kbatch 2:"), "\(text)")
+        // The bar ends at 3/3 (one skipped) on a line of its own.
+        #expect(text.contains("3/3 images (1 skipped)"), "\(text)")
+        let last = try #require(text.components(separatedBy: "\r").last { $0.contains("3/3 images") })
+        #expect(last.contains("\ntrainable variables:"), "\(last)")
     }
 }

@@ -127,7 +127,7 @@ import TensorScope
         let w = Tensor(repeating: 1, shape: [3, 3, 1, 2])
         let b = Tensor(zeros: [2])
         _ = try path.run {
-            let unfused = #expect(throws: TensorScopeError.self) { try relu(try conv2d(x, w, padding: .same) + b) }
+            let unfused = #expect(throws: TensorScopeError.self) { relu(try conv2d(x, w, padding: .same) + b) }
             let fused = #expect(throws: TensorScopeError.self) { try conv2dBiasRelu(x, w, bias: b, padding: .same) }
             #expect(unfused?.description.hasPrefix("conv2d: expected finite input values, got -inf") == true)
             #expect(fused?.description == unfused?.description)

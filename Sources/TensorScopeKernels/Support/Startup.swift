@@ -1,3 +1,4 @@
+import CMalloc
 import Foundation
 
 /// What a program that runs many forward passes does first, in one call: the executables'
@@ -11,6 +12,8 @@ public enum Startup {
     ///    `TENSORSCOPE_NUM_THREADS` — so a typo is an error, not silently ignored (the library
     ///    itself ignores a value it cannot use).
     /// 3. `Memory.retainFreedBuffers()` — freed tensors' memory kept for the next pass.
+    /// 4. Standard output flushed at every line, also when it is a file or a pipe (a log that a
+    ///    killed process leaves behind holds every line printed before).
     ///
     /// - Throws: `.invalidArgument` naming the variable, what it takes and what it holds.
     public static func prepareProgram() throws {
@@ -23,5 +26,6 @@ public enum Startup {
                 Workers.environmentVariable, expected: "a positive number of workers", got: "\"\(text)\"")
         }
         Memory.retainFreedBuffers()
+        tensorscope_line_buffer_stdout()
     }
 }
