@@ -84,11 +84,19 @@ struct ImageFilter: ParsableCommand {
             throw ValidationError("--shard must be INDEX/COUNT with 0 ≤ INDEX < COUNT, got \(shard)")
         }
         if let shardCount, shardCount < 1 { throw ValidationError("--shard-count must be at least 1, got \(shardCount)") }
+        let environment = ProcessInfo.processInfo.environment
+        if shard == nil && shardCount == nil, let index = environment["JOB_COMPLETION_INDEX"] {
+            throw ValidationError("JOB_COMPLETION_INDEX is \(index) (a Kubernetes Indexed Job) but --shard-count is not given, "
+                                  + "so every pod would process every image; pass --shard-count with the Job's completions")
+        }
     }
 
     func run() throws {
         try Startup.prepareProgram()  // BLAS kernel, environment overrides, allocator
         print("BLAS: \(BLAS.info)")
+        if !mosaics && features == nil && logdir == nil && saveWeights == nil {
+            print("--no-mosaics without --features (or --logdir, --save-weights): computing only, nothing is written")
+        }
 
         // Inputs, this shard's share, and what is already done.
         let inputs = images.isEmpty
@@ -97,6 +105,19 @@ struct ImageFilter: ParsableCommand {
         let chosenShard = shard.map { Shard($0)! } ?? Shard.fromEnvironment(ProcessInfo.processInfo.environment, shardCount: shardCount) ?? .all
         guard chosenShard.isValid else { throw ValidationError("shard \(chosenShard) from the environment is not valid") }
         let plan = OutputPlan(mosaicsFolder: mosaics ? output : nil, featuresFolder: features, total: inputs.files.count)
+        let initialValues = try loadWeights.map {
+            try SafeTensors.read($0, expecting: ImageFilterModel.variableShapes(channels: 3))
+        }
+        // What the outputs depend on; a resumed run must match what the folders hold.
+        let settings = RunSettings(
+            size: size, fit: "\(fit)", weights: initialValues.map { "file \(RunSettings.digest(of: $0))" } ?? "seed \(seed)",
+            exactDecode: exactDecode, ignoreOrientation: ignoreOrientation, featuresDType: "float32")
+        let outputFolders = [mosaics ? output : nil, features].compactMap { $0 }
+        if resume {
+            for folder in outputFolders {
+                if let recorded = try RunSettings.recorded(in: folder) { try settings.check(against: recorded, folder: folder) }
+            }
+        }
         var items = chosenShard.positions(of: inputs.files.count).map { Prefetcher.Item(position: $0, file: inputs.files[$0]) }
         let before = items.count
         if resume { items.removeAll { plan.isDone(position: $0.position, path: $0.file.path) } }
@@ -106,6 +127,7 @@ struct ImageFilter: ParsableCommand {
         if let features { try OutputPlan.prepareFolder(features, role: "features") }
         if let logdir { try OutputPlan.prepareFolder(logdir, role: "log") }
         if let saveWeights { try OutputPlan.checkWritableFile(saveWeights, role: "weights") }
+        for folder in outputFolders { try settings.record(in: folder) }
         guard !items.isEmpty else {
             print(before == 0 ? "no images to process" : "nothing to do: all \(before) image(s) of shard \(chosenShard) have their outputs")
             return
@@ -120,9 +142,7 @@ struct ImageFilter: ParsableCommand {
         // The op record grows with every batch; it is kept only when --logdir needs it, so a
         // long run over a big collection stays flat.
         graph.recordsOperations = logdir != nil
-        if let loadWeights {
-            graph.setInitialValues(try SafeTensors.read(loadWeights, expecting: ImageFilterModel.variableShapes(channels: 3)))
-        }
+        if let initialValues { graph.setInitialValues(initialValues) }
         let options = ImageReader.ReadOptions(
             channels: .rgb, maxPixels: maxPixels, targetSize: exactDecode ? nil : size, appliesOrientation: !ignoreOrientation)
         let (size, fit) = (self.size, self.fit)

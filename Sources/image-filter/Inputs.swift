@@ -5,7 +5,8 @@ import TensorScopeImage
 
 /// The images a run reads: files named on the command line, and the supported images in named
 /// folders (sorted by path; `--recursive` descends). A folder's other files are skipped with
-/// one line each; a named file is always kept, so a problem with it is an error later.
+/// one line each; a named file that cannot be opened is an error at once, and one that turns
+/// out not to be an image an error when its batch is read.
 struct Inputs {
     struct File: Sendable {
         var path: String
@@ -20,6 +21,11 @@ struct Inputs {
         for argument in arguments {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), isDirectory.boolValue else {
+                // A named file that cannot be opened ends the run now, before any work.
+                switch RegularFile.open(argument) {
+                case .success(let (handle, _)): try? handle.close()
+                case .failure(let problem): throw TensorScopeError(.io, "\(argument): \(problem)")
+                }
                 inputs.files.append(File(path: argument, explicit: true))
                 continue
             }

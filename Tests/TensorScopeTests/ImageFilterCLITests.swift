@@ -55,7 +55,7 @@ import TensorScope
         #expect(lines.contains { $0.hasPrefix("batch 2: 3 image(s) → [3, 32, 32, 32]") })
         #expect(lines.contains { $0.hasPrefix("7/7 images") })
         #expect(lines.contains { $0.contains("images/s end to end (read + compute + write)") && $0.contains("images/s compute only") })
-        let mosaics = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        let mosaics = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }.sorted()
         #expect(mosaics == ["01-astronaut_256-features.png", "02-camera-gray-features.png", "03-camera-features.png",
                             "04-chelsea-features.png", "05-chelsea-features.png", "06-coffee_256-progressive-features.png",
                             "07-coffee_256-features.png"])
@@ -181,6 +181,42 @@ import TensorScope
         #expect(sawOutputWhileRunning, "nothing reached the log while image-filter ran")
         let text = try String(contentsOf: log, encoding: .utf8)
         #expect(text.hasPrefix("BLAS: OpenBLAS"), "\(text)")
+    }
+
+    /// `--resume` in a folder written with other settings is refused, naming each difference;
+    /// with the same settings it finds the work done.
+    @Test func resumeChecksTheRunSettings() throws {
+        let folder = try Paths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cli = ImageFilterCLITests()
+        let first = try cli.run(["--size", "16", "--seed", "1", "--output", folder.path])
+        #expect(first.status == 0, "\(first.stderr)")
+        let other = try cli.run(["--resume", "--size", "24", "--seed", "7", "--output", folder.path])
+        #expect(other.status != 0)
+        #expect(other.stderr.contains("--size 16 there, 24 now") && other.stderr.contains("weights seed 1 there, seed 7 now"),
+                "\(other.stderr)")
+        let same = try cli.run(["--resume", "--size", "16", "--seed", "1", "--output", folder.path])
+        #expect(same.status == 0 && same.stdout.contains("nothing to do"), "\(same.stdout)\(same.stderr)")
+    }
+
+    /// A named input that does not exist ends the run before any image is computed.
+    @Test func missingInputsAreFoundFirst() throws {
+        let folder = try Paths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let missing = folder.appendingPathComponent("nope.png").path
+        let result = try ImageFilterCLITests().run(
+            ["--size", "16", "--output", folder.appendingPathComponent("out").path, Paths.photo("chelsea.png"), missing])
+        #expect(result.status != 0 && result.stderr.contains("\(missing): no such file"), "\(result.stderr)")
+        #expect(!result.stdout.contains("batch 1"), "\(result.stdout)")
+    }
+
+    /// Settings that would silently do nothing useful are refused in one line.
+    @Test func silentChoicesAreRefused() throws {
+        let cli = ImageFilterCLITests()
+        let nothing = try cli.run(["--size", "8", "--no-mosaics"])
+        #expect(nothing.status == 0 && nothing.stdout.contains("--no-mosaics without --features"), "\(nothing.stdout)")
+        let pod = try cli.run(["--size", "16"], environment: ["JOB_COMPLETION_INDEX": "3"])
+        #expect(pod.status != 0 && pod.stderr.contains("--shard-count"), "\(pod.stderr)")
     }
 
     @Test func helpHasNoStrayBackslashes() throws {

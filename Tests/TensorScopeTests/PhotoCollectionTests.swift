@@ -20,8 +20,9 @@ import TensorScopeModels
         return folder
     }
 
+    /// The outputs in `folder` (the run's hidden settings record left out).
     func files(_ folder: URL) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
     }
 
     @Test func foldersAreReadSortedOtherFilesSkippedSubfoldersOnRequest() throws {
@@ -108,7 +109,7 @@ import TensorScopeModels
         #expect(again.stdout.contains("2 image(s) (3 already done)"))
         #expect(files(out).count == 5 && files(mosaics).count == 5)
         #expect(try FileManager.default.attributesOfItem(atPath: out.appendingPathComponent("01-img0000.safetensors").path)[.modificationDate] as? Date == stamp)
-        let done = try cli.run([folder.path, "--size", "10", "--features", out.path, "--output", mosaics.path, "--resume"])
+        let done = try cli.run([folder.path, "--size", "10", "--seed", "3", "--features", out.path, "--output", mosaics.path, "--resume"])
         #expect(done.stdout.contains("nothing to do: all 5 image(s)"))
     }
 
