@@ -45,6 +45,8 @@ struct ImageFilter: ParsableCommand {
     @Option(help: "Folder for the mosaics (created if missing).") var output = "image-filter-output"
     @Flag(inversion: .prefixedNo, help: "Write a feature-map mosaic per image.") var mosaics = true
     @Option(help: "Folder for per-image feature maps as safetensors (created if missing).") var features: String?
+    @Option(help: "How feature maps are stored: float32, or float16 (half the size, about 3 significant digits).")
+    var featuresDtype: FeaturesDType = .float32
     @Option(help: "Refuse images with more pixels than this as decoded.") var maxPixels = ImageReader.defaultMaxPixels
     @Flag(help: "Decode JPEGs at full size even when they are much larger than --size.") var exactDecode = false
     @Flag(help: "Keep JPEGs' stored pixel order instead of applying their EXIF orientation.") var ignoreOrientation = false
@@ -111,7 +113,7 @@ struct ImageFilter: ParsableCommand {
         // What the outputs depend on; a resumed run must match what the folders hold.
         let settings = RunSettings(
             size: size, fit: "\(fit)", weights: initialValues.map { "file \(RunSettings.digest(of: $0))" } ?? "seed \(seed)",
-            exactDecode: exactDecode, ignoreOrientation: ignoreOrientation, featuresDType: "float32")
+            exactDecode: exactDecode, ignoreOrientation: ignoreOrientation, featuresDType: featuresDtype.rawValue)
         let outputFolders = [mosaics ? output : nil, features].compactMap { $0 }
         if resume {
             for folder in outputFolders {
@@ -203,7 +205,7 @@ struct ImageFilter: ParsableCommand {
                                      scalars: Array(features.scalars[(i * map)..<((i + 1) * map)]))
                 try AtomicFile.write(try SafeTensors.encode(["features": one], metadata: [
                     "source": item.file.path, "producer": "TensorScope image-filter",
-                ]), to: path, followingLinks: false)
+                ], dtype: featuresDtype.safetensors), to: path, followingLinks: false)
             }
         }
     }
@@ -245,6 +247,13 @@ struct OutputFailures: Error, CustomStringConvertible {
     var description: String {
         failures.count == 1 ? failures[0] : "\(failures.count) outputs failed:\n" + failures.joined(separator: "\n")
     }
+}
+
+/// `--features-dtype`.
+enum FeaturesDType: String, ExpressibleByArgument, CaseIterable {
+    case float32, float16
+
+    var safetensors: SafeTensors.DType { self == .float32 ? .float32 : .float16 }
 }
 
 extension Fit: ExpressibleByArgument {}

@@ -57,10 +57,10 @@ import TensorScopeModels
         var badJSON = whole
         badJSON[9] = UInt8(ascii: "#")
         try attempt("badheader.safetensors", badJSON, mentioning: "bad header")
-        // dtype: rewrite one entry as F16 with the same byte length.
+        // dtype: rewrite one entry as I32 (same byte length), a dtype TensorScope does not read.
         let text = String(decoding: whole, as: UTF8.self)
-        let f16 = text.replacingOccurrences(of: "\"dtype\":\"F32\"", with: "\"dtype\":\"F16\"")
-        try attempt("dtype.safetensors", Data(f16.utf8), mentioning: "expected dtype F32, got F16")
+        let i32 = text.replacingOccurrences(of: "\"dtype\":\"F32\"", with: "\"dtype\":\"I32\"")
+        try attempt("dtype.safetensors", Data(i32.utf8), mentioning: "expected dtype F32 or F16, got I32")
         try attempt("empty.safetensors", Data(), mentioning: "truncated")
         // A good file still loads after all that.
         good["image_filters/conv1/biases"] = Tensor(repeating: 2, shape: [32])

@@ -219,6 +219,32 @@ import TensorScope
         #expect(pod.status != 0 && pod.stderr.contains("--shard-count"), "\(pod.stderr)")
     }
 
+    /// `--features-dtype float16`: half-size files, `F16` in the header, read back as float32
+    /// within half precision of the float32 run's values.
+    @Test func featuresCanBeHalfPrecision() throws {
+        let folder = try Paths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cli = ImageFilterCLITests()
+        let (full, half) = (folder.appendingPathComponent("f32"), folder.appendingPathComponent("f16"))
+        for (dtype, out) in [("float32", full), ("float16", half)] {
+            let result = try cli.run(["--size", "16", "--no-mosaics", "--features", out.path, "--features-dtype", dtype,
+                                      Paths.photo("chelsea.png")])
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        let name = "01-chelsea.safetensors"
+        let (a, b) = (full.appendingPathComponent(name).path, half.appendingPathComponent(name).path)
+        let sizes = try [a, b].map { try #require(FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) }
+        #expect(sizes[1] < sizes[0] * 6 / 10, "\(sizes)")
+        let header = String(decoding: try Data(contentsOf: URL(fileURLWithPath: b)).prefix(200), as: UTF8.self)
+        #expect(header.contains("\"dtype\":\"F16\""), "\(header)")
+        let (x, y) = (try #require(try SafeTensors.read(a)["features"]), try #require(try SafeTensors.read(b)["features"]))
+        #expect(x.shape == [16, 16, 32] && y.shape == x.shape)
+        // Half precision keeps 11 significant bits: relative error at most 2⁻¹¹ (values are ≥ 0).
+        let worst = zip(x.scalars, y.scalars).map { abs($0 - $1) / max(abs($0), 1e-3) }.max() ?? 0
+        #expect(worst <= 1.0 / 2048, "worst relative error \(worst)")
+        #expect(x.scalars != y.scalars)
+    }
+
     @Test func helpHasNoStrayBackslashes() throws {
         let result = try ImageFilterCLITests().run(["--help"])
         #expect(result.status == 0)

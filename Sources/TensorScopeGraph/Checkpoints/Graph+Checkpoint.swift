@@ -21,7 +21,7 @@ extension Graph {
     /// Replaces the value of every global variable with the tensor of the same name in a
     /// safetensors file.
     ///
-    /// Strict: the file must hold exactly one `F32` tensor per variable, with the variable's
+    /// Strict: the file must hold exactly one `F32` (or `F16`) tensor per variable, with the variable's
     /// shape. A missing key, an extra key, a shape or dtype mismatch, a truncated file or a bad
     /// header is an error naming the key or the fault, and then no variable is changed.
     ///

@@ -3,8 +3,8 @@ import Foundation
 
 /// The safetensors file format (huggingface/safetensors): an 8-byte little-endian header
 /// length `n`, `n` bytes of JSON mapping each name to `{"dtype", "shape", "data_offsets"}`
-/// (offsets relative to the byte buffer that follows), then the buffer. TensorScope writes and
-/// reads `F32` tensors, little-endian, row-major.
+/// (offsets relative to the byte buffer that follows), then the buffer. TensorScope writes `F32`
+/// (or, asked, `F16`) tensors, little-endian, row-major, and reads both as float32.
 ///
 /// Reading validates before it allocates: the header (at most `maxHeaderBytes`, parsed
 /// strictly — `4.0` or `true` is not an integer), then the keys, dtypes, shapes and offsets
@@ -20,36 +20,71 @@ public enum SafeTensors {
         var name: String
         var shape: [Int]
         var count: Int
+        var dtype: DType
         /// Byte range in the buffer.
         var begin: Int, end: Int
     }
 
-    /// The file bytes for `tensors`, keys in sorted order, buffer packed without gaps.
-    public static func encode(_ tensors: [String: Tensor], metadata: [String: String] = [:]) throws -> Data {
+    /// How tensors are stored in a file TensorScope writes.
+    public enum DType: String, Sendable, CaseIterable {
+        /// `F32`: IEEE single precision, as computed.
+        case float32 = "F32"
+        /// `F16`: IEEE half precision, rounded to nearest (half the size; about 3 significant
+        /// digits, values beyond ±65504 become infinite). Read back as float32.
+        case float16 = "F16"
+
+        var byteCount: Int { self == .float32 ? 4 : 2 }
+    }
+
+    /// The file bytes for `tensors`, keys in sorted order, buffer packed without gaps: the
+    /// header written once, each tensor's values copied in one piece.
+    public static func encode(
+        _ tensors: [String: Tensor], metadata: [String: String] = [:], dtype: DType = .float32
+    ) throws -> Data {
         var header: [String: Any] = [:]
         if !metadata.isEmpty { header["__metadata__"] = metadata }
         var offset = 0
         let names = tensors.keys.sorted()
+        var starts: [Int] = []
         for name in names {
-            let bytes = tensors[name]!.scalarCount * 4
-            header[name] = ["dtype": "F32", "shape": tensors[name]!.shape, "data_offsets": [offset, offset + bytes]]
+            let bytes = tensors[name]!.scalarCount * dtype.byteCount
+            header[name] = ["dtype": dtype.rawValue, "shape": tensors[name]!.shape, "data_offsets": [offset, offset + bytes]]
+            starts.append(offset)
             offset += bytes
         }
         var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
         // Pad with spaces so the buffer starts 8-byte aligned, as the reference writer does.
         json.append(contentsOf: Array(repeating: UInt8(ascii: " "), count: (8 - json.count % 8) % 8))
-        var data = Data()
-        data.reserveCapacity(8 + json.count + offset)
-        withUnsafeBytes(of: UInt64(json.count).littleEndian) { data.append(contentsOf: $0) }
-        data.append(json)
-        for name in names {
-            tensors[name]!.withUnsafeBufferPointer { values in
-                for value in values {
-                    withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) }
+        var data = Data(count: 8 + json.count + offset)
+        data.withUnsafeMutableBytes { out in
+            out.storeBytes(of: UInt64(json.count).littleEndian, toByteOffset: 0, as: UInt64.self)
+            json.withUnsafeBytes { out.baseAddress!.advanced(by: 8).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            let buffer = out.baseAddress!.advanced(by: 8 + json.count)
+            for (name, start) in zip(names, starts) {
+                tensors[name]!.withUnsafeBufferPointer { values in
+                    store(values, as: dtype, to: buffer.advanced(by: start))
                 }
             }
         }
         return data
+    }
+
+    /// Writes `values` little-endian as `dtype` at `destination`.
+    private static func store(_ values: UnsafeBufferPointer<Float>, as dtype: DType, to destination: UnsafeMutableRawPointer) {
+        guard !values.isEmpty else { return }
+        switch dtype {
+        case .float32:
+            #if _endian(little)
+            destination.copyMemory(from: values.baseAddress!, byteCount: values.count * 4)
+            #else
+            for (i, value) in values.enumerated() {
+                destination.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: 4 * i, as: UInt32.self)
+            }
+            #endif
+        case .float16:
+            let halves = destination.bindMemory(to: UInt16.self, capacity: values.count)
+            for i in values.indices { halves[i] = Float16(values[i]).bitPattern.littleEndian }
+        }
     }
 
     /// The tensors in a safetensors file's bytes.
@@ -58,10 +93,13 @@ public enum SafeTensors {
     ///   other than `F32`, offsets that disagree with a shape or leave holes; each message names
     ///   the key or the fault.
     public static func decode(_ data: Data, source: String = "safetensors") throws -> [String: Tensor] {
-        let bytes = [UInt8](data)
-        let source = Source(name: source) { range in Array(bytes[range]) }
-        let (entries, bufferStart) = try header(source, fileSize: bytes.count)
-        try checkLayout(entries, bufferBytes: bytes.count - bufferStart, source: source.name)
+        let source = Source(name: source) { range, destination in
+            data.withUnsafeBytes { bytes in
+                destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[range]))
+            }
+        }
+        let (entries, bufferStart) = try header(source, fileSize: data.count)
+        try checkLayout(entries, bufferBytes: data.count - bufferStart, source: source.name)
         return try load(entries, bufferStart: bufferStart, from: source)
     }
 
@@ -93,10 +131,19 @@ public enum SafeTensors {
         }
     }
 
-    /// Byte ranges of a file or of bytes in memory, read on demand.
+    /// Byte ranges of a file or of bytes in memory, read on demand straight into the buffer
+    /// that keeps them (`readInto` fills exactly `destination.count` bytes or throws).
     struct Source {
         var name: String
-        var read: (Range<Int>) throws -> [UInt8]
+        var readInto: (Range<Int>, UnsafeMutableRawBufferPointer) throws -> Void
+
+        /// A small range as bytes (the header).
+        func read(_ range: Range<Int>) throws -> [UInt8] {
+            try [UInt8](unsafeUninitializedCapacity: range.count) { buffer, initialized in
+                try readInto(range, UnsafeMutableRawBufferPointer(buffer))
+                initialized = range.count
+            }
+        }
     }
 
     private static func withFile<R>(_ path: String, _ body: (Source, Int) throws -> R) throws -> R {
@@ -106,18 +153,20 @@ public enum SafeTensors {
         case .failure(let problem): throw TensorScopeError(.io, "\(path): \(problem)")
         }
         defer { try? handle.close() }
-        let source = Source(name: path) { range in
-            do {
-                try handle.seek(toOffset: UInt64(range.lowerBound))
-                let data = try handle.read(upToCount: range.count) ?? Data()
-                guard data.count == range.count else {
-                    throw TensorScopeError(.io, "\(path): truncated: expected \(range.count) bytes at \(range.lowerBound), got \(data.count)")
+        let fd = handle.fileDescriptor
+        let source = Source(name: path) { range, destination in
+            // pread until the range is in, straight into its buffer.
+            var done = 0
+            while done < range.count {
+                let got = pread(fd, destination.baseAddress! + done, range.count - done, off_t(range.lowerBound + done))
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    throw TensorScopeError(.io, "\(path): unreadable (\(String(cString: strerror(errno))))")
                 }
-                return [UInt8](data)
-            } catch let error as TensorScopeError {
-                throw error
-            } catch {
-                throw TensorScopeError(.io, "\(path): unreadable (\(error.localizedDescription))")
+                guard got > 0 else {
+                    throw TensorScopeError(.io, "\(path): truncated: expected \(range.count) bytes at \(range.lowerBound), got \(done)")
+                }
+                done += got
             }
         }
         return try body(source, size)
@@ -165,18 +214,20 @@ public enum SafeTensors {
         let shape = try integers(shapeItems, "shape")
         let offsets = try integers(offsetItems, "data_offsets")
         guard offsets.count == 2 else { throw fault("bad header: key '\(name)': data_offsets must be two integers") }
-        guard dtype == "F32" else { throw fault("key '\(name)': expected dtype F32, got \(dtype)") }
+        guard let stored = DType(rawValue: dtype) else {
+            throw fault("key '\(name)': expected dtype F32 or F16, got \(dtype)")
+        }
         let count: Int
         do { count = try Shapes.elementCount(of: shape, op: "safetensors") } catch {
             throw fault("key '\(name)': bad shape \(shape)")
         }
         let (begin, end) = (offsets[0], offsets[1])
         guard begin <= end else { throw fault("key '\(name)': bad data_offsets \(offsets)") }
-        let (bytes, overflow) = count.multipliedReportingOverflow(by: 4)
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: stored.byteCount)
         guard !overflow, end - begin == bytes else {
-            throw fault("key '\(name)': shape \(shape) holds \(count) floats, data_offsets give \(end - begin) bytes")
+            throw fault("key '\(name)': shape \(shape) holds \(count) \(stored.rawValue) values, data_offsets give \(end - begin) bytes")
         }
-        return Entry(name: name, shape: shape, count: count, begin: begin, end: end)
+        return Entry(name: name, shape: shape, count: count, dtype: stored, begin: begin, end: end)
     }
 
     /// The entries cover the buffer exactly: in bounds, no holes, no overlaps.
@@ -197,13 +248,27 @@ public enum SafeTensors {
         }
     }
 
-    /// Reads each entry's byte range into a tensor.
+    /// Reads each entry's byte range into a tensor: float32 straight into the tensor's storage,
+    /// float16 through a buffer of halves.
     private static func load(_ entries: [Entry], bufferStart: Int, from source: Source) throws -> [String: Tensor] {
         var tensors: [String: Tensor] = [:]
         for entry in entries {
-            let raw = entry.count == 0 ? [] : try source.read((bufferStart + entry.begin)..<(bufferStart + entry.end))
-            let scalars = raw.withUnsafeBytes { bytes in
-                (0..<entry.count).map { Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self))) }
+            let range = (bufferStart + entry.begin)..<(bufferStart + entry.end)
+            let scalars = try [Float](unsafeUninitializedCapacity: entry.count) { buffer, initialized in
+                guard entry.count > 0 else { return }
+                switch entry.dtype {
+                case .float32:
+                    try source.readInto(range, UnsafeMutableRawBufferPointer(buffer))
+                    #if !_endian(little)
+                    for i in 0..<entry.count { buffer[i] = Float(bitPattern: UInt32(littleEndian: buffer[i].bitPattern)) }
+                    #endif
+                case .float16:
+                    let halves = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: entry.count)
+                    defer { halves.deallocate() }
+                    try source.readInto(range, UnsafeMutableRawBufferPointer(halves))
+                    for i in 0..<entry.count { buffer[i] = Float(Float16(bitPattern: UInt16(littleEndian: halves[i]))) }
+                }
+                initialized = entry.count
             }
             tensors[entry.name] = Tensor(uncheckedShape: entry.shape, scalars: scalars)
         }
