@@ -191,9 +191,9 @@ func runOperationOutputs(
 
 /// `runOperation` for ops that cannot fail: one input of any shape, an output of its shape
 /// (which fits, as the input does).
-func runInfallibleOperation(_ type: String, _ inputs: [OpInput], attributes: Attributes = [:]) -> Tensor {
+func runInfallibleOperation(_ type: String, name: String? = nil, _ inputs: [OpInput], attributes: Attributes = [:]) -> Tensor {
     do {
-        return try runOperation(type, inputs, attributes: attributes)
+        return try runOperation(type, name: name, inputs, attributes: attributes)
     } catch {
         preconditionFailure("internal: \(type) failed: \(error)")
     }

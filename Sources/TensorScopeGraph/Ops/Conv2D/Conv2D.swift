@@ -8,6 +8,8 @@ import TensorScopeKernels
 ///     `[1, sh, sw, 1]`.
 ///   - padding: `.same` or `.valid`, with TensorFlow's rules (see `Padding`).
 ///   - dilations: the spacing between kernel taps, in the same forms as `strides`.
+///   - name: the op's name under the current name scope, made unique (default `Conv2D`), as
+///     TensorFlow's `name=`.
 /// - Returns: `[batch, outHeight, outWidth, outChannels]`, where
 ///   `y[b,i,j,o] = Σ_{a,c,ci} x[b, i·sh − padTop + a·dh, j·sw − padLeft + c·dw, ci] · w[a,c,ci,o]`
 ///   with `x` zero outside the image.
@@ -23,10 +25,11 @@ public func conv2d(
     _ filter: some TensorConvertible,
     strides: [Int] = [1, 1, 1, 1],
     padding: Padding,
-    dilations: [Int] = [1, 1, 1, 1]
+    dilations: [Int] = [1, 1, 1, 1],
+    name: String? = nil
 ) throws -> Tensor {
     try runOperation(
-        "Conv2D", [OpInput("input", input), OpInput("filter", filter)],
+        "Conv2D", name: name, [OpInput("input", input), OpInput("filter", filter)],
         attributes: Conv2DGeometry.attributes(strides: strides, padding: padding, dilations: dilations)
     ) { values in
         // The arguments as given, so a message quotes them as the caller wrote them.

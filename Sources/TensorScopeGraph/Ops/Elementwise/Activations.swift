@@ -4,13 +4,13 @@ import TensorScopeKernels
 /// The logistic function `1 / (1 + e^(−x))` element-wise, as `tf.sigmoid`. Records `Sigmoid`.
 ///
 /// Computed as `e^x / (1 + e^x)` for negative `x`, so no `e^(−x)` overflows; NaN stays NaN.
-public func sigmoid(_ x: some TensorConvertible) -> Tensor {
-    runInfallibleOperation("Sigmoid", [OpInput("x", x)], attributes: .float32)
+public func sigmoid(_ x: some TensorConvertible, name: String? = nil) -> Tensor {
+    runInfallibleOperation("Sigmoid", name: name, [OpInput("x", x)], attributes: .float32)
 }
 
 /// The hyperbolic tangent element-wise, as `tf.tanh`. Records `Tanh`.
-public func tanh(_ x: some TensorConvertible) -> Tensor {
-    runInfallibleOperation("Tanh", [OpInput("x", x)], attributes: .float32)
+public func tanh(_ x: some TensorConvertible, name: String? = nil) -> Tensor {
+    runInfallibleOperation("Tanh", name: name, [OpInput("x", x)], attributes: .float32)
 }
 
 let sigmoidDefinition = unaryDefinition("Sigmoid") { x, out in

@@ -5,11 +5,13 @@ import TensorScopeKernels
 /// - Parameters:
 ///   - value: a tensor of rank ≥ 2, `[…, C]`.
 ///   - bias: `[C]`.
+///   - name: the op's name under the current name scope, made unique (default `BiasAdd`), as
+///     TensorFlow's `name=`.
 /// - Returns: `value[…, c] + bias[c]`, shaped like `value`. Records a `BiasAdd` op.
 /// - Throws: `.invalidArgument` (message starting `biasAdd:`) when `value` has rank < 2, `bias`
 ///   is not rank 1, or the sizes differ.
-public func biasAdd(_ value: some TensorConvertible, _ bias: some TensorConvertible) throws -> Tensor {
-    try runOperation("BiasAdd", [OpInput("value", value), OpInput("bias", bias)],
+public func biasAdd(_ value: some TensorConvertible, _ bias: some TensorConvertible, name: String? = nil) throws -> Tensor {
+    try runOperation("BiasAdd", name: name, [OpInput("value", value), OpInput("bias", bias)],
                      attributes: .float32(["data_format": .string("NHWC")]))
 }
 

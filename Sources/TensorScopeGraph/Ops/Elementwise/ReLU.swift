@@ -3,8 +3,8 @@ import TensorScopeKernels
 /// The rectifier `max(x, 0)` element-wise, as `tf.nn.relu`; NaN stays NaN.
 ///
 /// Accepts any shape. Records a `Relu` op.
-public func relu(_ x: some TensorConvertible) -> Tensor {
-    runInfallibleOperation("Relu", [OpInput("features", x)], attributes: .float32)
+public func relu(_ x: some TensorConvertible, name: String? = nil) -> Tensor {
+    runInfallibleOperation("Relu", name: name, [OpInput("features", x)], attributes: .float32)
 }
 
 /// `Relu`: one pass into the output.

@@ -7,6 +7,8 @@ import TensorScopeKernels
 ///   - b: `[k, n]`, or `[n, k]` with `transposeB`.
 ///   - transposeA: multiply by `a`'s transpose.
 ///   - transposeB: multiply by `b`'s transpose.
+///   - name: the op's name under the current name scope, made unique (default `MatMul`), as
+///     TensorFlow's `name=`.
 /// - Returns: `[m, n]`, `y[i, j] = Σ_p a[i, p] · b[p, j]` (of the transposed operands).
 /// - Throws: `.invalidArgument` (message starting `matmul:`) for an operand that is not 2-D,
 ///   inner dimensions that differ, or sizes beyond a 32-bit BLAS.
@@ -14,9 +16,10 @@ import TensorScopeKernels
 /// Records a `MatMul` op. OpenBLAS runs single-threaded here, as in convolutions (its thread
 /// count is process-wide).
 public func matmul(
-    _ a: some TensorConvertible, _ b: some TensorConvertible, transposeA: Bool = false, transposeB: Bool = false
+    _ a: some TensorConvertible, _ b: some TensorConvertible, transposeA: Bool = false, transposeB: Bool = false,
+    name: String? = nil
 ) throws -> Tensor {
-    try runOperation("MatMul", [OpInput("a", a), OpInput("b", b)], attributes: .float32([
+    try runOperation("MatMul", name: name, [OpInput("a", a), OpInput("b", b)], attributes: .float32([
         "transpose_a": .bool(transposeA), "transpose_b": .bool(transposeB),
     ]))
 }

@@ -6,8 +6,8 @@ import TensorScopeKernels
 /// - Throws: `.invalidArgument` (message starting `softmax:`) for a scalar input.
 ///
 /// Records a `Softmax` op.
-public func softmax(_ logits: some TensorConvertible) throws -> Tensor {
-    try runOperation("Softmax", [OpInput("logits", logits)], attributes: .float32)
+public func softmax(_ logits: some TensorConvertible, name: String? = nil) throws -> Tensor {
+    try runOperation("Softmax", name: name, [OpInput("logits", logits)], attributes: .float32)
 }
 
 let softmaxDefinition = OpDefinition("Softmax", outputShapes: { inputs, _ in
@@ -25,15 +25,17 @@ let softmaxDefinition = OpDefinition("Softmax", outputShapes: { inputs, _ in
 /// - Parameters:
 ///   - input: rank ≥ 1.
 ///   - axis: `0..<rank`, or negative from the end (`-1` is the last axis).
+///   - name: the op's name under the current name scope, made unique (default `ArgMax`), as
+///     TensorFlow's `name=`.
 /// - Returns: the indices in row-major order of the input's shape without `axis`
 ///   (`[batch]` for `argmax(logits, axis: 1)` of `[batch, classes]`).
 /// - Throws: `.invalidArgument` (message starting `argmax:`) for a scalar, an axis out of range,
 ///   or an empty axis.
 ///
 /// Records an `ArgMax` op (its `dimension` as a constant input).
-public func argmax(_ input: some TensorConvertible, axis: Int) throws -> [Int] {
+public func argmax(_ input: some TensorConvertible, axis: Int, name: String? = nil) throws -> [Int] {
     let indices = try runOperation(
-        "ArgMax", [OpInput("input", input), OpInput("dimension", integers: [axis], scalar: true)],
+        "ArgMax", name: name, [OpInput("input", input), OpInput("dimension", integers: [axis], scalar: true)],
         attributes: .float32(["Tidx": .type("DT_INT32"), "output_type": .type("DT_INT64")]))
     return indices.scalars.map { Int($0) }
 }

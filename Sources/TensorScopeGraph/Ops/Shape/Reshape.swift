@@ -6,12 +6,14 @@ import TensorScopeKernels
 ///   - tensor: any shape.
 ///   - shape: the new shape; at most one dimension may be `-1`, which takes whatever size makes
 ///     the element counts equal.
+///   - name: the op's name under the current name scope, made unique (default `Reshape`), as
+///     TensorFlow's `name=`.
 /// - Throws: `.invalidArgument` (message starting `reshape:`) for more than one `-1`, a
 ///   dimension below `-1`, a `-1` that no whole size fits, or an element count that differs.
 ///
 /// Records a `Reshape` op (its `shape` input as a constant).
-public func reshape(_ tensor: some TensorConvertible, _ shape: [Int]) throws -> Tensor {
-    try runOperation("Reshape", [OpInput("tensor", tensor), OpInput("shape", integers: shape)],
+public func reshape(_ tensor: some TensorConvertible, _ shape: [Int], name: String? = nil) throws -> Tensor {
+    try runOperation("Reshape", name: name, [OpInput("tensor", tensor), OpInput("shape", integers: shape)],
                      attributes: .float32(["Tshape": .type("DT_INT32")]))
 }
 

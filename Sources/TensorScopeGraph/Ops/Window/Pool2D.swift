@@ -7,6 +7,8 @@ import TensorScopeKernels
 ///   - strides: the step, in the same forms.
 ///   - padding: `.same` or `.valid`, with the convolution's rules (docs/TF1-RULES.md, "Windows");
 ///     padding cells never win.
+///   - name: the op's name under the current name scope, made unique (default `MaxPool2d`), as
+///     TensorFlow's `name=`.
 /// - Returns: `[batch, outHeight, outWidth, channels]`, `y[b,i,j,c] = max x[b, i·sh − padTop + a, j·sw − padLeft + d, c]`
 ///   over the window cells inside the image, taken as TensorFlow's MaxPool takes it: starting
 ///   from the lowest finite float, a cell counts only when it is greater, so NaN never wins
@@ -15,8 +17,10 @@ import TensorScopeKernels
 ///   input, bad `ksize`/`strides`, or a VALID window larger than the input.
 ///
 /// Records a `MaxPool` op named `MaxPool2d`, as `tf.nn.max_pool2d` names it.
-public func maxPool(_ input: some TensorConvertible, ksize: [Int], strides: [Int], padding: Padding) throws -> Tensor {
-    try pool(.max, input, ksize: ksize, strides: strides, padding: padding)
+public func maxPool(
+    _ input: some TensorConvertible, ksize: [Int], strides: [Int], padding: Padding, name: String? = nil
+) throws -> Tensor {
+    try pool(.max, input, ksize: ksize, strides: strides, padding: padding, name: name)
 }
 
 /// Average pooling over windows of an NHWC batch, as `tf.nn.avg_pool2d`.
@@ -24,17 +28,19 @@ public func maxPool(_ input: some TensorConvertible, ksize: [Int], strides: [Int
 /// Arguments as `maxPool`. Each output is the mean of the window cells **inside** the image:
 /// with SAME padding a window hanging over the edge divides by its count of real pixels, as
 /// TensorFlow does. Records an `AvgPool` op named `AvgPool2D`, as `tf.nn.avg_pool2d` names it.
-public func avgPool(_ input: some TensorConvertible, ksize: [Int], strides: [Int], padding: Padding) throws -> Tensor {
-    try pool(.average, input, ksize: ksize, strides: strides, padding: padding)
+public func avgPool(
+    _ input: some TensorConvertible, ksize: [Int], strides: [Int], padding: Padding, name: String? = nil
+) throws -> Tensor {
+    try pool(.average, input, ksize: ksize, strides: strides, padding: padding, name: name)
 }
 
 private func pool(
-    _ kind: PoolingKind, _ input: some TensorConvertible, ksize: [Int], strides: [Int], padding: Padding
+    _ kind: PoolingKind, _ input: some TensorConvertible, ksize: [Int], strides: [Int], padding: Padding, name: String?
 ) throws -> Tensor {
     // TensorFlow 2's max_pool2d and avg_pool2d name their scopes "MaxPool2d" and "AvgPool2D".
-    let (type, name, op, argument) = kind == .max
+    let (type, defaultName, op, argument) = kind == .max
         ? ("MaxPool", "MaxPool2d", "maxPool", "input") : ("AvgPool", "AvgPool2D", "avgPool", "value")
-    return try runOperation(type, name: name, [OpInput(argument, input)], attributes: .float32([
+    return try runOperation(type, name: name ?? defaultName, [OpInput(argument, input)], attributes: .float32([
         "ksize": .ints(WindowAxis.nhwcAttribute(ksize)), "strides": .ints(WindowAxis.nhwcAttribute(strides)),
         "padding": .string(padding.rawValue), "data_format": .string("NHWC"),
     ])) { values in
