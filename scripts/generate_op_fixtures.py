@@ -84,6 +84,17 @@ CASES = [
     # TensorFlow's MaxPool starts from the lowest finite float and never takes a NaN; compared exactly.
     ("nonfinite_max_2x2", "max_pool", [nonfinite(1, 6, 8, 3)], {"ksize": [2, 2], "strides": [2, 2], "padding": "SAME"}),
     ("nonfinite_max_3x3_s1_wide", "max_pool", [nonfinite(2, 5, 6, 33)], {"ksize": [3], "strides": [1], "padding": "SAME"}),
+    # The TF1 idioms of the new-user issue: `/`, unary minus, exp, log, square, sqrt, rsqrt, add_n.
+    ("div_same", "div", [r(3, 4), r(3, 4) + 3], {}),
+    ("div_vector_right", "div", [r(2, 3, 5), r(5) + 3], {}),
+    ("div_scalar_left", "div_scalar", [r(2, 3) + 3], {"scalar": 2.0, "side": "left"}),
+    ("neg", "neg", [r(2, 5)], {}),
+    ("exp", "exp", [r(3, 4) * 3], {}),
+    ("log", "log", [np.abs(r(3, 4)) + 0.01], {}),
+    ("square", "square", [r(2, 6)], {}),
+    ("sqrt", "sqrt", [np.abs(r(12))], {}),
+    ("rsqrt", "rsqrt", [np.abs(r(3, 4)) + 0.01], {}),
+    ("add_n_three", "add_n", [r(2, 3), r(2, 3), r(2, 3)], {}),
 ]
 
 
@@ -106,9 +117,18 @@ def build(op, xs, p):
         return xs[0] - xs[1]
     if op == "mul":
         return xs[0] * xs[1]
+    if op == "div":
+        return xs[0] / xs[1]
+    if op == "neg":
+        return -xs[0]
+    if op in ("exp", "log", "square", "sqrt", "rsqrt"):
+        return {"exp": tf.exp, "log": tf.math.log, "square": tf.square, "sqrt": tf.sqrt, "rsqrt": tf.math.rsqrt}[op](xs[0])
+    if op == "add_n":
+        return tf.add_n(xs)
     if op.endswith("_scalar"):
         s = p["scalar"]
-        f = {"add_scalar": lambda a, b: a + b, "sub_scalar": lambda a, b: a - b, "mul_scalar": lambda a, b: a * b}[op]
+        f = {"add_scalar": lambda a, b: a + b, "sub_scalar": lambda a, b: a - b, "mul_scalar": lambda a, b: a * b,
+             "div_scalar": lambda a, b: a / b}[op]
         return f(xs[0], s) if p["side"] == "right" else f(s, xs[0])
     if op == "argmax":
         return tf.argmax(xs[0], axis=p["axis"])

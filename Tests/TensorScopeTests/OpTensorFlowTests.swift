@@ -9,7 +9,8 @@ import TensorScope
     @Test func everyOpHasFixtures() throws {
         let ops = Set(try OpFixture.all().map(\.op))
         #expect(ops == ["max_pool", "avg_pool", "reshape", "matmul", "softmax", "sigmoid", "tanh", "sub", "mul",
-                        "add_scalar", "sub_scalar", "mul_scalar", "argmax"])
+                        "add_scalar", "sub_scalar", "mul_scalar", "argmax", "div", "div_scalar", "neg", "exp", "log",
+                        "square", "sqrt", "rsqrt", "add_n"])
     }
 
     /// Runs one case; returns the output as floats with its shape.
@@ -27,11 +28,20 @@ import TensorScope
         case "tanh": y = tanh(xs[0])
         case "sub": y = try xs[0] - xs[1]
         case "mul": y = try xs[0] * xs[1]
-        case "add_scalar", "sub_scalar", "mul_scalar":
+        case "div": y = try xs[0] / xs[1]
+        case "neg": y = -xs[0]
+        case "exp": y = exp(xs[0])
+        case "log": y = log(xs[0])
+        case "square": y = square(xs[0])
+        case "sqrt": y = sqrt(xs[0])
+        case "rsqrt": y = rsqrt(xs[0])
+        case "add_n": y = try addN(xs)
+        case "add_scalar", "sub_scalar", "mul_scalar", "div_scalar":
             let s = f.number("scalar"), right = f.string("side") == "right"
             switch f.op {
             case "add_scalar": y = right ? xs[0] + s : s + xs[0]
             case "sub_scalar": y = right ? xs[0] - s : s - xs[0]
+            case "div_scalar": y = right ? xs[0] / s : s / xs[0]
             default: y = right ? xs[0] * s : s * xs[0]
             }
         case "argmax":

@@ -1,7 +1,7 @@
 /// The binary element-wise operators, and the loops of the element-wise ops: each writes into
 /// an output buffer its caller gives (which may be one of the inputs).
 package enum BinaryOperator: Sendable {
-    case add, subtract, multiply
+    case add, subtract, multiply, divide
 }
 
 package enum Elementwise {
@@ -22,6 +22,8 @@ package enum Elementwise {
             case (.multiply, _): for i in 0..<n { out[i] = a[i] * s }
             case (.subtract, true): for i in 0..<n { out[i] = a[i] - s }
             case (.subtract, false): for i in 0..<n { out[i] = s - a[i] }
+            case (.divide, true): for i in 0..<n { out[i] = a[i] / s }
+            case (.divide, false): for i in 0..<n { out[i] = s / a[i] }
             }
             return
         }
@@ -35,6 +37,8 @@ package enum Elementwise {
             case (.multiply, _): for i in 0..<period { o[i] = row[i] * b[i] }
             case (.subtract, true): for i in 0..<period { o[i] = row[i] - b[i] }
             case (.subtract, false): for i in 0..<period { o[i] = b[i] - row[i] }
+            case (.divide, true): for i in 0..<period { o[i] = row[i] / b[i] }
+            case (.divide, false): for i in 0..<period { o[i] = b[i] / row[i] }
             }
             start += period
         }

@@ -1,6 +1,6 @@
 import TensorScopeKernels
 
-/// The shapes TensorScope's binary element-wise ops (`+`, `-`, `*`) accept.
+/// The shapes TensorScope's binary element-wise ops (`+`, `-`, `*`, `/`) accept.
 ///
 /// Equal shapes; or one operand a scalar (`[]`); or one operand a vector `[C]` whose length is
 /// the other's last dimension, repeated along it (a bias over the channels). This is the part
@@ -13,6 +13,7 @@ enum Broadcast {
         case .add: ("AddV2", "add")
         case .subtract: ("Sub", "sub")
         case .multiply: ("Mul", "mul")
+        case .divide: ("RealDiv", "truediv")
         }
     }
 
@@ -60,3 +61,4 @@ enum Broadcast {
 let addDefinition = Broadcast.definition(.add)
 let subtractDefinition = Broadcast.definition(.subtract)
 let multiplyDefinition = Broadcast.definition(.multiply)
+let divideDefinition = Broadcast.definition(.divide)

@@ -1,5 +1,5 @@
 import TensorScopeKernels
-// A number on either side of `+`, `-`, `*`: a scalar tensor, recorded as the `Const` TensorFlow
+// A number on either side of `+`, `-`, `*`, `/`: a scalar tensor, recorded as the `Const` TensorFlow
 // makes of a Python number (`add/y`). These cannot fail, so they do not throw.
 extension Tensor {
     /// `lhs + rhs` for every element.
@@ -14,6 +14,10 @@ extension Tensor {
     public static func * (lhs: Tensor, rhs: Float) -> Tensor { scalarOperation(.multiply, lhs, rhs, scalarOnRight: true) }
     /// `lhs * rhs` for every element.
     public static func * (lhs: Float, rhs: Tensor) -> Tensor { scalarOperation(.multiply, rhs, lhs, scalarOnRight: false) }
+    /// `lhs / rhs` for every element.
+    public static func / (lhs: Tensor, rhs: Float) -> Tensor { scalarOperation(.divide, lhs, rhs, scalarOnRight: true) }
+    /// `lhs / rhs` for every element.
+    public static func / (lhs: Float, rhs: Tensor) -> Tensor { scalarOperation(.divide, rhs, lhs, scalarOnRight: false) }
 
     private static func scalarOperation(_ f: BinaryOperator, _ tensor: Tensor, _ number: Float, scalarOnRight: Bool) -> Tensor {
         let scalar = Tensor(uncheckedShape: [], scalars: [number])

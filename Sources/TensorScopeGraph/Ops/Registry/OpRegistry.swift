@@ -5,7 +5,8 @@ enum OpRegistry {
     static let definitions: [String: OpDefinition] = Dictionary(uniqueKeysWithValues: [
         conv2DDefinition, biasAddDefinition, reluDefinition, sigmoidDefinition, tanhDefinition,
         addDefinition, subtractDefinition, multiplyDefinition, matMulDefinition, softmaxDefinition,
-        argMaxDefinition, reshapeDefinition, maxPoolDefinition, avgPoolDefinition,
+        argMaxDefinition, reshapeDefinition, maxPoolDefinition, avgPoolDefinition, divideDefinition,
+        expDefinition, logDefinition, squareDefinition, sqrtDefinition, rsqrtDefinition, negDefinition, addNDefinition,
     ].map { ($0.type, $0) })
 
     /// Computes an op of `type` on `inputs`.
