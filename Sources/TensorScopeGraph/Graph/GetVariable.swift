@@ -115,13 +115,3 @@ private func checkCreation(fullName: String, shape: [Int]?, reuse: Reuse, hasIni
     try NameRules.validateScopeName(fullName, underStack: "")
     _ = try Shapes.elementCount(of: shape, op: "getVariable(\(fullName))")
 }
-
-/// The default graph's trainable variables in creation order, as `tf.trainable_variables()`.
-public func trainableVariables() -> [Variable] {
-    Graph.current.trainableVariables
-}
-
-/// All of the default graph's variables in creation order, as `tf.global_variables()`.
-public func globalVariables() -> [Variable] {
-    Graph.current.globalVariables
-}

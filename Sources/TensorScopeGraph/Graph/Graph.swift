@@ -27,6 +27,8 @@ public final class Graph: Sendable {
         /// Handed every value an op reads from outside the record (a constant, a variable's
         /// read) and every op's output, under its node name: for tests that replay the record.
         var valueObserver: (@Sendable (String, Tensor) -> Void)?
+        /// `addToCollection`'s collections (the variable collections are kept above).
+        var collections: [String: [any Sendable]] = [:]
     }
 
     let state = Mutex(State())
