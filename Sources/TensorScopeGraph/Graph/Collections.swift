@@ -29,11 +29,13 @@ extension Graph {
     /// variables for `GraphKeys.globalVariables` and `GraphKeys.trainableVariables` (then
     /// whatever else was added under those names), the values added otherwise.
     ///
-    /// - Parameter scope: TensorFlow's rule: a regular expression matched at the start of each
-    ///   item's name — a variable's `"conv1/weights:0"`, a tensor's producing op — so `"conv1"`
-    ///   selects `conv1/…` (and `conv10/…`, as in TensorFlow; `"conv1/"` does not). Items
-    ///   without a name are left out when a scope is given. An invalid expression selects
-    ///   nothing.
+    /// - Parameters:
+    ///   - name: the collection's key (`GraphKeys` has TensorFlow's).
+    ///   - scope: TensorFlow's rule: a regular expression matched at the start of each item's
+    ///     name — a variable's `"conv1/weights:0"`, a tensor's producing op — so `"conv1"`
+    ///     selects `conv1/…` (and `conv10/…`, as in TensorFlow; `"conv1/"` does not). Items
+    ///     without a name are left out when a scope is given. An invalid expression selects
+    ///     nothing.
     public func getCollection(_ name: String, scope: String? = nil) -> [any Sendable] {
         let items: [any Sendable] = state.withLock { state in
             let variables: [any Sendable] =
