@@ -189,7 +189,7 @@ struct ImageFilter: ParsableCommand {
         }
         let failures = saveArtifacts(graph)
         guard failures.isEmpty else { throw OutputFailures(failures) }
-        print(progress.summary())
+        print(progress.summary(decodeSeconds: prefetcher.seconds, writeSeconds: writer.seconds))
         print(String(format: "peak RSS %.1f MiB", Double(Memory.peakResidentBytes()) / 1_048_576))
     }
 

@@ -10,17 +10,29 @@ final class OutputWriter: @unchecked Sendable {
     private let slots = DispatchSemaphore(value: 1)
     private let lock = NSLock()
     private var failure: Error?
+    private var busy = 0.0
+
+    /// Seconds spent writing so far.
+    var seconds: Double {
+        lock.lock()
+        defer { lock.unlock() }
+        return busy
+    }
 
     func submit(_ work: @escaping @Sendable () throws -> Void) throws {
         try check()
         slots.wait()
         queue.async { [self] in
             defer { slots.signal() }
+            let start = Date()
             do { try work() } catch {
                 lock.lock()
                 if failure == nil { failure = error }
                 lock.unlock()
             }
+            lock.lock()
+            busy += Date().timeIntervalSince(start)
+            lock.unlock()
         }
     }
 

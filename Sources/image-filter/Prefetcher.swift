@@ -23,6 +23,17 @@ final class Prefetcher: @unchecked Sendable {
     private let skip: @Sendable (String) -> Void
     private let queue = DispatchQueue(label: "image-filter.prefetch")
     private var started = 0
+    private let decodeTime = DecodeTime()
+
+    /// Seconds spent decoding and fitting so far.
+    var seconds: Double { decodeTime.total }
+
+    private final class DecodeTime: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0.0
+        var total: Double { lock.withLock { value } }
+        func add(_ seconds: Double) { lock.withLock { value += seconds } }
+    }
     private var pending: (group: DispatchGroup, result: ResultBox)?
 
     private final class ResultBox: @unchecked Sendable {
@@ -59,8 +70,10 @@ final class Prefetcher: @unchecked Sendable {
         started += 1
         let group = DispatchGroup()
         let box = ResultBox()
-        let (read, fit, skip) = (self.read, self.fit, self.skip)
+        let (read, fit, skip, decodeTime) = (self.read, self.fit, self.skip, self.decodeTime)
         queue.async(group: group) {
+            let start = Date()
+            defer { decodeTime.add(Date().timeIntervalSince(start)) }
             box.value = Result {
                 var kept: [Item] = []
                 var scalars: [Float] = []

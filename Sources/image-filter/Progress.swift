@@ -83,7 +83,17 @@ final class Progress: @unchecked Sendable {
         barShown = !finished
     }
 
-    /// The closing line: end-to-end and compute-only throughput, labelled.
+    /// The closing line: end-to-end and compute-only throughput, labelled, then each stage's
+    /// busy time — decode and write run on threads of their own beside compute, so the stage
+    /// with the most time is the one that bound the run.
+    func summary(decodeSeconds: Double, writeSeconds: Double) -> String {
+        let stages = [("decode", decodeSeconds), ("compute", computeSeconds), ("write", writeSeconds)]
+        let bound = stages.max { $0.1 < $1.1 }!.0
+        return summary() + String(format: "; stages: decode %.2f s, compute %.2f s, write %.2f s (bound by %@)",
+                                  decodeSeconds, computeSeconds, writeSeconds, bound)
+    }
+
+    /// The closing line's throughput part.
     func summary() -> String {
         let elapsed = Date().timeIntervalSince(start)
         let done = self.done

@@ -245,6 +245,20 @@ import TensorScope
         #expect(x.scalars != y.scalars)
     }
 
+    /// The closing line says how long each stage was busy and which one bound the run.
+    @Test func theSummarySaysWhichStageBoundTheRun() throws {
+        let folder = try Paths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try ImageFilterCLITests().run(["--size", "16", "--output", folder.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let line = try #require(result.stdout.split(separator: "\n").first { $0.contains("images/s end to end") })
+        let stages = try #require(line.range(of: "; stages: decode ")).upperBound
+        let times = line[stages...].split(separator: " ").compactMap { Double($0) }
+        #expect(times.count == 3 && times.allSatisfy { $0 >= 0 }, "\(line)")
+        let slowest = ["decode", "compute", "write"][times.indices.max { times[$0] < times[$1] } ?? 0]
+        #expect(line.hasSuffix("(bound by \(slowest))"), "\(line)")
+    }
+
     @Test func helpHasNoStrayBackslashes() throws {
         let result = try ImageFilterCLITests().run(["--help"])
         #expect(result.status == 0)
