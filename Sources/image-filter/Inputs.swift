@@ -64,9 +64,9 @@ struct Inputs {
             defer { closedir(stream) }
             var names: [String] = []
             while let entry = readdir(stream) {
-                let name = withUnsafePointer(to: entry.pointee.d_name) {
-                    $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
-                }
+                // The name in place: a dirent is only as long as its name, so copying the whole
+                // 256-byte d_name field could read past the directory buffer.
+                let name = String(cString: (UnsafeRawPointer(entry) + direntNameOffset).assumingMemoryBound(to: CChar.self))
                 if !name.hasPrefix(".") { names.append(name) }
             }
             for name in names.sorted() {
@@ -96,6 +96,9 @@ struct Inputs {
         try walk(folder, top: true)
         return paths.sorted()
     }
+
+    /// Where `d_name` starts in a `dirent`.
+    private static let direntNameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
 
     /// A file's identity (device and inode), to descend each folder once.
     struct FileID: Hashable {
