@@ -64,4 +64,36 @@ import TensorScope
         #expect(mosaic.pixels[3 * 7 + 4] == 1)
         #expect(throws: TensorScopeError.self) { try FeatureMosaic.make(features, index: 2) }
     }
+
+    /// The mosaic equals a plain per-channel loop bit for bit, on random maps with NaN, a
+    /// constant channel and a partly filled last row.
+    @Test func mosaicEqualsThePerChannelLoop() throws {
+        var rng = TestRandom(31)
+        let (n, h, w, c, columns) = (2, 5, 7, 11, 4)
+        var values = rng.floats(n * h * w * c)
+        values[3 * c + 2] = .nan
+        for p in 0..<(h * w) { values[(h * w + p) * c + 5] = 0.25 }  // image 1, channel 5 constant
+        let features = try Tensor(shape: [n, h, w, c], scalars: values)
+        for index in 0..<n {
+            let mosaic = try FeatureMosaic.make(features, index: index, columns: columns)
+            let (width, height) = (columns * (w + 1) - 1, ((c + columns - 1) / columns) * (h + 1) - 1)
+            var expected = [Float](repeating: 1, count: width * height)
+            let base = index * h * w * c
+            for channel in 0..<c {
+                var low = Float.infinity, high = -Float.infinity
+                for p in 0..<(h * w) {
+                    low = min(low, values[base + p * c + channel])
+                    high = max(high, values[base + p * c + channel])
+                }
+                let (x0, y0) = ((channel % columns) * (w + 1), (channel / columns) * (h + 1))
+                for y in 0..<h { for x in 0..<w {
+                    let v = values[base + (y * w + x) * c + channel]
+                    expected[(y0 + y) * width + x0 + x] = high - low > 0 ? (v - low) / (high - low) : 0
+                } }
+            }
+            #expect(mosaic.width == width && mosaic.height == height)
+            #expect(mosaic.pixels.elementsEqual(expected) { $0.bitPattern == $1.bitPattern }, "image \(index)")
+        }
+    }
 }
+
