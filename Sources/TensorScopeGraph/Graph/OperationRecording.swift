@@ -17,7 +17,7 @@ struct OpInput {
 
     /// An ordinary argument: a tensor, or a variable (read inside the op's name scope, as
     /// TensorFlow converts it there).
-    init(_ argument: String, _ input: some TensorConvertible) {
+    init(_ argument: String, _ input: any TensorConvertible) {
         self.argument = argument
         variable = input as? Variable
         let tensor: Tensor
@@ -189,8 +189,9 @@ func runOperationOutputs(
     return op.finish(try OpRegistry.execute(type, op.inputs, attributes))
 }
 
-/// `runOperation` for ops that cannot fail: one input of any shape, an output of its shape
-/// (which fits, as the input does).
+/// `runOperation` for ops that cannot fail on any input they are given: an output the shape of
+/// an input (which fits, as the input does) and nothing else to check — a unary op, a tensor
+/// and a number.
 func runInfallibleOperation(_ type: String, name: String? = nil, _ inputs: [OpInput], attributes: Attributes = [:]) -> Tensor {
     do {
         return try runOperation(type, name: name, inputs, attributes: attributes)

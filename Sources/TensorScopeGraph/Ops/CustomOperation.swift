@@ -27,11 +27,7 @@ public func customOperation(
     _ type: String, name: String? = nil, inputs: [any TensorConvertible],
     attributes: [String: GraphOperation.AttributeValue] = [:], compute: ([Tensor]) throws -> Tensor
 ) throws -> Tensor {
-    let arguments = inputs.enumerated().map { index, value in
-        // A variable stays a variable (read as ops read it); anything else is its tensor.
-        let argument = "input_\(index)"
-        return (value as? Variable).map { OpInput(argument, $0) } ?? OpInput(argument, value.tensorValue)
-    }
+    let arguments = inputs.enumerated().map { OpInput("input_\($0.offset)", $0.element) }
     let op = PendingOperation(type, name: name, arguments, attributes: attributes)
     return op.finish(try compute(op.values))
 }

@@ -23,10 +23,7 @@ extension Tensor {
         let scalar = Tensor(uncheckedShape: [], scalars: [number])
         let (type, name) = Broadcast.node(f)
         let inputs = scalarOnRight ? [OpInput("x", tensor), OpInput("y", scalar)] : [OpInput("x", scalar), OpInput("y", tensor)]
-        do {
-            return try runOperation(type, name: name, inputs, attributes: .float32)
-        } catch {
-            preconditionFailure("internal: a scalar broadcasts over any shape: \(error)")
-        }
+        // A scalar broadcasts over any shape, and the output has the tensor's.
+        return runInfallibleOperation(type, name: name, inputs, attributes: .float32)
     }
 }
