@@ -25,9 +25,11 @@ struct ImageFilter: ParsableCommand {
             Batches are read, computed and written one at a time (the next one is decoded while the \
             current one computes), so memory does not grow with the number of images. Large JPEGs are \
             decoded at 1/2, 1/4 or 1/8 scale when their shorter side is at least 4 × --size \
-            (--exact-decode never scales). Outputs per image, numbered by input position: a mosaic of \
-            the 32 conv2 feature maps in --output (--no-mosaics to skip) and, with --features DIR, \
-            DIR/NNNN-name.safetensors holding the [size, size, 32] map under the key "features".
+            (--exact-decode never scales). Outputs per image, in folders that mirror the inputs (a named \
+            folder by its own name, then the path below it; --flat for numbered names in one folder): \
+            a mosaic of the 32 conv2 feature maps, PATH-features.png in --output (--no-mosaics to \
+            skip), and, with --features DIR, DIR/PATH.safetensors holding the [size, size, 32] map \
+            under the key "features"; PATH is e.g. photos/2024/IMG_0042.jpg.
             Many machines: --shard INDEX/COUNT processes every COUNT-th image from INDEX; without it, \
             a Kubernetes Indexed Job's JOB_COMPLETION_INDEX (with --shard-count) or a Slurm array's \
             SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT choose the shard. --resume skips images whose \
@@ -44,6 +46,8 @@ struct ImageFilter: ParsableCommand {
     @Option(help: "Seed for the weight initializers.") var seed = 1
     @Option(help: "Folder for the mosaics (created if missing).") var output = "image-filter-output"
     @Flag(inversion: .prefixedNo, help: "Write a feature-map mosaic per image.") var mosaics = true
+    @Flag(help: "Write all outputs into the output folders themselves, numbered by input position, instead of mirroring the input folders.")
+    var flat = false
     @Option(help: "Folder for per-image feature maps as safetensors (created if missing).") var features: String?
     @Option(help: "How feature maps are stored: float32, or float16 (half the size, about 3 significant digits).")
     var featuresDtype: FeaturesDType = .float32
@@ -102,18 +106,20 @@ struct ImageFilter: ParsableCommand {
 
         // Inputs, this shard's share, and what is already done.
         let inputs = images.isEmpty
-            ? Inputs(files: try BundledPhotos.paths().map { Inputs.File(path: $0, explicit: true) })
-            : try Inputs.collect(images, recursive: recursive) { print($0) }
+            ? Inputs(files: try BundledPhotos.paths().map { Inputs.File(path: $0, explicit: true, name: Inputs.lastComponent($0)) })
+            : try Inputs.collect(images, recursive: recursive, excluding: [mosaics ? output : nil, features].compactMap { $0 }) { print($0) }
         let chosenShard = shard.map { Shard($0)! } ?? Shard.fromEnvironment(ProcessInfo.processInfo.environment, shardCount: shardCount) ?? .all
         guard chosenShard.isValid else { throw ValidationError("shard \(chosenShard) from the environment is not valid") }
-        let plan = OutputPlan(mosaicsFolder: mosaics ? output : nil, featuresFolder: features, total: inputs.files.count)
+        let plan = OutputPlan(mosaicsFolder: mosaics ? output : nil, featuresFolder: features, total: inputs.files.count, flat: flat)
+        try plan.checkDistinct(inputs.files)
         let initialValues = try loadWeights.map {
             try SafeTensors.read($0, expecting: ImageFilterModel.variableShapes(channels: 3))
         }
         // What the outputs depend on; a resumed run must match what the folders hold.
         let settings = RunSettings(
             size: size, fit: "\(fit)", weights: initialValues.map { "file \(RunSettings.digest(of: $0))" } ?? "seed \(seed)",
-            exactDecode: exactDecode, ignoreOrientation: ignoreOrientation, featuresDType: featuresDtype.rawValue)
+            exactDecode: exactDecode, ignoreOrientation: ignoreOrientation, featuresDType: featuresDtype.rawValue,
+            layout: flat ? "flat" : "tree")
         let outputFolders = [mosaics ? output : nil, features].compactMap { $0 }
         if resume {
             for folder in outputFolders {
@@ -122,7 +128,7 @@ struct ImageFilter: ParsableCommand {
         }
         var items = chosenShard.positions(of: inputs.files.count).map { Prefetcher.Item(position: $0, file: inputs.files[$0]) }
         let before = items.count
-        if resume { items.removeAll { plan.isDone(position: $0.position, path: $0.file.path) } }
+        if resume { items.removeAll { plan.isDone(position: $0.position, file: $0.file) } }
 
         // Outputs are checked before anything is computed.
         if mosaics { try OutputPlan.prepareFolder(output, role: "mosaics") }
@@ -196,10 +202,12 @@ struct ImageFilter: ParsableCommand {
     /// The per-image outputs of one batch.
     func write(_ features: Tensor, for items: [Prefetcher.Item], plan: OutputPlan) throws {
         for (i, item) in items.enumerated() {
-            if let path = plan.mosaicPath(position: item.position, path: item.file.path) {
+            if let path = plan.mosaicPath(position: item.position, file: item.file) {
+                if !plan.flat { try OutputPlan.prepareParent(of: path) }
                 try PNGWriter.write(try FeatureMosaic.make(features, index: i), to: path)
             }
-            if let path = plan.featuresPath(position: item.position, path: item.file.path) {
+            if let path = plan.featuresPath(position: item.position, file: item.file) {
+                if !plan.flat { try OutputPlan.prepareParent(of: path) }
                 let map = features.shape.dropFirst().reduce(1, *)
                 let one = try Tensor(shape: Array(features.shape.dropFirst()),
                                      scalars: Array(features.scalars[(i * map)..<((i + 1) * map)]))

@@ -12,11 +12,17 @@ struct Inputs {
         var path: String
         /// Named on the command line (errors are fatal) rather than found in a folder (skipped).
         var explicit: Bool
+        /// Where the image's outputs go below an output folder: a named file's own name, or a
+        /// named folder's last component and the path below it (`photos/2024/IMG_0042.jpg`).
+        var name: String
     }
 
     var files: [File] = []
 
-    static func collect(_ arguments: [String], recursive: Bool, note: (String) -> Void) throws -> Inputs {
+    /// - Parameter excluded: folders not to read (the run's own output folders, when they lie
+    ///   inside an input folder), each left out with a note.
+    static func collect(_ arguments: [String], recursive: Bool, excluding excluded: [String] = [],
+                        note: (String) -> Void) throws -> Inputs {
         var inputs = Inputs()
         for argument in arguments {
             var isDirectory: ObjCBool = false
@@ -26,13 +32,16 @@ struct Inputs {
                 case .success(let (handle, _)): try? handle.close()
                 case .failure(let problem): throw TensorScopeError(.io, "\(argument): \(problem)")
                 }
-                inputs.files.append(File(path: argument, explicit: true))
+                inputs.files.append(File(path: argument, explicit: true, name: lastComponent(argument)))
                 continue
             }
-            for path in try folder(argument, recursive: recursive, note: note) {
+            let root = lastComponent(argument)
+            let prefix = argument.hasSuffix("/") ? argument : argument + "/"
+            for path in try folder(argument, recursive: recursive, excluding: excluded, note: note) {
                 switch FileHead.read(path) {
                 case .success(let head) where ImageReader.Format.detect(head) != nil:
-                    inputs.files.append(File(path: path, explicit: false))
+                    let below = String(path.dropFirst(prefix.count))
+                    inputs.files.append(File(path: path, explicit: false, name: root.isEmpty ? below : root + "/" + below))
                 case .success:
                     note("skipping \(path): not a PNG or JPEG image")
                 case .failure(let problem):
@@ -51,9 +60,14 @@ struct Inputs {
     /// unreadable sub-folder, a FIFO or device, a broken link.
     ///
     /// - Throws: `.io` naming `folder` when it cannot be read itself.
-    static func folder(_ folder: String, recursive: Bool, note: (String) -> Void) throws -> [String] {
+    static func folder(_ folder: String, recursive: Bool, excluding excluded: [String] = [],
+                       note: (String) -> Void) throws -> [String] {
         var paths: [String] = []
         var visited = Set<FileID>()
+        let outputs = Set(excluded.compactMap { path -> FileID? in
+            var status = stat()
+            return stat(path, &status) == 0 ? FileID(status) : nil
+        })
         func walk(_ directory: String, top: Bool) throws {
             guard let stream = opendir(directory) else {
                 let reason = String(cString: strerror(errno))
@@ -84,6 +98,10 @@ struct Inputs {
                         note("skipping \(path)/: a folder (add --recursive to read sub-folders)")
                         continue
                     }
+                    guard !outputs.contains(FileID(status)) else {
+                        note("skipping \(path)/: an output folder of this run")
+                        continue
+                    }
                     guard visited.insert(FileID(status)).inserted else { continue }
                     try walk(path, top: false)
                 default:
@@ -95,6 +113,13 @@ struct Inputs {
         if stat(folder, &status) == 0 { visited.insert(FileID(status)) }
         try walk(folder, top: true)
         return paths.sorted()
+    }
+
+    /// A path's last component as outputs name it; empty for `.`, `..` and `/`, whose trees go
+    /// straight into the output folder.
+    static func lastComponent(_ path: String) -> String {
+        let component = (path as NSString).lastPathComponent
+        return component == "/" || component == "." || component == ".." ? "" : component
     }
 
     /// Where `d_name` starts in a `dirent`.

@@ -3,34 +3,74 @@ import TensorScope
 
 /// Where each image's outputs go, checked before any computation.
 ///
-/// Files are numbered by the image's position among all sorted inputs (not just this shard's),
-/// zero-padded to the width of the total, so they sort in input order for any count and stay
-/// unique when two inputs share a name: `0042-IMG_0042-features.png`.
+/// The outputs mirror the inputs: below each output folder, an image keeps the path it has
+/// below the folder named on the command line, that folder's own name first, and its file
+/// name with the extension (`photos/2024/IMG_0042.jpg` gives
+/// `photos/2024/IMG_0042.jpg-features.png` and `photos/2024/IMG_0042.jpg.safetensors`), so a
+/// script finds an image's outputs from its path alone, and the names do not change with the
+/// number of images or the shard. A named file goes straight into the output folder.
+///
+/// `--flat` keeps everything in the output folders themselves, numbered by the image's
+/// position among all sorted inputs (not just this shard's) and zero-padded to the width of
+/// the total, so they sort in input order and stay unique when two inputs share a name:
+/// `0042-IMG_0042-features.png`.
 struct OutputPlan {
     var mosaicsFolder: String?
     var featuresFolder: String?
     var total: Int
+    var flat = false
 
     private var width: Int { max(2, String(total).count) }
 
-    func stem(position: Int, path: String) -> String {
+    func stem(position: Int, file: Inputs.File) -> String {
+        guard flat else { return file.name }
         let number = String(position + 1)
         let padded = String(repeating: "0", count: max(0, width - number.count)) + number
-        return padded + "-" + URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        return padded + "-" + URL(fileURLWithPath: file.path).deletingPathExtension().lastPathComponent
     }
 
-    func mosaicPath(position: Int, path: String) -> String? {
-        mosaicsFolder.map { ($0 as NSString).appendingPathComponent(stem(position: position, path: path) + "-features.png") }
+    func mosaicPath(position: Int, file: Inputs.File) -> String? {
+        mosaicsFolder.map { ($0 as NSString).appendingPathComponent(stem(position: position, file: file) + "-features.png") }
     }
 
-    func featuresPath(position: Int, path: String) -> String? {
-        featuresFolder.map { ($0 as NSString).appendingPathComponent(stem(position: position, path: path) + ".safetensors") }
+    func featuresPath(position: Int, file: Inputs.File) -> String? {
+        featuresFolder.map { ($0 as NSString).appendingPathComponent(stem(position: position, file: file) + ".safetensors") }
     }
 
     /// Whether every output of this image exists already (for `--resume`).
-    func isDone(position: Int, path: String) -> Bool {
-        let outputs = [mosaicPath(position: position, path: path), featuresPath(position: position, path: path)].compactMap { $0 }
+    func isDone(position: Int, file: Inputs.File) -> Bool {
+        let outputs = [mosaicPath(position: position, file: file), featuresPath(position: position, file: file)].compactMap { $0 }
         return !outputs.isEmpty && outputs.allSatisfy { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    /// Refuses inputs whose outputs would land on one path (two named files or folders with
+    /// the same last component), naming the first few pairs.
+    func checkDistinct(_ files: [Inputs.File]) throws {
+        guard !flat else { return }
+        var first: [String: String] = [:]
+        var clashes: [String] = []
+        for file in files {
+            if let earlier = first[file.name] {
+                clashes.append("\(earlier) and \(file.path) would both write \(file.name)")
+            } else {
+                first[file.name] = file.path
+            }
+        }
+        guard clashes.isEmpty else {
+            throw TensorScopeError(.invalidArgument, "outputs would collide: " + clashes.prefix(3).joined(separator: "; ")
+                + (clashes.count > 3 ? "; and \(clashes.count - 3) more" : "")
+                + "; rename one of them, or pass --flat for numbered names")
+        }
+    }
+
+    /// Creates the folder `path` will be written into, below an output folder.
+    static func prepareParent(of path: String) throws {
+        let parent = (path as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        } catch {
+            throw TensorScopeError(.io, "\(path): cannot create its folder \(parent) (\(error.localizedDescription))")
+        }
     }
 
     /// Creates `folder` if missing and proves it writable, or throws one line naming it.

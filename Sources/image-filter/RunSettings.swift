@@ -12,6 +12,9 @@ struct RunSettings: Codable, Equatable {
     var exactDecode: Bool
     var ignoreOrientation: Bool
     var featuresDType: String
+    /// How outputs are named: `tree` (mirroring the inputs) or `flat` (numbered); absent in
+    /// folders written before the choice existed, which are flat.
+    var layout: String?
 
     static let fileName = ".image-filter-run.json"
 
@@ -27,6 +30,7 @@ struct RunSettings: Codable, Equatable {
         compare("--exact-decode", exactDecode, recorded.exactDecode)
         compare("--ignore-orientation", ignoreOrientation, recorded.ignoreOrientation)
         compare("features dtype", featuresDType, recorded.featuresDType)
+        compare("output names", layout ?? "flat", recorded.layout ?? "flat")
         guard differences.isEmpty else {
             throw TensorScopeError(.invalidArgument, "--resume: \(folder) holds outputs of another configuration ("
                 + differences.joined(separator: "; ") + "); resume with the same settings, or use another folder")

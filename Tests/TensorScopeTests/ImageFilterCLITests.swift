@@ -56,9 +56,9 @@ import TensorScope
         #expect(lines.contains { $0.hasPrefix("7/7 images") })
         #expect(lines.contains { $0.contains("images/s end to end (read + compute + write)") && $0.contains("images/s compute only") })
         let mosaics = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }.sorted()
-        #expect(mosaics == ["01-astronaut_256-features.png", "02-camera-gray-features.png", "03-camera-features.png",
-                            "04-chelsea-features.png", "05-chelsea-features.png", "06-coffee_256-progressive-features.png",
-                            "07-coffee_256-features.png"])
+        #expect(mosaics == ["astronaut_256.png-features.png", "camera-gray.jpg-features.png", "camera.png-features.png",
+                            "chelsea.jpg-features.png", "chelsea.png-features.png", "coffee_256-progressive.jpg-features.png",
+                            "coffee_256.png-features.png"])
     }
 
     @Test func everyBrokenInputEndsWithOneLineNamingTheFile() throws {
@@ -136,12 +136,12 @@ import TensorScope
         #expect(orphan.status != 0 && orphan.stderr.contains("/no/such/folder/w.safetensors"))
         // A directory where the second batch's first mosaic goes: that write fails mid-run.
         let mosaics = folder.appendingPathComponent("m")
-        try FileManager.default.createDirectory(at: mosaics.appendingPathComponent("05-chelsea-features.png"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: mosaics.appendingPathComponent("chelsea.png-features.png"), withIntermediateDirectories: true)
         let weights = folder.appendingPathComponent("w.safetensors").path
         let result = try run(["--size", "16", "--output", mosaics.path, "--save-weights", weights,
                               "--logdir", folder.appendingPathComponent("logs").path])
         #expect(result.status != 0)
-        #expect(result.stderr.contains("05-chelsea-features.png"))
+        #expect(result.stderr.contains("chelsea.png-features.png"))
         #expect(try SafeTensors.read(weights).count == 4)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("logs").path).count == 1)
     }
@@ -231,7 +231,7 @@ import TensorScope
                                       Paths.photo("chelsea.png")])
             #expect(result.status == 0, "\(result.stderr)")
         }
-        let name = "01-chelsea.safetensors"
+        let name = "chelsea.png.safetensors"
         let (a, b) = (full.appendingPathComponent(name).path, half.appendingPathComponent(name).path)
         let sizes = try [a, b].map { try #require(FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) }
         #expect(sizes[1] < sizes[0] * 6 / 10, "\(sizes)")

@@ -20,9 +20,15 @@ import TensorScopeModels
         return folder
     }
 
-    /// The outputs in `folder` (the run's hidden settings record left out).
+    /// The outputs below `folder`, as paths relative to it (the run's hidden settings record
+    /// left out).
     func files(_ folder: URL) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+        let all = (FileManager.default.enumerator(atPath: folder.path)?.allObjects as? [String]) ?? []
+        return all.filter { path in
+            var isDirectory: ObjCBool = false
+            _ = FileManager.default.fileExists(atPath: folder.appendingPathComponent(path).path, isDirectory: &isDirectory)
+            return !isDirectory.boolValue && !(path as NSString).lastPathComponent.hasPrefix(".")
+        }.sorted()
     }
 
     @Test func foldersAreReadSortedOtherFilesSkippedSubfoldersOnRequest() throws {
@@ -46,12 +52,20 @@ import TensorScopeModels
         #expect(lines.contains("skipping \(folder.path)/broken.png: not a PNG or JPEG image"))
         #expect(lines.contains { $0.hasPrefix("skipping \(folder.path)/img0001b.png: readPNG: ") && $0.contains("truncated or corrupt") })
         #expect(lines.contains("5 image(s) in 2 batch(es) of up to 3, 8 × 8"))
-        #expect(files(out) == ["01-cat-features.png", "02-img0000-features.png", "03-img0001-features.png",
-                               "05-img0002-features.png"])  // 04 is the damaged one
-        try FileManager.default.removeItem(at: out)
+        let root = folder.lastPathComponent
+        #expect(files(out) == ["cat.jpg-features.png", "img0000.png-features.png", "img0001.png-features.png",
+                               "img0002.png-features.png"].map { "\(root)/\($0)" })  // img0001b is the damaged one
         let deep = try cli.run([folder.path, "--recursive", "--size", "8", "--output", out.path])
         #expect(deep.status == 0)
-        #expect(files(out).contains("06-deep-features.png"))
+        // The output folder inside the input folder is not read as input.
+        #expect(deep.stdout.contains("skipping \(out.path)/: an output folder of this run"))
+        #expect(files(out).contains("\(root)/sub/deep.png-features.png"))
+        #expect(files(out).count == 5)
+        try FileManager.default.removeItem(at: out)
+        let numbered = try cli.run([folder.path, "--recursive", "--flat", "--size", "8", "--output", out.path])
+        #expect(numbered.status == 0)
+        #expect(files(out) == ["01-cat-features.png", "02-img0000-features.png", "03-img0001-features.png",
+                               "05-img0002-features.png", "06-deep-features.png"])  // 04 is the damaged one
     }
 
     /// Shards from --shard, a Kubernetes index or a Slurm array id are disjoint and cover the inputs.
@@ -69,7 +83,7 @@ import TensorScopeModels
                 #expect(added.count == Set(stride(from: index, to: 7, by: count)).count, "shard \(index)/\(count)")
                 seen = now
             }
-            #expect(seen == (1...7).map { String(format: "%02d-img%04d.safetensors", $0, $0 - 1) })
+            #expect(seen == (0..<7).map { String(format: "\(folder.lastPathComponent)/img%04d.png.safetensors", $0) })
         }
         // The schedulers' variables choose the same shard as --shard.
         let viaKubernetes = try cli.run([folder.path, "--size", "8", "--no-mosaics", "--features", folder.appendingPathComponent("k").path,
@@ -77,8 +91,9 @@ import TensorScopeModels
         let viaSlurm = try cli.run([folder.path, "--size", "8", "--no-mosaics", "--features", folder.appendingPathComponent("s").path],
                                    environment: ["SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_COUNT": "3"])
         #expect(viaKubernetes.status == 0 && viaSlurm.status == 0)
-        #expect(files(folder.appendingPathComponent("k")) == ["02-img0001.safetensors", "05-img0004.safetensors"])
-        #expect(files(folder.appendingPathComponent("s")) == ["02-img0001.safetensors", "05-img0004.safetensors"])
+        let expected = ["img0001.png.safetensors", "img0004.png.safetensors"].map { "\(folder.lastPathComponent)/\($0)" }
+        #expect(files(folder.appendingPathComponent("k")) == expected)
+        #expect(files(folder.appendingPathComponent("s")) == expected)
         let bad = try cli.run([folder.path, "--shard", "3/3"])
         #expect(bad.status != 0 && bad.stderr.contains("--shard"))
     }
@@ -94,23 +109,61 @@ import TensorScopeModels
         let paths = (0..<5).map { folder.appendingPathComponent(String(format: "img%04d.png", $0)).path }
         let batch = try ImageBatch.load(paths, size: 10, fit: .fill)
         let expected = try Graph().asDefault { try ImageFilterModel.run([batch], method: .reuseTrue, seed: 3)[0] }
+        let tree = out.appendingPathComponent(folder.lastPathComponent), mosaicTree = mosaics.appendingPathComponent(folder.lastPathComponent)
         for i in 0..<5 {
-            let file = out.appendingPathComponent(String(format: "%02d-img%04d.safetensors", i + 1, i)).path
+            let file = tree.appendingPathComponent(String(format: "img%04d.png.safetensors", i)).path
             let tensors = try SafeTensors.read(file, expecting: ["features": [10, 10, 32]])
             let map = 10 * 10 * 32
             expectClose(tensors["features"]!.scalars, Array(expected.scalars[(i * map)..<((i + 1) * map)]), relative: 1e-5, "image \(i)")
         }
         // Lose two images' outputs; resume redoes exactly those.
-        try FileManager.default.removeItem(at: out.appendingPathComponent("02-img0001.safetensors"))
-        try FileManager.default.removeItem(at: mosaics.appendingPathComponent("04-img0003-features.png"))
-        let stamp = try FileManager.default.attributesOfItem(atPath: out.appendingPathComponent("01-img0000.safetensors").path)[.modificationDate] as? Date
+        try FileManager.default.removeItem(at: tree.appendingPathComponent("img0001.png.safetensors"))
+        try FileManager.default.removeItem(at: mosaicTree.appendingPathComponent("img0003.png-features.png"))
+        let stamp = try FileManager.default.attributesOfItem(atPath: tree.appendingPathComponent("img0000.png.safetensors").path)[.modificationDate] as? Date
         let again = try cli.run([folder.path, "--size", "10", "--seed", "3", "--features", out.path, "--output", mosaics.path, "--resume"])
         #expect(again.status == 0)
         #expect(again.stdout.contains("2 image(s) (3 already done)"))
         #expect(files(out).count == 5 && files(mosaics).count == 5)
-        #expect(try FileManager.default.attributesOfItem(atPath: out.appendingPathComponent("01-img0000.safetensors").path)[.modificationDate] as? Date == stamp)
+        #expect(try FileManager.default.attributesOfItem(atPath: tree.appendingPathComponent("img0000.png.safetensors").path)[.modificationDate] as? Date == stamp)
         let done = try cli.run([folder.path, "--size", "10", "--seed", "3", "--features", out.path, "--output", mosaics.path, "--resume"])
         #expect(done.stdout.contains("nothing to do: all 5 image(s)"))
+        // The names are part of the settings: a flat resume into a mirrored folder is refused.
+        let flat = try cli.run([folder.path, "--size", "10", "--seed", "3", "--features", out.path, "--output", mosaics.path, "--resume", "--flat"])
+        #expect(flat.status != 0 && flat.stderr.contains("output names tree there, flat now"), "\(flat.stderr)")
+    }
+
+    /// Outputs mirror the input tree: a named folder by its own name and the path below it, a
+    /// named file by its name; inputs that would write one path are refused before any work.
+    @Test func outputsMirrorTheInputTreeAndCollisionsAreRefused() throws {
+        let base = try Paths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: base) }
+        let photos = base.appendingPathComponent("photos"), other = base.appendingPathComponent("other/photos")
+        for folder in [photos.appendingPathComponent("2024/summer"), photos.appendingPathComponent("2023"), other.appendingPathComponent("2023")] {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        }
+        try FileManager.default.copyItem(atPath: Paths.photo("chelsea.jpg"), toPath: photos.appendingPathComponent("2024/summer/cat.jpg").path)
+        try FileManager.default.copyItem(atPath: Paths.photo("chelsea.png"), toPath: photos.appendingPathComponent("2024/summer/cat.png").path)
+        try FileManager.default.copyItem(atPath: Paths.photo("camera.png"), toPath: photos.appendingPathComponent("2023/man.png").path)
+        try FileManager.default.copyItem(atPath: Paths.photo("coffee_256.png"), toPath: other.appendingPathComponent("2023/man.png").path)
+        let single = base.appendingPathComponent("single.png")
+        try FileManager.default.copyItem(atPath: Paths.photo("astronaut_256.png"), toPath: single.path)
+        let (out, features) = (base.appendingPathComponent("out"), base.appendingPathComponent("features"))
+        let result = try cli.run([photos.path, single.path, "--recursive", "--size", "8", "--output", out.path, "--features", features.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(files(out) == ["photos/2023/man.png-features.png", "photos/2024/summer/cat.jpg-features.png",
+                               "photos/2024/summer/cat.png-features.png", "single.png-features.png"])
+        #expect(files(features) == ["photos/2023/man.png.safetensors", "photos/2024/summer/cat.jpg.safetensors",
+                                    "photos/2024/summer/cat.png.safetensors", "single.png.safetensors"])
+        // Each file holds its own image's map: the source is recorded with it.
+        let header = String(decoding: try Data(contentsOf: features.appendingPathComponent("photos/2023/man.png.safetensors")).prefix(400), as: UTF8.self)
+        #expect(header.contains("man.png") && header.contains("2023"), "\(header)")
+        // Two named folders called `photos`, both with 2023/man.png: refused before anything is computed or written.
+        let clash = try cli.run([photos.path, other.path, "--recursive", "--size", "8", "--output", base.appendingPathComponent("o2").path])
+        #expect(clash.status != 0 && !clash.stdout.contains("batch 1"))
+        #expect(clash.stderr.contains("outputs would collide") && clash.stderr.contains("--flat"), "\(clash.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: base.appendingPathComponent("o2").path))
+        let numbered = try cli.run([photos.path, other.path, "--recursive", "--flat", "--size", "8", "--output", base.appendingPathComponent("o3").path])
+        #expect(numbered.status == 0 && files(base.appendingPathComponent("o3")).count == 4)
     }
 
     /// Peak memory does not depend on the number of images: 30 and 2,000 small images, the
