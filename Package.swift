@@ -119,6 +119,7 @@ let package = Package(
                 "TensorScopeTensorFlow",
                 "TensorScopeModels",
                 "TensorScopeImage",
+                "CJPEG",
                 .product(name: "Numerics", package: "swift-numerics"),
             ],
             resources: [.copy("Fixtures")]

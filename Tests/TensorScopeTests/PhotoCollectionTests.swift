@@ -166,6 +166,40 @@ import TensorScopeModels
         #expect(numbered.status == 0 && files(base.appendingPathComponent("o3")).count == 4)
     }
 
+    /// A folder of 12-megapixel camera JPEGs (4000 × 3000, 4:2:0), baseline and progressive,
+    /// at the default settings and the default batch for a large folder (8): mosaics and
+    /// features written, peak resident memory at most 300 MiB. Three batches, the last one
+    /// progressive, so one batch's outputs are written while the next is computed and the
+    /// one after decoded: every stage holds its largest buffers at once. A progressive JPEG
+    /// keeps its coefficients at full size (4000 × 3000 × 1.5 × 2 bytes = 36 MB) whatever the
+    /// DCT scale.
+    @Test func twelveMegapixelJPEGsStayUnder300MiB() throws {
+        let folder = try Paths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let photos = folder.appendingPathComponent("photos")
+        try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
+        let baseline = try SyntheticJPEG.make(width: 4000, height: 3000, progressive: false)
+        let progressive = try SyntheticJPEG.make(width: 4000, height: 3000, progressive: true)
+        for i in 0..<17 {
+            try (i % 2 == 0 ? progressive : baseline).write(to: photos.appendingPathComponent(String(format: "IMG_%04d.JPG", i)))
+        }
+        // Under AddressSanitizer the child is instrumented too: its allocator ignores glibc's
+        // settings and adds shadow memory, so the bound there is looser, and the test says so.
+        let environment = Sanitizers.addressSanitizerActive ? ["ASAN_OPTIONS": "quarantine_size_mb=0:detect_leaks=0"] : [:]
+        let result = try cli.run([photos.path, "--batch-size", "8", "--output", folder.appendingPathComponent("m").path,
+                                  "--features", folder.appendingPathComponent("f").path], environment: environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("17 image(s) in 3 batch(es) of up to 8, 224 × 224"))
+        #expect(files(folder.appendingPathComponent("f")).count == 17 && files(folder.appendingPathComponent("m")).count == 17)
+        let line = try #require(result.stdout.split(separator: "\n").last { $0.hasPrefix("peak RSS ") })
+        let peak = try #require(Double(line.split(separator: " ")[2]))
+        let bound = Sanitizers.addressSanitizerActive ? 600.0 : 300.0
+        if Sanitizers.addressSanitizerActive {
+            print("notice: under AddressSanitizer, 12-megapixel peak RSS is checked against 600 MiB, not 300 (\(peak) MiB)")
+        }
+        #expect(peak <= bound, "peak RSS \(peak) MiB")
+    }
+
     /// Peak memory does not depend on the number of images: 30 and 2,000 small images, the
     /// same batch size, within 10 %.
     @Test func peakMemoryIsIndependentOfTheNumberOfImages() throws {
