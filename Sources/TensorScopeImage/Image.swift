@@ -12,6 +12,8 @@ public struct Image: Equatable, Sendable {
     /// `pixels[(y · width + x) · channels + c]`.
     public var pixels: [Float]
 
+    /// An image of the given size holding `pixels`, row by row, channels interleaved.
+    ///
     /// - Precondition: `pixels.count == width · height · channels` (an internal invariant of
     ///   the readers and transforms that build images).
     public init(width: Int, height: Int, channels: Int, pixels: [Float]) {

@@ -43,8 +43,6 @@ public enum ImageReader {
         /// TensorFlow's `decode_jpeg` ignores it).
         public var appliesOrientation: Bool
 
-        /// Options with the defaults: native channels, 25 M pixels, full-size decode, EXIF
-        /// orientation applied.
         /// A progressive JPEG whose whole-image DCT coefficients (kept at the *stored* size,
         /// whatever the decoding scale: about 2 bytes per stored pixel and component, less with
         /// chroma subsampling) would take more bytes than this is refused before decoding.
@@ -54,6 +52,8 @@ public enum ImageReader {
         /// 256 MiB: a progressive photo of about 85 megapixels at 4:2:0, 44 at 4:4:4.
         public static let defaultMaxProgressiveBytes = 256 << 20
 
+        /// Options with the defaults: native channels, 25 M pixels, full-size decode, EXIF
+        /// orientation applied, progressive JPEGs up to 256 MiB of coefficients.
         public init(channels: ChannelMode = .native, maxPixels: Int = ImageReader.defaultMaxPixels,
                     targetSize: Int? = nil, appliesOrientation: Bool = true,
                     maxProgressiveBytes: Int = ReadOptions.defaultMaxProgressiveBytes) {

@@ -41,6 +41,7 @@ private func dense(_ x: Tensor, _ shape: [Int]) throws -> Tensor {
 
 /// The digits CNN's variables and shapes, for loading a checkpoint strictly.
 public enum DigitsCNN {
+    /// Every variable's name and shape, as `SafeTensors.read(_:expecting:)` takes them.
     public static let variableShapes: [String: [Int]] = [
         "conv1/weights": [3, 3, 1, 16], "conv1/biases": [16],
         "conv2/weights": [3, 3, 16, 32], "conv2/biases": [32],

@@ -11,6 +11,7 @@ public enum SharingMethod: Int, CaseIterable, Sendable, CustomStringConvertible 
     /// Ops of the second call are named under `image_filters_1/`.
     case scopeObject = 3
 
+    /// The TensorScope call that shares the variables: `scope.reuseVariables()`, ….
     public var description: String {
         switch self {
         case .reuseTrue: "variableScope(\"image_filters\", reuse: true)"

@@ -26,6 +26,7 @@ public struct GraphOperation: Sendable, Equatable, CustomStringConvertible {
     /// The shape of each input, in argument order.
     public var inputShapes: [[Int]] { arguments.map(\.shape) }
 
+    /// The op's name, type and output shape: `image_filters/conv1/Conv2D (Conv2D) -> [2, 32, 32, 32]`.
     public var description: String { "\(name) (\(type)) -> \(outputShape)" }
 
     /// One input edge of an op.

@@ -27,6 +27,7 @@ public enum Reuse: Sendable, Equatable, ExpressibleByBooleanLiteral, CustomStrin
     /// TensorFlow's `given or parent`: a scope can switch reuse on but never off.
     func or(_ parent: Reuse) -> Reuse { isOn ? self : parent }
 
+    /// The setting as a scope prints it: `true`, `autoReuse`, or `false` when inherited.
     public var description: String {
         switch self {
         case .inherit: "false"

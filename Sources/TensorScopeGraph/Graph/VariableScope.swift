@@ -33,5 +33,6 @@ public final class VariableScope: Sendable, CustomStringConvertible {
         reuseMode.withLock { $0 = .reuse }
     }
 
+    /// The scope's name and reuse setting: `VariableScope(name: "image_filters", reuse: True)`.
     public var description: String { "VariableScope(name: \"\(name)\", reuse: \(reuse))" }
 }

@@ -21,6 +21,7 @@ public struct BLASInfo: Sendable, Equatable, CustomStringConvertible {
         BLASCoreSelection.level(ofKernel: kernel) < BLASCoreSelection.cpuLevel
     }
 
+    /// One line for logs: `OpenBLAS 0.3.21, kernel Zen, 2 threads`, and who chose the kernel.
     public var description: String {
         var text = "OpenBLAS \(version), kernel \(kernel), \(threads) thread\(threads == 1 ? "" : "s")"
         if selectedByTensorScope {

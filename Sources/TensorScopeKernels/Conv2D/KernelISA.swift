@@ -9,6 +9,7 @@ public enum KernelISA: String, CaseIterable, Sendable, Comparable {
     /// AVX-512F, 512-bit: 8 pixels × 32 channels per micro-kernel call.
     case avx512
 
+    /// Orders instruction sets by width: `.avx2 < .avx512`, so `min` picks the narrower one.
     public static func < (a: KernelISA, b: KernelISA) -> Bool { a.code < b.code }
 
     package var code: Int32 {
