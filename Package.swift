@@ -68,9 +68,14 @@ let package = Package(
             pkgConfig: "libturbojpeg",
             providers: [.apt(["libturbojpeg0-dev"])]
         ),
+        // libpng's full API for the zlib settings the simplified one lacks (its longjmp caught in C).
+        .target(name: "CPNGEncode", dependencies: ["CPNG"]),
+        // The image side's pixel loops that Swift does not vectorise (the mosaic's tiles, a
+        // feature map's summary).
+        .target(name: "CImageKernels"),
         .target(
             name: "TensorScopeImage",
-            dependencies: ["TensorScope", "TensorScopeGraph", "CPNG", "CJPEG"]
+            dependencies: ["TensorScope", "TensorScopeGraph", "CPNG", "CPNGEncode", "CJPEG", "CImageKernels"]
         ),
         .executableTarget(
             name: "image-filter",
@@ -79,6 +84,7 @@ let package = Package(
                 "TensorScopeGraph",
                 "TensorScopeModels",
                 "TensorScopeImage",
+                "CImageKernels",
                 "BundledPhotos",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -120,6 +126,7 @@ let package = Package(
                 "TensorScopeModels",
                 "TensorScopeImage",
                 "CJPEG",
+                "CImageKernels",
                 .product(name: "Numerics", package: "swift-numerics"),
             ],
             resources: [.copy("Fixtures")]

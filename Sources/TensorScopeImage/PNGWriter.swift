@@ -1,9 +1,28 @@
-import CPNG
+import CPNGEncode
 import Foundation
 import TensorScope
 
-/// Writes 8-bit gray and RGB PNG files through libpng's simplified API.
+/// Writes 8-bit gray and RGB PNG files through libpng.
 public enum PNGWriter {
+    /// How hard zlib works, for a program that writes a PNG per photo of a collection.
+    package enum Compression {
+        /// zlib level 3, no filter: libpng's own "fast" setting, good for any image (the
+        /// default level took ~5× as long for a few percent of size).
+        case general
+        /// zlib level 1 with its run-length strategy after PNG's Up filter, for feature-map
+        /// mosaics: after a ReLU they are mostly runs of equal values, which this finds in
+        /// ~0.6× the time of `general`, files a fifth smaller (a 1799 × 899 mosaic: 19 vs 31
+        /// ms, 501 vs 630 KB). It finds no repeats at a distance: worse for other images.
+        case runs
+
+        var settings: ts_png_settings {
+            switch self {
+            case .general: ts_png_settings(level: 3, strategy: 0, filters: 0x08 /* PNG_FILTER_NONE */)
+            case .runs: ts_png_settings(level: 1, strategy: 3 /* Z_RLE */, filters: 0x20 /* PNG_FILTER_UP */)
+            }
+        }
+    }
+
     /// Writes `image` (1 or 3 channels) as an 8-bit PNG: each value is clamped to `[0, 1]`,
     /// scaled by 255 and rounded. NaN is written as 0.
     ///
@@ -16,33 +35,47 @@ public enum PNGWriter {
         guard image.channels == 1 || image.channels == 3 else {
             throw TensorScopeError.image("writePNG", path, "expected 1 or 3 channels, got \(image.channels)")
         }
-        guard image.width > 0, image.height > 0 else {
-            throw TensorScopeError.image("writePNG", path, "expected a non-empty image, got \(image.width) × \(image.height)")
+        try write(bytes: image.pixels.map(quantize), width: image.width, height: image.height, channels: image.channels, to: path)
+    }
+
+    /// A value in `[0, 1]` as an 8-bit sample: clamped, scaled by 255, rounded half away from
+    /// zero (`(v · 255).rounded()`); NaN is 0. Rounded by truncating and comparing the
+    /// fraction (exact: `y - trunc(y)` is representable) — the same result as `rounded()`
+    /// without a call to `roundf`, and one the C mosaic kernel vectorises. (Adding ½ and
+    /// truncating is not: 0.49999997 + 0.5 rounds to 1.)
+    @inline(__always)
+    package static func quantize(_ v: Float) -> UInt8 {
+        guard !v.isNaN else { return 0 }
+        let y = min(max(v, 0), 1) * 255
+        let whole = Int32(y)
+        return UInt8(truncatingIfNeeded: whole + (y - Float(whole) >= 0.5 ? 1 : 0))
+    }
+
+    /// Writes 8-bit samples (`channels` 1 or 3, rows packed) as a PNG file, atomically.
+    package static func write(bytes: [UInt8], width: Int, height: Int, channels: Int, compression: Compression = .general,
+                              to path: String) throws {
+        guard channels == 1 || channels == 3 else {
+            throw TensorScopeError.image("writePNG", path, "expected 1 or 3 channels, got \(channels)")
         }
-        let bytes = image.pixels.map { v -> UInt8 in
-            v.isNaN ? 0 : UInt8((min(max(v, 0), 1) * 255).rounded())
+        guard width > 0, height > 0 else {
+            throw TensorScopeError.image("writePNG", path, "expected a non-empty image, got \(width) × \(height)")
         }
-        var png = png_image()
-        png.version = tspng_image_version()
-        png.width = UInt32(image.width)
-        png.height = UInt32(image.height)
-        png.format = image.channels == 3 ? tspng_format_rgb() : tspng_format_gray()
-        // Faster zlib settings: a mosaic per photo is written for every image of a collection,
-        // and the default level spent ~5× the forward pass's time for a few percent of size.
-        png.flags |= tspng_flag_fast()
-        defer { png_image_free(&png) }
-        // Encode to memory in one pass (into a buffer of libpng's upper bound), then write the
-        // file in one go.
-        var size = png_alloc_size_t(tspng_encoded_size_max(&png))
-        var encoded = Data(count: Int(size))
-        let ok = bytes.withUnsafeBytes { raw -> Bool in
-            encoded.withUnsafeMutableBytes { out in
-                png_image_write_to_memory(&png, out.baseAddress, &size, 0, raw.baseAddress, 0, nil) != 0
-            }
+        guard width <= Int(UInt32.max), height <= Int(UInt32.max), bytes.count == width * height * channels else {
+            throw TensorScopeError.image("writePNG", path, "expected \(width) × \(height) × \(channels) samples, got \(bytes.count)")
         }
-        guard ok else {
-            throw TensorScopeError.image("writePNG", path, "could not encode (\(PNGReader.message(of: png)))")
+        let settings = compression.settings
+        var encoded: UnsafeMutablePointer<UInt8>?
+        var size = 0
+        var message = [CChar](repeating: 0, count: 256)
+        let ok = bytes.withUnsafeBufferPointer { samples in
+            ts_png_encode(samples.baseAddress, UInt32(width), UInt32(height), Int32(channels), settings,
+                          &encoded, &size, &message, message.count) == 1
         }
-        try AtomicFile.write(encoded.prefix(Int(size)), to: path, followingLinks: false)
+        defer { free(encoded) }
+        guard ok, let encoded else {
+            let reason = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw TensorScopeError.image("writePNG", path, "could not encode (\(reason))")
+        }
+        try AtomicFile.write(Data(bytesNoCopy: encoded, count: size, deallocator: .none), to: path, followingLinks: false)
     }
 }

@@ -204,7 +204,7 @@ struct ImageFilter: ParsableCommand {
         for (i, item) in items.enumerated() {
             if let path = plan.mosaicPath(position: item.position, file: item.file) {
                 if !plan.flat { try OutputPlan.prepareParent(of: path) }
-                try PNGWriter.write(try FeatureMosaic.make(features, index: i), to: path)
+                try FeatureMosaic.write(features, index: i, to: path)
             }
             if let path = plan.featuresPath(position: item.position, file: item.file) {
                 if !plan.flat { try OutputPlan.prepareParent(of: path) }

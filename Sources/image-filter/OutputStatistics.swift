@@ -1,3 +1,4 @@
+import CImageKernels
 import Foundation
 import TensorScope
 
@@ -5,12 +6,12 @@ import TensorScope
 struct OutputStatistics: CustomStringConvertible {
     var min: Float, max: Float, mean: Double, zeros: Double
 
+    /// One vectorised pass (`ts_summary`), no copies: the forward pass waits for it.
     init(_ t: Tensor) {
-        let values = t.scalars
-        min = values.min() ?? 0
-        max = values.max() ?? 0
-        mean = values.reduce(0.0) { $0 + Double($1) } / Double(Swift.max(1, values.count))
-        zeros = Double(values.filter { $0 == 0 }.count) / Double(Swift.max(1, values.count))
+        var (low, high, sum, zeroCount): (Float, Float, Double, Int) = (0, 0, 0, 0)
+        t.withUnsafeBufferPointer { ts_summary($0.baseAddress, $0.count, &low, &high, &sum, &zeroCount) }
+        let count = Double(Swift.max(1, t.scalars.count))
+        (min, max, mean, zeros) = t.scalars.isEmpty ? (0, 0, 0, 0) : (low, high, sum / count, Double(zeroCount) / count)
     }
 
     var description: String {

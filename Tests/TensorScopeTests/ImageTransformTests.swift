@@ -1,6 +1,8 @@
+import Foundation
 import Testing
 import TensorScope
 @testable import TensorScopeImage
+import CImageKernels
 
 @Suite struct ImageTransformTests {
     /// A 2×2 image upscaled to 4×4 with half-pixel centres: source coordinates
@@ -95,5 +97,69 @@ import TensorScope
             #expect(mosaic.pixels.elementsEqual(expected) { $0.bitPattern == $1.bitPattern }, "image \(index)")
         }
     }
-}
 
+    /// The mosaic PNG (written by C, `ts_mosaic_tiles_gray8`) holds exactly the bytes the float
+    /// mosaic quantises to, on random maps with NaN, ±infinity, negative values, a constant
+    /// channel, a partly filled last row, and channel counts below, at and above the vector width.
+    @Test(arguments: [(5, 2), (11, 4), (32, 8), (40, 6)])
+    func mosaicFileHoldsTheQuantisedFloatMosaic(channels c: Int, columns: Int) throws {
+        let folder = try Paths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var rng = TestRandom(UInt64(c * 100 + columns))
+        let (n, h, w) = (2, 6, 9)
+        var values = rng.floats(n * h * w * c).map { $0 * 3 - 1 }
+        values[3 * c + 1] = .nan
+        values[7 * c + 2] = .infinity
+        values[(h * w + 4) * c + 3] = -.infinity
+        for p in 0..<(h * w) { values[(h * w + p) * c + c - 1] = 0.25 }  // image 1, last channel constant
+        let features = try Tensor(shape: [n, h, w, c], scalars: values)
+        for index in 0..<n {
+            let path = folder.appendingPathComponent("m\(index).png").path
+            try FeatureMosaic.write(features, index: index, columns: columns, to: path)
+            let float = try FeatureMosaic.make(features, index: index, columns: columns)
+            let read = try PNGReader.read(path)
+            #expect(read.width == float.width && read.height == float.height && read.channels == 1)
+            let bytes = read.pixels.map { UInt8(($0 * 255).rounded()) }
+            let expected = float.pixels.map(PNGWriter.quantize)
+            #expect(bytes == expected, "image \(index): \(zip(bytes, expected).filter { $0 != $1 }.count) samples differ")
+        }
+    }
+
+    /// `PNGWriter.quantize` (add ½, truncate) is `(v · 255).rounded()` after the clamp, for
+    /// every 97th float in [0, 1] and the halfway points of all 256 levels and their neighbours.
+    @Test func quantizeRoundsAsRoundedDoes() {
+        func plain(_ v: Float) -> UInt8 { v.isNaN ? 0 : UInt8((min(max(v, 0), 1) * 255).rounded()) }
+        var mismatches = 0
+        for bits in stride(from: UInt32(0), through: Float(1).bitPattern, by: 97) {
+            let v = Float(bitPattern: bits)
+            if PNGWriter.quantize(v) != plain(v) { mismatches += 1 }
+        }
+        for level in 0..<256 {
+            let half = (Float(level) + 0.5) / 255
+            for v in [half.nextDown, half, half.nextUp] where PNGWriter.quantize(v) != plain(v) { mismatches += 1 }
+        }
+        for v: Float in [-1, -0.0, 2, .infinity, -.infinity, .nan] where PNGWriter.quantize(v) != plain(v) { mismatches += 1 }
+        #expect(mismatches == 0)
+    }
+
+    /// `ts_summary` (image-filter's batch line) against a plain loop: min and max exact, zeros
+    /// counted exactly, the sum within float rounding; lengths around the vector width and the
+    /// 4096-value blocks, a NaN that must not become a bound.
+    @Test(arguments: [0, 1, 7, 8, 9, 4095, 4096, 4097, 20_003])
+    func summaryMatchesAPlainLoop(count: Int) {
+        var rng = TestRandom(UInt64(count + 1))
+        var values = rng.floats(count).map { $0 < -0.3 ? 0 : $0 * 50 }
+        if count > 5 { values[count / 2] = 1e6; values[count - 1] = -1e6 }
+        var (low, high, sum, zeros): (Float, Float, Double, Int) = (0, 0, 0, 0)
+        ts_summary(values, values.count, &low, &high, &sum, &zeros)
+        #expect(low == (values.min() ?? .infinity) && high == (values.max() ?? -.infinity))
+        #expect(zeros == values.filter { $0 == 0 }.count)
+        let plain = values.reduce(0.0) { $0 + Double($1) }
+        #expect(abs(sum - plain) <= 1e-5 * values.reduce(0.0) { $0 + abs(Double($1)) } + 1e-9, "\(sum) vs \(plain)")
+        if count > 5 {
+            values[1] = .nan
+            ts_summary(values, values.count, &low, &high, &sum, &zeros)
+            #expect(low == -1e6 && high == 1e6 && sum.isNaN)
+        }
+    }
+}
