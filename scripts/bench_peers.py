@@ -5,12 +5,15 @@ count, and prints one table of GFLOP/s and ratios.
 
     pip install tensorflow-cpu onnxruntime onnx numpy
     swift build -c release --product tensorscope-bench
-    python3 scripts/bench_peers.py [--threads 2] [--repeats 7] [--rounds 3] [--markdown]
+    python3 scripts/bench_peers.py [--threads 2] [--repeats 7] [--rounds 3] [--markdown] [--no-photo-job]
 
 Not run in CI. Each case is timed as tensorscope-bench times it: warm-up runs, then the median
 of repeated runs. --rounds repeats the whole comparison (TensorScope, TensorFlow, ORT, in turn)
 and keeps each engine's best median, which evens out a noisy shared machine. OPENBLAS_CORETYPE
 is passed through untouched: with it unset, tensorscope-bench picks the OpenBLAS kernel itself.
+
+After the layer cases, the whole photo job (scripts/bench_photo_job.py): image-filter on 60
+camera-size JPEGs against a TensorFlow tf.data pipeline doing the same job, images/s.
 """
 import argparse
 import json
@@ -264,6 +267,7 @@ def main():
     p.add_argument("--warmup", type=int, default=2)
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--markdown", action="store_true")
+    p.add_argument("--no-photo-job", action="store_true", help="skip the whole-job comparison")
     a = p.parse_args()
     ts, tfr, ortr, litr = {}, {}, {}, {}
     tf_version = ort_version = "?"
@@ -300,6 +304,12 @@ def main():
         print("  ".join(n.ljust(w) for n, w in zip(names, widths)))
         for r in rows:
             print("  ".join(v.ljust(w) for v, w in zip(r, widths)))
+    if not a.no_photo_job:
+        import bench_photo_job
+        photos = bench_photo_job.make_photos(os.path.join(ROOT, ".build", "bench-photos"), 60)
+        results, tf_rate = bench_photo_job.measure(photos, a.threads, a.rounds)
+        print()
+        print(bench_photo_job.table(results, tf_rate, 60, a.markdown))
 
 
 if __name__ == "__main__":

@@ -177,7 +177,10 @@ struct ImageFilter: ParsableCommand {
                         progress.note("batch \(index + 1): \(batch.items.count) image(s) → \(result.shape), \(OutputStatistics(result))")
                     }
                     let command = self
-                    try writer.submit { try command.write(result, for: batch.items, plan: plan) }
+                    try command.prepareFolders(for: batch.items, plan: plan)
+                    try writer.submit(batch.items.enumerated().map { i, item in
+                        { try command.write(result, index: i, item: item, plan: plan) }
+                    })
                     progress.advance(by: batch.items.count)
                 }
             }
@@ -199,21 +202,29 @@ struct ImageFilter: ParsableCommand {
         print(String(format: "peak RSS %.1f MiB", Double(Memory.peakResidentBytes()) / 1_048_576))
     }
 
-    /// The per-image outputs of one batch.
-    func write(_ features: Tensor, for items: [Prefetcher.Item], plan: OutputPlan) throws {
-        for (i, item) in items.enumerated() {
-            if let path = plan.mosaicPath(position: item.position, file: item.file) {
-                if !plan.flat { try OutputPlan.prepareParent(of: path) }
-                try FeatureMosaic.write(features, index: i, to: path)
-            }
-            if let path = plan.featuresPath(position: item.position, file: item.file) {
-                if !plan.flat { try OutputPlan.prepareParent(of: path) }
-                let map = features.shape.dropFirst().reduce(1, *)
-                let one = try Tensor(shape: Array(features.shape.dropFirst()),
-                                     scalars: Array(features.scalars[(i * map)..<((i + 1) * map)]))
-                try AtomicFile.write(try SafeTensors.encode(["features": one], metadata: [
-                    "source": item.file.path, "producer": "TensorScope image-filter",
-                ], dtype: featuresDtype.safetensors), to: path, followingLinks: false)
+    /// The folders a batch's outputs go into, made before its files are written in parallel.
+    func prepareFolders(for items: [Prefetcher.Item], plan: OutputPlan) throws {
+        guard !plan.flat else { return }
+        let paths = items.flatMap { [plan.mosaicPath(position: $0.position, file: $0.file),
+                                     plan.featuresPath(position: $0.position, file: $0.file)].compactMap { $0 } }
+        for parent in Set(paths.map { ($0 as NSString).deletingLastPathComponent }).sorted() {
+            try OutputPlan.makeFolder(parent)
+        }
+    }
+
+    /// The outputs of image `i` of a batch.
+    func write(_ features: Tensor, index i: Int, item: Prefetcher.Item, plan: OutputPlan) throws {
+        if let path = plan.mosaicPath(position: item.position, file: item.file) {
+            try FeatureMosaic.write(features, index: i, to: path)
+        }
+        if let path = plan.featuresPath(position: item.position, file: item.file) {
+            // Image i's map straight from the batch's buffer: no copy of it is made.
+            let shape = Array(features.shape.dropFirst())
+            let map = shape.reduce(1, *)
+            try features.withUnsafeBufferPointer { batch in
+                try SafeTensors.write([("features", shape, UnsafeBufferPointer(rebasing: batch[(i * map)..<((i + 1) * map)]))],
+                                      metadata: ["source": item.file.path, "producer": "TensorScope image-filter"],
+                                      dtype: featuresDtype.safetensors, to: path, followingLinks: false, bypassingCache: true)
             }
         }
     }

@@ -63,13 +63,12 @@ struct OutputPlan {
         }
     }
 
-    /// Creates the folder `path` will be written into, below an output folder.
-    static func prepareParent(of path: String) throws {
-        let parent = (path as NSString).deletingLastPathComponent
+    /// Creates `folder` (and what is missing above it), below an output folder.
+    static func makeFolder(_ folder: String) throws {
         do {
-            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
-            throw TensorScopeError(.io, "\(path): cannot create its folder \(parent) (\(error.localizedDescription))")
+            throw TensorScopeError(.io, "\(folder): cannot create the output folder (\(error.localizedDescription))")
         }
     }
 

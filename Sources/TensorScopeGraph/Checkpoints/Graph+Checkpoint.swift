@@ -15,7 +15,7 @@ extension Graph {
         let tensors = readingVariables {
             Dictionary(globalVariables.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
         }
-        try AtomicFile.write(try SafeTensors.encode(tensors, metadata: ["producer": "TensorScope"]), to: path)
+        try SafeTensors.write(tensors, metadata: ["producer": "TensorScope"], to: path)
     }
 
     /// Replaces the value of every global variable with the tensor of the same name in a

@@ -41,32 +41,101 @@ public enum SafeTensors {
     public static func encode(
         _ tensors: [String: Tensor], metadata: [String: String] = [:], dtype: DType = .float32
     ) throws -> Data {
-        var header: [String: Any] = [:]
-        if !metadata.isEmpty { header["__metadata__"] = metadata }
-        var offset = 0
         let names = tensors.keys.sorted()
-        var starts: [Int] = []
-        for name in names {
-            let bytes = tensors[name]!.scalarCount * dtype.byteCount
-            header[name] = ["dtype": dtype.rawValue, "shape": tensors[name]!.shape, "data_offsets": [offset, offset + bytes]]
-            starts.append(offset)
-            offset += bytes
-        }
-        var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
-        // Pad with spaces so the buffer starts 8-byte aligned, as the reference writer does.
-        json.append(contentsOf: Array(repeating: UInt8(ascii: " "), count: (8 - json.count % 8) % 8))
-        var data = Data(count: 8 + json.count + offset)
+        let json = try header(names.map { ($0, tensors[$0]!.shape) }, metadata: metadata, dtype: dtype)
+        let bufferBytes = names.reduce(0) { $0 + tensors[$1]!.scalarCount * dtype.byteCount }
+        var data = Data(count: 8 + json.count + bufferBytes)
         data.withUnsafeMutableBytes { out in
             out.storeBytes(of: UInt64(json.count).littleEndian, toByteOffset: 0, as: UInt64.self)
             json.withUnsafeBytes { out.baseAddress!.advanced(by: 8).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-            let buffer = out.baseAddress!.advanced(by: 8 + json.count)
-            for (name, start) in zip(names, starts) {
+            var offset = 8 + json.count
+            for name in names {
                 tensors[name]!.withUnsafeBufferPointer { values in
-                    store(values, as: dtype, to: buffer.advanced(by: start))
+                    store(values, as: dtype, to: out.baseAddress!.advanced(by: offset))
+                    offset += values.count * dtype.byteCount
                 }
             }
         }
         return data
+    }
+
+    /// Writes `tensors` as a safetensors file at `path`, atomically (`AtomicFile`: whole or not
+    /// at all, an existing file's permissions kept): the header, then each tensor's values
+    /// straight from its buffer, float32 in one piece, float16 converted a block at a time —
+    /// no copy of the whole file in memory.
+    ///
+    /// - Throws: `.io` naming `path` when it cannot be written.
+    public static func write(
+        _ tensors: [String: Tensor], metadata: [String: String] = [:], dtype: DType = .float32,
+        to path: String, followingLinks: Bool = true
+    ) throws {
+        let names = tensors.keys.sorted()
+        try write(names.map { ($0, tensors[$0]!.shape) }, metadata: metadata, dtype: dtype, to: path,
+                  followingLinks: followingLinks, bypassingCache: false) { index, body in try tensors[names[index]]!.withUnsafeBufferPointer(body) }
+    }
+
+    /// Writes named float runs that already lie in memory (a slice of a batch, say), as
+    /// `write(_:metadata:dtype:to:followingLinks:)` writes tensors: in the order given, each
+    /// `values` of `shape.reduce(1, *)` floats; `bypassingCache` as `AtomicFile`'s.
+    package static func write(
+        _ slices: [(name: String, shape: [Int], values: UnsafeBufferPointer<Float>)], metadata: [String: String] = [:],
+        dtype: DType = .float32, to path: String, followingLinks: Bool = true, bypassingCache: Bool = false
+    ) throws {
+        for slice in slices where slice.values.count != slice.shape.reduce(1, *) {
+            throw TensorScopeError(.invalidArgument, "\(path): '\(slice.name)' has \(slice.values.count) values for shape \(slice.shape)")
+        }
+        try write(slices.map { ($0.name, $0.shape) }, metadata: metadata, dtype: dtype, to: path,
+                  followingLinks: followingLinks, bypassingCache: bypassingCache) { index, body in try body(slices[index].values) }
+    }
+
+    /// The header, then the floats of each entry, in order, as `values(index, body)` lends them.
+    private static func write(
+        _ entries: [(String, [Int])], metadata: [String: String], dtype: DType, to path: String, followingLinks: Bool,
+        bypassingCache: Bool, values: (Int, (UnsafeBufferPointer<Float>) throws -> Void) throws -> Void
+    ) throws {
+        let json = try header(entries, metadata: metadata, dtype: dtype)
+        try AtomicFile.write(to: path, followingLinks: followingLinks, bypassingCache: bypassingCache) { sink in
+            var length = UInt64(json.count).littleEndian
+            try withUnsafeBytes(of: &length) { try sink.write($0) }
+            try json.withUnsafeBytes { try sink.write($0) }
+            for index in entries.indices {
+                try values(index) { floats in
+                    #if _endian(little)
+                    if dtype == .float32 { return try sink.write(UnsafeRawBufferPointer(floats)) }
+                    #endif
+                    try writeConverted(floats, as: dtype, to: sink)
+                }
+            }
+        }
+    }
+
+    /// `floats` converted to `dtype` 16,384 at a time into a scratch block, then written.
+    private static func writeConverted(_ floats: UnsafeBufferPointer<Float>, as dtype: DType, to sink: AtomicFile.Sink) throws {
+        let block = 16_384
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: block * 4, alignment: 16)
+        defer { scratch.deallocate() }
+        for start in stride(from: 0, to: floats.count, by: block) {
+            let part = UnsafeBufferPointer(rebasing: floats[start..<min(start + block, floats.count)])
+            store(part, as: dtype, to: scratch)
+            try sink.write(UnsafeRawBufferPointer(start: scratch, count: part.count * dtype.byteCount))
+        }
+    }
+
+    /// The JSON header for tensors of these names and shapes, in this order, buffer packed
+    /// without gaps, padded with spaces so the buffer starts 8-byte aligned (as the reference
+    /// writer does).
+    private static func header(_ shapes: [(String, [Int])], metadata: [String: String], dtype: DType) throws -> Data {
+        var header: [String: Any] = [:]
+        if !metadata.isEmpty { header["__metadata__"] = metadata }
+        var offset = 0
+        for (name, shape) in shapes {
+            let bytes = shape.reduce(1, *) * dtype.byteCount
+            header[name] = ["dtype": dtype.rawValue, "shape": shape, "data_offsets": [offset, offset + bytes]]
+            offset += bytes
+        }
+        var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        json.append(contentsOf: Array(repeating: UInt8(ascii: " "), count: (8 - json.count % 8) % 8))
+        return json
     }
 
     /// Writes `values` little-endian as `dtype` at `destination`.

@@ -20,7 +20,52 @@ public enum AtomicFile {
     ///
     /// - Throws: `.io` naming `path` and the system's reason.
     public static func write(_ data: Data, to path: String, followingLinks: Bool = true) throws {
-        _ = try write(data, to: path, followingLinks: followingLinks, replacing: true)
+        _ = try write(to: path, followingLinks: followingLinks, replacing: true, bypassingCache: false) { sink in
+            try data.withUnsafeBytes { try sink.write($0) }
+        }
+    }
+
+    /// Writes what `contents` hands its sink, piece by piece, to `path`, whole or not at all
+    /// as `write(_:to:followingLinks:)` does: for contents that already lie in memory in
+    /// pieces (a header and tensors' buffers), without first copying them into one `Data`.
+    ///
+    /// - Parameter bypassingCache: written with direct I/O (`DirectStaging`) where the file
+    ///   system allows it: for large files read by someone else later, whose copy into the
+    ///   page cache would cost more than their write.
+    package static func write(to path: String, followingLinks: Bool = true, bypassingCache: Bool = false,
+                              contents: (Sink) throws -> Void) throws {
+        _ = try write(to: path, followingLinks: followingLinks, replacing: true, bypassingCache: bypassingCache, contents: contents)
+    }
+
+    /// The open file `contents` writes into.
+    package struct Sink {
+        let fd: Int32
+        let fault: (String) -> TensorScopeError
+        let staging: DirectStaging?
+
+        /// Appends `bytes` to the file.
+        package func write(_ bytes: UnsafeRawBufferPointer) throws {
+            guard let staging else { return try writeAll(bytes) }
+            do {
+                try staging.write(bytes)
+            } catch let error as DirectStaging.DirectIOError {
+                throw fault(String(cString: strerror(error.code)))
+            }
+        }
+
+        /// Writes what is staged for direct I/O.
+        func finish() throws {
+            do {
+                try staging?.flush(final: true)
+            } catch let error as DirectStaging.DirectIOError {
+                throw fault(String(cString: strerror(error.code)))
+            }
+        }
+
+        private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
+            let code = DirectStaging.writeAll(fd, bytes)
+            guard code == 0 else { throw fault(String(cString: strerror(code))) }
+        }
     }
 
     /// Writes `data` to a file that does not exist yet at `path`, whole or not at all, as
@@ -31,10 +76,13 @@ public enum AtomicFile {
     /// - Returns: `false` when `path` existed.
     /// - Throws: `.io` naming `path` and the system's reason.
     public static func create(_ data: Data, at path: String) throws -> Bool {
-        try write(data, to: path, followingLinks: false, replacing: false)
+        try write(to: path, followingLinks: false, replacing: false, bypassingCache: false) { sink in
+            try data.withUnsafeBytes { try sink.write($0) }
+        }
     }
 
-    private static func write(_ data: Data, to path: String, followingLinks: Bool, replacing: Bool) throws -> Bool {
+    private static func write(to path: String, followingLinks: Bool, replacing: Bool, bypassingCache: Bool,
+                              contents: (Sink) throws -> Void) throws -> Bool {
         let destination = followingLinks ? resolvingLinks(path) : path
         var existing = stat()
         if !replacing && lstat(destination, &existing) == 0 { return false }
@@ -67,17 +115,9 @@ public enum AtomicFile {
         defer { if named { unlink(temporary) } }
         do {
             defer { close(fd) }
-            try data.withUnsafeBytes { raw in
-                var offset = 0
-                while offset < raw.count {
-                    let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        throw fault(String(cString: strerror(errno)))
-                    }
-                    offset += written
-                }
-            }
+            let sink = Sink(fd: fd, fault: fault, staging: bypassingCache ? DirectStaging(fd: fd) : nil)
+            try contents(sink)
+            try sink.finish()
             guard fchmod(fd, mode) == 0, fsync(fd) == 0 else { throw fault(String(cString: strerror(errno))) }
             if anonymous {
                 guard linkat(AT_FDCWD, "/proc/self/fd/\(fd)", AT_FDCWD, temporary, AT_SYMLINK_FOLLOW) == 0 else {
