@@ -77,17 +77,29 @@ public enum ImageReader {
 
     /// Decodes the image file at `path` as `options` say.
     public static func read(_ path: String, options: ReadOptions) throws -> Image {
-        let data = try ImageFile.read(path, op: "readImage")
+        try decode(try ImageFile.read(path, op: "readImage"), name: path, options: options)
+    }
+
+    /// Decodes an image file's bytes already in memory (from a network, an archive, a
+    /// database), with the checks and bounds `read` applies to a file.
+    ///
+    /// - Parameter name: what errors call the image (`read` passes the path).
+    /// - Throws: as `read`, naming `name`.
+    public static func decode(_ data: Data, name: String, options: ReadOptions = ReadOptions()) throws -> Image {
+        guard !data.isEmpty else { throw TensorScopeError.image("readImage", name, "empty input") }
+        guard data.count <= maxFileBytes else {
+            throw TensorScopeError.image("readImage", name, "expected at most \(maxFileBytes) bytes, got \(data.count)")
+        }
         switch Format.detect(data) {
         case .png:
-            return try PNGReader.decode(data, path: path, channels: options.channels, maxPixels: options.maxPixels)
+            return try PNGReader.decode(data, path: name, channels: options.channels, maxPixels: options.maxPixels)
         case .jpeg:
-            return try JPEGReader.decode(data, path: path, options: options)
+            return try JPEGReader.decode(data, path: name, options: options)
         case nil:
             let formats = Format.allCases.map(\.rawValue).joined(separator: ", ")
             let start = data.prefix(4).map { String(format: "%02X", $0) }.joined(separator: " ")
             throw TensorScopeError.image(
-                "readImage", path, "not an image in a format TensorScope reads (\(formats)); the file starts with \(start)")
+                "readImage", name, "not an image in a format TensorScope reads (\(formats)); the file starts with \(start)")
         }
     }
 }
