@@ -46,6 +46,9 @@ public enum FeatureMosaic {
     public static func write(_ features: Tensor, index: Int, columns requestedColumns: Int = 8, to path: String) throws {
         let layout = try Layout(features, index: index, columns: requestedColumns)
         let (h, w, c) = (layout.mapHeight, layout.mapWidth, layout.channels)
+        guard [h, w, c].allSatisfy({ $0 <= Int(Int32.max) }) else {
+            throw TensorScopeError.invalidArgument("FeatureMosaic", expected: "dimensions below 2³¹", got: "shape \(features.shape)")
+        }
         var out = [UInt8](repeating: 255, count: layout.width * layout.height)
         var scratch = [Float](repeating: 0, count: 3 * c)
         features.withUnsafeBufferPointer { all in

@@ -202,6 +202,54 @@ import TensorScope
         #expect(deep.stdout.contains("4 image(s)"), "\(deep.stdout)")
     }
 
+    /// What cannot be read because of permissions is named with the system's reason: an
+    /// unreadable sub-folder, an unreadable image, an image under a folder without search
+    /// permission (each skipped with one line), and an unreadable folder named on the command
+    /// line (an error naming it). Permissions do not bind root, so as root the run is made as
+    /// `nobody` (`setpriv`), from a copy of the binary that user can reach.
+    @Test func permissionProblemsAreNamedWithTheirReason() throws {
+        let root = try Paths.temporaryFolder()
+        defer {
+            for locked in ["photos/locked", "photos/searchless", "closed"] {
+                chmod(root.appendingPathComponent(locked).path, 0o755)
+            }
+            try? FileManager.default.removeItem(at: root)
+        }
+        let photos = root.appendingPathComponent("photos"), output = root.appendingPathComponent("out")
+        let (locked, searchless, closed) = (photos.appendingPathComponent("locked"), photos.appendingPathComponent("searchless"),
+                                            root.appendingPathComponent("closed"))
+        for folder in [locked, searchless, closed, output] {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        }
+        try FileManager.default.copyItem(atPath: Paths.photo("chelsea.png"), toPath: photos.appendingPathComponent("ok.png").path)
+        let secret = photos.appendingPathComponent("secret.png").path
+        try FileManager.default.copyItem(atPath: Paths.photo("camera.png"), toPath: secret)
+        try FileManager.default.copyItem(atPath: Paths.photo("camera.png"), toPath: locked.appendingPathComponent("x.png").path)
+        let hidden = searchless.appendingPathComponent("y.png").path
+        try FileManager.default.copyItem(atPath: Paths.photo("camera.png"), toPath: hidden)
+        let binary = root.appendingPathComponent("image-filter")
+        try FileManager.default.copyItem(at: ImageFilterCLITests.executable, to: binary)
+        #expect(chmod(root.path, 0o755) == 0 && chmod(photos.path, 0o755) == 0 && chmod(output.path, 0o777) == 0)
+        #expect(chmod(secret, 0o000) == 0 && chmod(locked.path, 0o000) == 0 && chmod(searchless.path, 0o644) == 0
+                && chmod(closed.path, 0o000) == 0)
+
+        func run(_ arguments: [String]) throws -> ImageFilterCLITests.Run {
+            let cli = ImageFilterCLITests()
+            guard getuid() == 0 else { return try cli.run(arguments, executable: binary) }
+            return try cli.run(["--reuid=65534", "--regid=65534", "--clear-groups", "--", binary.path] + arguments,
+                               executable: URL(fileURLWithPath: "/usr/bin/setpriv"))
+        }
+        let result = try run(["--size", "8", "--recursive", "--output", output.path, photos.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("1 image(s)"), "\(result.stdout)")
+        #expect(result.stdout.contains("skipping \(locked.path)/: unreadable folder (Permission denied)"), "\(result.stdout)")
+        #expect(result.stdout.contains("skipping \(secret): unreadable (Permission denied)"), "\(result.stdout)")
+        #expect(result.stdout.contains("skipping \(hidden): Permission denied"), "\(result.stdout)")
+        let named = try run(["--size", "8", "--output", output.path, closed.path])
+        #expect(named.status != 0)
+        #expect(named.stderr.contains("\(closed.path): unreadable folder (Permission denied)"), "\(named.stderr)")
+    }
+
     /// A disk that fills up: the features, the TensorBoard graph and the weights all fail, and
     /// all three are reported (a `try?` used to swallow the last two); nothing half-written is
     /// left.

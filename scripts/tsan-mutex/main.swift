@@ -1,0 +1,34 @@
+// Does ThreadSanitizer see Synchronization.Mutex on this toolchain? Two threads update a
+// dictionary, only ever inside the lock: a correct program. Built by scripts/tsan with
+// -sanitize=thread twice, once with Mutex and once with NSLock (-D USE_NSLOCK); a report for
+// the Mutex build and none for the NSLock one mean TSan's reports on Mutex-guarded state are
+// the toolchain's, not races.
+import Foundation
+import Synchronization
+
+#if USE_NSLOCK
+final class Box: @unchecked Sendable {
+    private let lock = NSLock()
+    private var counts: [String: Int] = [:]
+    func add(_ key: String, _ amount: Int) { lock.withLock { counts[key, default: 0] += amount } }
+    var total: Int { lock.withLock { counts.values.reduce(0, +) } }
+}
+#else
+final class Box: Sendable {
+    private let counts = Mutex<[String: Int]>([:])
+    func add(_ key: String, _ amount: Int) { counts.withLock { $0[key, default: 0] += amount } }
+    var total: Int { counts.withLock { $0.values.reduce(0, +) } }
+}
+#endif
+
+let box = Box()
+let group = DispatchGroup()
+for thread in 0..<2 {
+    group.enter()
+    Thread {
+        for i in 0..<2000 { box.add("k\(i % 7)", thread + 1) }
+        group.leave()
+    }.start()
+}
+group.wait()
+print("total \(box.total) (expected 6000)")
