@@ -21,14 +21,19 @@ final class Box: Sendable {
 }
 #endif
 
+// Both threads start together and run long enough to overlap even on a loaded machine.
 let box = Box()
 let group = DispatchGroup()
+let start = DispatchSemaphore(value: 0)
 for thread in 0..<2 {
     group.enter()
     Thread {
-        for i in 0..<2000 { box.add("k\(i % 7)", thread + 1) }
+        start.wait()
+        for i in 0..<100_000 { box.add("k\(i % 7)", thread + 1) }
         group.leave()
     }.start()
 }
+start.signal()
+start.signal()
 group.wait()
-print("total \(box.total) (expected 6000)")
+print("total \(box.total) (expected 300000)")
