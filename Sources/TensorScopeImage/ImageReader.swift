@@ -83,7 +83,10 @@ public enum ImageReader {
     /// Decodes an image file's bytes already in memory (from a network, an archive, a
     /// database), with the checks and bounds `read` applies to a file.
     ///
-    /// - Parameter name: what errors call the image (`read` passes the path).
+    /// - Parameters:
+    ///   - data: the file's bytes, PNG or JPEG.
+    ///   - name: what errors call the image (`read` passes the path).
+    ///   - options: channels, bounds and decoding scale, as for `read`.
     /// - Throws: as `read`, naming `name`.
     public static func decode(_ data: Data, name: String, options: ReadOptions = ReadOptions()) throws -> Image {
         guard !data.isEmpty else { throw TensorScopeError.image("readImage", name, "empty input") }
