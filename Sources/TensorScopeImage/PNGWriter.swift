@@ -32,9 +32,6 @@ public enum PNGWriter {
     /// - Throws: `.io` naming `path` when the image has another channel count or libpng cannot
     ///   encode it, or the file cannot be written.
     public static func write(_ image: Image, to path: String) throws {
-        guard image.channels == 1 || image.channels == 3 else {
-            throw TensorScopeError.image("writePNG", path, "expected 1 or 3 channels, got \(image.channels)")
-        }
         try write(bytes: image.pixels.map(quantize), width: image.width, height: image.height, channels: image.channels, to: path)
     }
 

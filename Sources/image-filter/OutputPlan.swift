@@ -63,22 +63,19 @@ struct OutputPlan {
         }
     }
 
-    /// Creates `folder` (and what is missing above it), below an output folder.
-    static func makeFolder(_ folder: String) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw TensorScopeError(.io, "\(folder): cannot create the output folder (\(error.localizedDescription))")
-        }
-    }
-
-    /// Creates `folder` if missing and proves it writable, or throws one line naming it.
-    static func prepareFolder(_ folder: String, role: String) throws {
+    /// Creates `folder` (and what is missing above it), or throws one line naming it and its
+    /// `role`.
+    static func makeFolder(_ folder: String, role: String = "output") throws {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
             throw TensorScopeError(.io, "\(folder): cannot create the \(role) folder (\(error.localizedDescription))")
         }
+    }
+
+    /// Creates `folder` if missing and proves it writable, or throws one line naming it.
+    static func prepareFolder(_ folder: String, role: String) throws {
+        try makeFolder(folder, role: role)
         guard access(folder, W_OK | X_OK) == 0 else {
             throw TensorScopeError(.io, "\(folder): the \(role) folder is not writable")
         }
