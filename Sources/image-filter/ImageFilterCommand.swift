@@ -105,9 +105,10 @@ struct ImageFilter: ParsableCommand {
         }
 
         // Inputs, this shard's share, and what is already done.
+        let outputFolders = [mosaics ? output : nil, features].compactMap { $0 }
         let inputs = images.isEmpty
             ? Inputs(files: try BundledPhotos.paths().map { Inputs.File(path: $0, explicit: true, name: Inputs.lastComponent($0)) })
-            : try Inputs.collect(images, recursive: recursive, excluding: [mosaics ? output : nil, features].compactMap { $0 }) { print($0) }
+            : try Inputs.collect(images, recursive: recursive, excluding: outputFolders) { print($0) }
         let chosenShard = shard.map { Shard($0)! } ?? Shard.fromEnvironment(ProcessInfo.processInfo.environment, shardCount: shardCount) ?? .all
         guard chosenShard.isValid else { throw ValidationError("shard \(chosenShard) from the environment is not valid") }
         let plan = OutputPlan(mosaicsFolder: mosaics ? output : nil, featuresFolder: features, total: inputs.files.count, flat: flat)
@@ -120,7 +121,6 @@ struct ImageFilter: ParsableCommand {
             size: size, fit: "\(fit)", weights: initialValues.map { "file \(RunSettings.digest(of: $0))" } ?? "seed \(seed)",
             exactDecode: exactDecode, ignoreOrientation: ignoreOrientation, featuresDType: featuresDtype.rawValue,
             layout: flat ? "flat" : "tree")
-        let outputFolders = [mosaics ? output : nil, features].compactMap { $0 }
         if resume {
             for folder in outputFolders {
                 if let recorded = try RunSettings.recorded(in: folder) { try settings.check(against: recorded, folder: folder) }
