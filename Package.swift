@@ -23,7 +23,7 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         .systemLibrary(name: "CMalloc"),
-        .target(name: "CConvKernels"),
+        .target(name: "CConvKernels", linkerSettings: [.linkedLibrary("m")]),
         // The compute layer: shape arithmetic, kernels that write into buffers they are given,
         // the workers, BLAS. Knows nothing of names, graphs or files.
         .target(

@@ -95,6 +95,13 @@ CASES = [
     ("sqrt", "sqrt", [np.abs(r(12))], {}),
     ("rsqrt", "rsqrt", [np.abs(r(3, 4)) + 0.01], {}),
     ("add_n_three", "add_n", [r(2, 3), r(2, 3), r(2, 3)], {}),
+    # The activations of the Session issue. TensorFlow has no PReLU op: Keras composes it as
+    # relu(x) - alpha * relu(-x), which is what runs here; TensorScope records one `Prelu` node.
+    ("relu6", "relu6", [np.concatenate([r(30) * 5, np.array([0, 6, 6.5, -1e-3, 5.999], np.float32)])], {}),
+    ("leaky_relu_default", "leaky_relu", [r(3, 7) * 3], {}),
+    ("leaky_relu_alpha", "leaky_relu", [r(2, 9) * 3], {"alpha": 0.01}),
+    ("elu", "elu", [np.concatenate([r(30) * 4, np.array([0, -20, -1e-4, 1e-4], np.float32)])], {}),
+    ("prelu_nhwc", "prelu", [r(2, 3, 4, 5) * 2, r(5) * 0.5], {}),
 ]
 
 
@@ -132,7 +139,19 @@ def build(op, xs, p):
         return f(xs[0], s) if p["side"] == "right" else f(s, xs[0])
     if op == "argmax":
         return tf.argmax(xs[0], axis=p["axis"])
+    if op == "relu6":
+        return tf.nn.relu6(xs[0])
+    if op == "leaky_relu":
+        return tf.nn.leaky_relu(xs[0], **({"alpha": p["alpha"]} if "alpha" in p else {}))
+    if op == "elu":
+        return tf.nn.elu(xs[0])
+    if op == "prelu":
+        return tf.nn.relu(xs[0]) - xs[1] * tf.nn.relu(-xs[0])
     raise ValueError(op)
+
+
+# TensorScope records PReLU as one node, as ONNX and TFLite name it (TensorFlow has none).
+RECORDED_AS = {"prelu": ("Prelu", "Prelu")}
 
 
 def main():
@@ -147,7 +166,7 @@ def main():
                 "name": name, "op": op, "params": params,
                 "inputs": [{"shape": list(x.shape), "values": [number(v) for v in x.reshape(-1)]} for x in inputs],
                 "output": {"shape": list(value.shape), "values": [number(v) for v in np.asarray(value).reshape(-1)]},
-                "tf_op_name": y.op.name, "tf_op_type": y.op.type,
+                "tf_op_name": RECORDED_AS.get(op, (y.op.name,))[0], "tf_op_type": RECORDED_AS.get(op, (0, y.op.type))[1],
             })
     with open(OUT, "w") as f:
         json.dump({"tf_version": tf.__version__, "cases": results}, f, allow_nan=False)

@@ -72,11 +72,16 @@ static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size
     for (int m = 0; m < MR; m++) part[m] = _mm256_fmadd_ps(acc1[m], zero, _mm256_mul_ps(acc0[m], zero));
     const __m256 check = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(part[0], part[1]), part[2]),
                                        _mm256_add_ps(_mm256_add_ps(part[3], part[4]), part[5]));
-    __m256 b0 = zero, b1 = zero;
+    __m256 b0 = zero, b1 = zero, s0 = zero, s1 = zero;
     if (bias) {
         b0 = _mm256_loadu_ps(bias);
         b1 = _mm256_loadu_ps(bias + 8);
     }
+    if (activation == TS_ACTIVATION_PRELU) {  // the slopes follow the block's biases
+        s0 = _mm256_loadu_ps(bias + 16);
+        s1 = _mm256_loadu_ps(bias + 24);
+    }
+    const __m256 six = _mm256_set1_ps(6.0f);
     // Lanes below nr store: mask lane i is all ones when i < count.
     const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     const __m256i k0 = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(nr < 8 ? nr : 8)), lanes);
@@ -90,6 +95,13 @@ static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size
         if (activation == TS_ACTIVATION_RELU) {
             v0 = _mm256_max_ps(zero, v0);  // NaN kept: max_ps returns the second operand
             v1 = _mm256_max_ps(zero, v1);
+        } else if (activation == TS_ACTIVATION_RELU6) {
+            v0 = _mm256_min_ps(six, _mm256_max_ps(zero, v0));
+            v1 = _mm256_min_ps(six, _mm256_max_ps(zero, v1));
+        } else if (activation == TS_ACTIVATION_PRELU) {
+            // One of the two terms is 0, so the sum is the rounded product or v itself.
+            v0 = _mm256_fmadd_ps(s0, _mm256_min_ps(zero, v0), _mm256_max_ps(zero, v0));
+            v1 = _mm256_fmadd_ps(s1, _mm256_min_ps(zero, v1), _mm256_max_ps(zero, v1));
         }
         if (stream) {
             // Whole, contiguous, 16-byte aligned rows (see isa_table.h), in 16-byte pieces.

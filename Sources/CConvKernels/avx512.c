@@ -61,11 +61,16 @@ static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size
     for (int m = 0; m < MR; m++) part[m] = _mm512_fmadd_ps(acc1[m], zero, _mm512_mul_ps(acc0[m], zero));
     const __m512 check = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(part[0], part[1]), _mm512_add_ps(part[2], part[3])),
                                        _mm512_add_ps(_mm512_add_ps(part[4], part[5]), _mm512_add_ps(part[6], part[7])));
-    __m512 b0 = zero, b1 = zero;
+    __m512 b0 = zero, b1 = zero, s0 = zero, s1 = zero;
     if (bias) {
         b0 = _mm512_loadu_ps(bias);
         b1 = _mm512_loadu_ps(bias + 16);
     }
+    if (activation == TS_ACTIVATION_PRELU) {  // the slopes follow the block's biases
+        s0 = _mm512_loadu_ps(bias + 32);
+        s1 = _mm512_loadu_ps(bias + 48);
+    }
+    const __m512 six = _mm512_set1_ps(6.0f);
     // Streamed rows (whole, contiguous, 16-byte aligned: see isa_table.h) are stored as two
     // vectors where 64-byte aligned, else in 16-byte pieces (Swift arrays start 16-byte aligned).
     const int width = !stream ? 0 : ((uintptr_t)out & 63) == 0 ? 64 : 16;
@@ -81,6 +86,13 @@ static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size
             // max(v, 0) with NaN kept: max_ps returns its second operand when one is NaN.
             v0 = _mm512_max_ps(zero, v0);
             v1 = _mm512_max_ps(zero, v1);
+        } else if (activation == TS_ACTIVATION_RELU6) {
+            v0 = _mm512_min_ps(six, _mm512_max_ps(zero, v0));
+            v1 = _mm512_min_ps(six, _mm512_max_ps(zero, v1));
+        } else if (activation == TS_ACTIVATION_PRELU) {
+            // One of the two terms is 0, so the sum is the rounded product or v itself.
+            v0 = _mm512_fmadd_ps(s0, _mm512_min_ps(zero, v0), _mm512_max_ps(zero, v0));
+            v1 = _mm512_fmadd_ps(s1, _mm512_min_ps(zero, v1), _mm512_max_ps(zero, v1));
         }
         if (width == 64) {
             _mm512_stream_ps(out, v0);

@@ -2,6 +2,8 @@
 #include <string.h>
 
 #include "CConvKernels.h"
+#include <math.h>
+
 #include "isa_table.h"
 
 // Walks output pixels MR at a time: builds the tile's indirection — input pointers, or the
@@ -210,11 +212,20 @@ static int run_tile(const tile_context *t, size_t mr, size_t b, size_t i, size_t
     for (size_t nb = 0; nb < t->blocks; nb++) {
         const size_t nr = p->out_c - nb * t->nr_max < t->nr_max ? p->out_c - nb * t->nr_max : t->nr_max;
         const float *weights = p->packed_weights + nb * t->block_floats + first * kchannels * t->nr_max;
-        const float *bias = p->packed_bias ? p->packed_bias + nb * t->nr_max : 0;
+        const size_t bias_stride = p->activation == TS_ACTIVATION_PRELU ? 2 * t->nr_max : t->nr_max;
+        const float *bias = p->packed_bias ? p->packed_bias + nb * bias_stride : 0;
         finite &= whole ? t->row->dkernel(taps, kchannels, t->rows + first, p->stride_w * p->in_c, weights, bias,
                                           p->activation, t->kernel_streams, out + nb * t->nr_max, p->out_c, nr)
                         : t->row->ukernel(taps, kchannels, t->ind + first * t->mr_max, weights, bias, p->activation,
                                           t->kernel_streams, out + nb * t->nr_max, p->out_c, mr, nr);
+    }
+    if (p->activation == TS_ACTIVATION_ELU) {
+        // Exponentials have no micro-kernel: applied here, while the tile is still in cache.
+        for (size_t m = 0; m < mr; m++) {
+            float *row = out + m * p->out_c;
+            for (size_t n = 0; n < p->out_c; n++)
+                if (row[n] < 0) row[n] = expf(row[n]) - 1.0f;
+        }
     }
     return finite;
 }

@@ -44,6 +44,8 @@ import TensorScopeModels
         case .string(let s): ["string": .string(s)]
         case .bool(let b): ["bool": .bool(b)]
         case .int(let i): ["int": .int(i)]
+        case .shape(let l): ["shape": .ints(l)]
+        case .float(let f): ["float": .string("\(f)")]
         }
     }
 

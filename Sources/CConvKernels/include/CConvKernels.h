@@ -28,7 +28,13 @@ const char *ts_cpu_flags(void);
 /// What the kernels apply after the bias (TensorScope's `Activation`).
 enum ts_activation {
     TS_ACTIVATION_NONE = 0,
-    TS_ACTIVATION_RELU = 1,
+    TS_ACTIVATION_RELU = 1,   // max(v, 0)
+    TS_ACTIVATION_RELU6 = 2,  // min(max(v, 0), 6)
+    TS_ACTIVATION_PRELU = 3,  // max(v, 0) + slope[n] * min(v, 0): PReLU, and leaky ReLU with every slope
+                              // alpha; packed_bias then holds, per block of NR channels, NR biases
+                              // followed by NR slopes
+    TS_ACTIVATION_ELU = 4,    // v < 0 ? exp(v) - 1 : v, applied by the driver to each finished tile
+                              // (never with stream)
 };
 
 /// Output pixels (MR) and output channels (NR) one micro-kernel call computes; 0 for an
@@ -43,7 +49,8 @@ typedef struct {
     size_t zero_count;           // at least kernel_w * in_c; runs of whole tiles read one kernel
                                  // row of zeros for MR pixels only when ts_igemm_zero_count fits
     const float *packed_weights; // ts_igemm_pack_weights' layout
-    const float *packed_bias;    // [n_blocks * NR], zero-padded; NULL for none
+    const float *packed_bias;    // [n_blocks * NR], zero-padded; NULL for none; for
+                                 // TS_ACTIVATION_PRELU [n_blocks][NR biases, NR slopes]
     float *output;               // [batch, out_h, out_w, out_c]
     size_t batch, in_h, in_w, in_c;
     size_t kernel_h, kernel_w, out_c;

@@ -42,6 +42,7 @@ public enum SafeTensors {
         _ tensors: [String: Tensor], metadata: [String: String] = [:], dtype: DType = .float32
     ) throws -> Data {
         let names = tensors.keys.sorted()
+        for name in names { try tensors[name]!.requireValues("SafeTensors: '\(name)'") }
         let json = try header(names.map { ($0, tensors[$0]!.shape) }, metadata: metadata, dtype: dtype)
         let bufferBytes = names.reduce(0) { $0 + tensors[$1]!.scalarCount * dtype.byteCount }
         var data = Data(count: 8 + json.count + bufferBytes)
@@ -70,6 +71,7 @@ public enum SafeTensors {
         to path: String, followingLinks: Bool = true
     ) throws {
         let names = tensors.keys.sorted()
+        for name in names { try tensors[name]!.requireValues("SafeTensors: '\(name)'") }
         try write(names.map { ($0, tensors[$0]!.shape) }, metadata: metadata, dtype: dtype, to: path,
                   followingLinks: followingLinks, bypassingCache: false) { index, body in try tensors[names[index]]!.withUnsafeBufferPointer(body) }
     }

@@ -27,6 +27,11 @@ public final class Graph: Sendable {
         /// Handed every value an op reads from outside the record (a constant, a variable's
         /// read) and every op's output, under its node name: for tests that replay the record.
         var valueObserver: (@Sendable (String, Tensor) -> Void)?
+        /// The values a `Session` needs that are not in the record: each `Const` node an op with a
+        /// symbolic input read (a plain tensor argument), and each eagerly computed tensor such an
+        /// op read (kept as the value it had then). Eager ops keep none: the record of a program
+        /// without placeholders holds names and shapes only.
+        var constants: [String: Tensor] = [:]
         /// `addToCollection`'s collections (the variable collections are kept above).
         var collections: [String: [any Sendable]] = [:]
     }

@@ -61,5 +61,9 @@ public struct GraphOperation: Sendable, Equatable, CustomStringConvertible {
         case bool(Bool)
         /// One integer.
         case int(Int)
+        /// A tensor shape, `-1` where a dimension is unknown (a placeholder's `shape`).
+        case shape([Int])
+        /// One float (`alpha` of `LeakyRelu`).
+        case float(Float)
     }
 }

@@ -32,6 +32,21 @@ struct OpInput {
         integers = nil
     }
 
+    /// This input with another shape (and no values), for inferring shapes.
+    func withShape(_ newShape: [Int]) -> OpInput {
+        OpInput(argument: argument, shape: newShape, integers: integers, original: self)
+    }
+
+    private init(argument: String, shape: [Int], integers: [Int]?, original: OpInput) {
+        self.argument = argument
+        self.shape = shape
+        self.integers = integers
+        value = original.value.flatMap { $0.isSymbolic ? nil : $0 }
+        variable = original.variable
+        variableVersion = original.variableVersion
+        producer = original.producer
+    }
+
     /// An integer argument, recorded as TensorFlow records it (a `Const` of `DT_INT32`) and
     /// kept exact for the op: `[n]` values, or a scalar.
     init(_ argument: String, integers: [Int], scalar: Bool = false) {
@@ -86,9 +101,9 @@ struct OpInput {
 struct PendingOperation {
     let type: String
     let inputs: [OpInput]
-    private let graph: Graph
-    private let record: (name: String, arguments: [GraphOperation.Input])?
-    private let attributes: [String: GraphOperation.AttributeValue]
+    let graph: Graph
+    let record: (name: String, arguments: [GraphOperation.Input])?
+    let attributes: [String: GraphOperation.AttributeValue]
 
     /// - Parameters:
     ///   - type: the `NodeDef` op type (`"AddV2"`).
@@ -185,6 +200,9 @@ func runOperationOutputs(
     validate: (([Tensor]) throws -> Void)? = nil
 ) throws -> [Tensor] {
     let op = PendingOperation(type, name: name, inputs, attributes: attributes)
+    if op.hasSymbolicInput {
+        return try op.finishSymbolic(outputShapes: OpRegistry.symbolicOutputShapes(type, op.inputs, attributes))
+    }
     try validate?(op.values)
     return op.finish(try OpRegistry.execute(type, op.inputs, attributes))
 }

@@ -41,6 +41,7 @@ public final class Variable: Sendable, TensorConvertible, CustomStringConvertibl
     /// - Throws: `.invalidName` with TensorFlow's words (`'a b' is not a valid root scope
     ///   name. …`) for a name TensorFlow rejects, as `nameScope` does; no variable is created.
     public convenience init(_ initialValue: Tensor, name: String? = nil, trainable: Bool = true) throws {
+        try initialValue.requireValues("Variable")
         let context = ScopeContext.current
         let graph = context.graph
         // TensorFlow names a variable by opening a name scope of its name: validated, made
@@ -90,6 +91,7 @@ public final class Variable: Sendable, TensorConvertible, CustomStringConvertibl
     ///
     /// - Throws: `.invalidArgument` when `newValue` has another shape.
     public func assign(_ newValue: Tensor) throws {
+        try newValue.requireValues("assign")
         guard newValue.shape == shape else {
             throw TensorScopeError.invalidArgument(
                 "assign", expected: "a value of shape \(shape) for variable \(name)", got: "shape \(newValue.shape)")

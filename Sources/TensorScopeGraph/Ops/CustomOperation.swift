@@ -27,6 +27,7 @@ public func customOperation(
     _ type: String, name: String? = nil, inputs: [any TensorConvertible],
     attributes: [String: GraphOperation.AttributeValue] = [:], compute: ([Tensor]) throws -> Tensor
 ) throws -> Tensor {
+    for input in inputs { try input.tensorValue.requireValues(type) }
     let arguments = inputs.enumerated().map { OpInput("input_\($0.offset)", $0.element) }
     let op = PendingOperation(type, name: name, arguments, attributes: attributes)
     return op.finish(try compute(op.values))

@@ -7,8 +7,17 @@ extension Tensor: CustomStringConvertible {
     /// [[1.0, 2.0, 3.0],
     ///  [4.0, 5.0, 6.0]] shape=[2, 3]
     /// ```
+    ///
+    /// A symbolic tensor prints as TensorFlow prints a graph tensor:
+    /// `Tensor("images:0", shape=(?, 224, 224, 3), dtype=float32)`.
     public var description: String {
-        "\(Tensor.format(scalars, shape: shape[...], offset: 0, depth: 0)) shape=\(shape)"
+        if isSymbolic {
+            let node = opName.map { $0.contains(":") ? $0 : $0 + ":0" } ?? "?"
+            let dims = shape.map { $0 < 0 ? "?" : String($0) }
+            let tuple = dims.count == 1 ? "(\(dims[0]),)" : "(" + dims.joined(separator: ", ") + ")"
+            return "Tensor(\"\(node)\", shape=\(tuple), dtype=float32)"
+        }
+        return "\(Tensor.format(scalars, shape: shape[...], offset: 0, depth: 0)) shape=\(shape)"
     }
 
     /// Axes longer than this are shown as their first and last `edge` entries.

@@ -3,7 +3,13 @@ import TensorScopeKernels
 ///
 /// `Tensor` is a value: copies share their storage until one of them is written
 /// (copy-on-write, through `[Float]`). The invariant `scalars.count == shape.reduce(1, *)`
-/// holds for every tensor, and no dimension is negative.
+/// holds for every tensor that has values, and no dimension is negative.
+///
+/// A **symbolic** tensor (`isSymbolic`: a `placeholder`, or an op's output computed from one)
+/// stands for values a `Session` computes: it has a shape, with `-1` where a dimension is
+/// unknown until the session is fed, and a producer in its graph, but no scalars (`scalars` is
+/// empty). Ops take it like any tensor and record themselves without computing; functions that
+/// return values rather than tensors (`argmax`, `Variable.assign`, checkpoint writers) throw for it.
 public struct Tensor: Equatable, Sendable {
     /// The size of each dimension, outermost first. `[]` is a scalar.
     public let shape: [Int]
@@ -13,6 +19,9 @@ public struct Tensor: Equatable, Sendable {
     /// for tensors built from scalars (an exporter writes those as `Const` nodes). Not part of
     /// the value: two tensors with equal shapes and scalars are equal wherever they came from.
     var producer: Producer?
+
+    /// True for a tensor whose values only a `Session` computes (see the type's description).
+    public private(set) var isSymbolic = false
 
     /// The name of the op that produced this tensor in its graph (`"image_filters/conv1/Relu"`),
     /// or nil for a tensor made from scalars or by an op run while recording was off.
@@ -73,6 +82,22 @@ public struct Tensor: Equatable, Sendable {
         self.scalars = Array(repeating: value, count: count)
     }
 
+    /// A symbolic tensor of `shape` (`-1` where unknown) made by `producer`.
+    init(symbolicShape shape: [Int], producer: Producer?) {
+        self.shape = shape
+        self.scalars = []
+        self.producer = producer
+        self.isSymbolic = true
+    }
+
+    /// Throws, naming this tensor, when it is symbolic: for a function about to read values.
+    func requireValues(_ op: String) throws {
+        guard isSymbolic else { return }
+        throw TensorScopeError.invalidArgument(
+            op, expected: "a tensor with values",
+            got: "the symbolic tensor \(opName.map { "'\($0)'" } ?? "") of shape \(shape), which has values only in Session.run")
+    }
+
     /// Wraps storage the caller has already sized; for ops that computed `shape` themselves.
     init(uncheckedShape shape: [Int], scalars: [Float]) {
         precondition(shape.reduce(1, *) == scalars.count, "internal: tensor storage does not match its shape")
@@ -90,6 +115,7 @@ public struct Tensor: Equatable, Sendable {
     ///
     /// - Throws: `.invalidArgument` when the counts differ or a dimension is negative.
     public func reshaped(to newShape: [Int]) throws -> Tensor {
+        try requireValues("reshaped(to:)")
         let count = try Shapes.elementCount(of: newShape, op: "reshaped(to:)")
         guard count == scalarCount else {
             throw TensorScopeError.invalidArgument(
@@ -111,7 +137,10 @@ public struct Tensor: Equatable, Sendable {
 
     /// Equal shapes and equal scalars; where a tensor came from plays no part.
     public static func == (lhs: Tensor, rhs: Tensor) -> Bool {
-        lhs.shape == rhs.shape && lhs.scalars == rhs.scalars
+        guard lhs.isSymbolic == rhs.isSymbolic else { return false }
+        // Symbolic tensors are equal when they stand for the same edge of the same graph.
+        if lhs.isSymbolic { return lhs.shape == rhs.shape && lhs.producer == rhs.producer }
+        return lhs.shape == rhs.shape && lhs.scalars == rhs.scalars
     }
 
     /// Read-only access to the elements.

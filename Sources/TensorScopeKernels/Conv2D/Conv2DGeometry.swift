@@ -15,6 +15,7 @@ package struct Conv2DGeometry: Equatable, Sendable {
     package var n: Int { outChannels }
     package var k: Int { kernelHeight * kernelWidth * inChannels }
     package var outputShape: [Int] { [batch, outHeight, outWidth, outChannels] }
+    package var inputShape: [Int] { [batch, inHeight, inWidth, inChannels] }
     /// Multiply-adds counted twice, as GFLOP/s figures conventionally do.
     package var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
 

@@ -76,13 +76,30 @@ package struct IndirectGEMM: Conv2DOperator {
         let zero = UnsafeMutablePointer<Float>.allocate(capacity: zeroCount)
         zero.initialize(repeating: 0, count: zeroCount)
         defer { zero.deallocate() }
-        // The bias padded to whole blocks of NR channels, as the kernels read it.
-        let paddedBias: UnsafeMutablePointer<Float>? = epilogue.bias.map { bias in
-            let padded = UnsafeMutablePointer<Float>.allocate(capacity: blockCount * isa.tile.channels)
-            padded.initialize(repeating: 0, count: blockCount * isa.tile.channels)
-            padded.update(from: bias, count: g.n)
-            return padded
-        }
+        // The bias padded to whole blocks of NR channels, as the kernels read it; for PReLU and
+        // leaky ReLU each block's NR slopes follow its NR biases.
+        let nr = isa.tile.channels
+        let paddedBias: UnsafeMutablePointer<Float>? = {
+            switch epilogue.activation {
+            case .prelu, .leakyRelu:
+                let alpha: Float = if case .leakyRelu(let alpha) = epilogue.activation { alpha } else { 0 }
+                let padded = UnsafeMutablePointer<Float>.allocate(capacity: 2 * blockCount * nr)
+                padded.initialize(repeating: 0, count: 2 * blockCount * nr)
+                for c in 0..<g.n {
+                    let (block, lane) = c.quotientAndRemainder(dividingBy: nr)
+                    padded[2 * block * nr + lane] = epilogue.bias?[c] ?? 0
+                    padded[2 * block * nr + nr + lane] = epilogue.slopes?[c] ?? alpha
+                }
+                return padded
+            default:
+                return epilogue.bias.map { bias in
+                    let padded = UnsafeMutablePointer<Float>.allocate(capacity: blockCount * nr)
+                    padded.initialize(repeating: 0, count: blockCount * nr)
+                    padded.update(from: bias, count: g.n)
+                    return padded
+                }
+            }
+        }()
         defer { paddedBias?.deallocate() }
         var params = ts_conv_params(
             input: input, zero: zero, zero_count: zeroCount, packed_weights: weights.floats, packed_bias: paddedBias, output: output,
@@ -91,7 +108,7 @@ package struct IndirectGEMM: Conv2DOperator {
             stride_h: g.strideHeight, stride_w: g.strideWidth, dilation_h: g.dilationHeight, dilation_w: g.dilationWidth,
             out_h: g.outHeight, out_w: g.outWidth, pad_top: g.padTop, pad_left: g.padLeft,
             activation: epilogue.activation.code, check_finite: epilogue.checksFiniteness ? 1 : 0,
-            stream: streamsOutput ? 1 : 0)
+            stream: streamsOutput && epilogue.activation != .elu ? 1 : 0)
         let (isaCode, m, perTile) = (isa.code, g.m, pixelsPerTile)
         let finite = withUnsafePointer(to: &params) { params in
             scheduler.run { next in

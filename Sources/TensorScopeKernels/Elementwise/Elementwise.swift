@@ -44,11 +44,6 @@ package enum Elementwise {
         }
     }
 
-    /// `out[i] = max(x[i], 0)`; NaN and −0 pass through, as `tf.nn.relu` keeps them.
-    package static func relu(_ x: UnsafeBufferPointer<Float>, into out: UnsafeMutablePointer<Float>) {
-        for i in x.indices { out[i] = x[i] < 0 ? 0 : x[i] }
-    }
-
     /// `out[i] = f(x[i])`.
     @inline(__always)
     package static func map(

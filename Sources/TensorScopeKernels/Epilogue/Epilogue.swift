@@ -1,4 +1,5 @@
 import CConvKernels
+import Foundation
 
 /// The activations an epilogue applies, as data: each kernel family applies them in one place
 /// (the Swift loop below, and the store of each C micro-kernel), so a new activation is a case
@@ -8,12 +9,37 @@ package enum Activation: Equatable, Sendable {
     case none
     /// `max(x, 0)`; NaN stays NaN, as `tf.nn.relu` keeps it.
     case relu
+    /// `min(max(x, 0), 6)`, as `tf.nn.relu6`.
+    case relu6
+    /// `x` for `x > 0`, else `alpha · x`, as `tf.nn.leaky_relu`.
+    case leakyRelu(alpha: Float)
+    /// `x` for `x > 0`, else `slope[c] · x` with the epilogue's per-channel `slopes`, as Keras's
+    /// `PReLU` shared over every axis but the channels.
+    case prelu
+    /// `x` for `x ≥ 0`, else `eˣ − 1`, as `tf.nn.elu`.
+    case elu
 
-    /// The C kernels' `ts_activation`.
+    /// The C kernels' `ts_activation` (leaky ReLU is PReLU with every slope `alpha`).
     package var code: Int32 {
         switch self {
         case .none: Int32(TS_ACTIVATION_NONE.rawValue)
         case .relu: Int32(TS_ACTIVATION_RELU.rawValue)
+        case .relu6: Int32(TS_ACTIVATION_RELU6.rawValue)
+        case .leakyRelu, .prelu: Int32(TS_ACTIVATION_PRELU.rawValue)
+        case .elu: Int32(TS_ACTIVATION_ELU.rawValue)
+        }
+    }
+
+    /// The activation of one value; `slope` is its channel's for `.prelu`.
+    @inline(__always)
+    package func callAsFunction(_ v: Float, slope: Float) -> Float {
+        switch self {
+        case .none: v
+        case .relu: v < 0 ? 0 : v
+        case .relu6: v < 0 ? 0 : (v > 6 ? 6 : v)
+        case .leakyRelu(let alpha): v > 0 ? v : v * alpha
+        case .prelu: v > 0 ? v : v * slope
+        case .elu: v < 0 ? Foundation.exp(v) - 1 : v
         }
     }
 }
@@ -31,23 +57,31 @@ package struct Epilogue: @unchecked Sendable {
     package var bias: UnsafePointer<Float>?
     /// Applied after the bias.
     package var activation: Activation
+    /// `N` per-channel slopes for `.prelu`; nil otherwise.
+    package var slopes: UnsafePointer<Float>?
     /// Scan the tile for NaN and infinity (off for a bias add, which has no check to make, and
     /// when timing the products alone).
     package var checksFiniteness: Bool
 
-    package init(bias: UnsafePointer<Float>? = nil, activation: Activation = .none, checksFiniteness: Bool = true) {
+    package init(
+        bias: UnsafePointer<Float>? = nil, activation: Activation = .none, slopes: UnsafePointer<Float>? = nil,
+        checksFiniteness: Bool = true
+    ) {
+        precondition(activation != .prelu || slopes != nil, "internal: a PReLU epilogue without slopes")
         self.bias = bias
         self.activation = activation
+        self.slopes = slopes
         self.checksFiniteness = checksFiniteness
     }
 
     /// - Returns: `false` when the check is on and some element of the tile is NaN or infinite.
     package func apply(to tile: UnsafeMutablePointer<Float>, rows: Int, columns: Int) -> Bool {
         let raw = UnsafeMutableRawPointer(tile)
-        let relu = activation == .relu
         var lanes = SIMD16<Float>()
         var tail: Float = 0
-        let wide = columns - columns % 16
+        let simple = activation == .none || activation == .relu
+        let relu = activation == .relu
+        let wide = simple ? columns - columns % 16 : 0
         for r in 0..<rows {
             let rowOffset = r * columns
             var c = 0
@@ -64,8 +98,7 @@ package struct Epilogue: @unchecked Sendable {
                 var v = tile[rowOffset + c]
                 tail += v * 0
                 if let bias { v += bias[c] }
-                if relu && v < 0 { v = 0 }
-                tile[rowOffset + c] = v
+                tile[rowOffset + c] = activation(v, slope: slopes?[c] ?? 0)
                 c += 1
             }
         }

@@ -1,8 +1,12 @@
-/// Finding the NaN or infinity a convolution's epilogue reported (the epilogue itself detects
-/// them, 16 lanes at a time, while the output tile is in cache).
+/// Where a NaN or an infinity is, for the message of an op that found one.
 package enum Finiteness {
     /// The index of the first NaN or infinity in `values`, if any.
-    package static func firstNonFinite(_ values: [Float]) -> Int? {
-        values.firstIndex { !$0.isFinite }
+    package static func firstNonFinite(_ values: some Collection<Float>) -> Int? {
+        var i = 0
+        for v in values {
+            if !v.isFinite { return i }
+            i += 1
+        }
+        return nil
     }
 }

@@ -72,6 +72,8 @@ enum GraphDefBuilder {
         case .string(let text): string(text)
         case .bool(let flag): .with { $0.b = flag }
         case .int(let number): .with { $0.i = Int64(number) }
+        case .shape(let dims): shape(dims)
+        case .float(let number): .with { $0.f = number }
         }
     }
 

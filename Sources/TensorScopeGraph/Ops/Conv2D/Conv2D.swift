@@ -45,9 +45,8 @@ let conv2DDefinition = OpDefinition("Conv2D", outputShapes: { inputs, attributes
     try Conv2DRunner.checkSizes(geometry, filter: inputs[1].shape)
     return [geometry.outputShape]
 }, compute: { inputs, attributes, outputs in
-    let geometry = try Conv2DGeometry(inputs, attributes)
-    try Conv2DRunner.compute(
-        geometry, input: inputs[0].value!, filter: inputs[1].value!, filterInput: inputs[1], into: outputs[0].baseAddress!)
+    let geometry = try Conv2DGeometry(shapes: inputs.map(\.shape), attributes)
+    try Conv2DRunner.compute(geometry, input: inputs[0].data, filter: inputs[1], into: outputs[0].baseAddress!)
 })
 
 /// A `Conv2D` op that has taken its name (so a bad argument uses it up, as in TensorFlow), and
@@ -85,8 +84,13 @@ public func conv2dScratchBytes(
 extension Conv2DGeometry {
     /// The geometry of a recorded `Conv2D`: its inputs' shapes and its attributes.
     init(_ inputs: [OpInput], _ attributes: Attributes) throws {
+        try self.init(shapes: inputs.map(\.shape), attributes)
+    }
+
+    /// The geometry of a recorded `Conv2D` from its inputs' shapes and its attributes.
+    init(shapes: [[Int]], _ attributes: Attributes) throws {
         try self.init(
-            input: inputs[0].shape, filter: inputs[1].shape, strides: attributes.ints("strides", op: "conv2d"),
+            input: shapes[0], filter: shapes[1], strides: attributes.ints("strides", op: "conv2d"),
             padding: attributes.padding(op: "conv2d"), dilations: attributes.ints("dilations", op: "conv2d"))
     }
 

@@ -28,6 +28,10 @@ public func conv2dBiasRelu(
     padding: Padding,
     dilations: [Int] = [1, 1, 1, 1]
 ) throws -> Tensor {
+    if input.tensorValue.isSymbolic {
+        // Recorded as the unfused expression, which is what a Session plan fuses.
+        return relu(try add(conv2d(input, filter, strides: strides, padding: padding, dilations: dilations), bias))
+    }
     let (conv, geometry) = try beginConv2D(input, filter, strides: strides, padding: padding, dilations: dilations)
     let (x, w) = (conv.values[0], conv.values[1])
     let biasInput = OpInput("y", bias)

@@ -11,8 +11,15 @@ enum Conv2DRunner {
         let count = try Shapes.allocatableCount(of: g.outputShape, op: op)
         let scalars = try [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             initialized = count  // every element is written, or the array is dropped
-            try compute(g, input: x, filter: w, epilogue: epilogue, using: chosen, filterInput: filterInput, op: op,
-                        into: buffer.baseAddress!)
+            try x.withUnsafeBufferPointer { xs in
+                try w.withUnsafeBufferPointer { ws in
+                    let filter = KernelArgument(
+                        shape: w.shape, data: ws,
+                        variable: filterInput?.variable.map { ($0, w, filterInput!.variableVersion) })
+                    try compute(g, input: xs, filter: filter, epilogue: epilogue, using: chosen, op: op,
+                                into: buffer.baseAddress!)
+                }
+            }
         }
         return Tensor(uncheckedShape: g.outputShape, scalars: scalars)
     }
@@ -27,33 +34,31 @@ enum Conv2DRunner {
 
     /// Computes the convolution into `output` (`g.outputShape`'s count of floats).
     static func compute(
-        _ g: Conv2DGeometry, input x: Tensor, filter w: Tensor, epilogue: Epilogue = Epilogue(),
-        using chosen: (any Conv2DOperator)? = nil, filterInput: OpInput? = nil, op: String = "conv2d",
+        _ g: Conv2DGeometry, input x: UnsafeBufferPointer<Float>, filter w: KernelArgument,
+        epilogue: Epilogue = Epilogue(), using chosen: (any Conv2DOperator)? = nil, op: String = "conv2d",
         into output: UnsafeMutablePointer<Float>
     ) throws {
         _ = BLASCoreSelection.warnOnce
-        let algorithm = chosen ?? Conv2DPlanner.choose(
-            for: g, packedFilter: filterInput.map { input in { input.packedFilter(isa: $0) } })
+        let algorithm = chosen ?? Conv2DPlanner.choose(for: g, packedFilter: { w.packedFilter(isa: $0) })
         HugePages.advise(UnsafeMutableRawPointer(output), bytes: g.m * g.n * 4)
-        let finite = x.withUnsafeBufferPointer { xs in
-            w.withUnsafeBufferPointer { ws in
-                algorithm.run(input: xs.baseAddress!, filter: ws.baseAddress!, output: output, epilogue: epilogue)
-            }
+        let finite = algorithm.run(input: x.baseAddress!, filter: w.pointer, output: output, epilogue: epilogue)
+        guard finite else {
+            throw nonFiniteError(input: x, shape: g.inputShape, filter: w.data, shape: w.shape, op: op)
         }
-        guard finite else { throw nonFiniteError(input: x, filter: w, op: op) }
     }
 
     /// Names the first NaN or infinity among the arguments, or reports an overflow.
-    static func nonFiniteError(input x: Tensor, filter w: Tensor, op: String) -> TensorScopeError {
-        if let i = Finiteness.firstNonFinite(x.scalars) {
+    static func nonFiniteError(
+        input x: UnsafeBufferPointer<Float>, shape xShape: [Int], filter w: UnsafeBufferPointer<Float>,
+        shape wShape: [Int], op: String
+    ) -> TensorScopeError {
+        if let i = Finiteness.firstNonFinite(x) {
             return .invalidArgument(
-                op, expected: "finite input values",
-                got: "\(x.scalars[i]) at input index \(Index.unflatten(i, shape: x.shape))")
+                op, expected: "finite input values", got: "\(x[i]) at input index \(Index.unflatten(i, shape: xShape))")
         }
-        if let i = Finiteness.firstNonFinite(w.scalars) {
+        if let i = Finiteness.firstNonFinite(w) {
             return .invalidArgument(
-                op, expected: "finite filter values",
-                got: "\(w.scalars[i]) at filter index \(Index.unflatten(i, shape: w.shape))")
+                op, expected: "finite filter values", got: "\(w[i]) at filter index \(Index.unflatten(i, shape: wShape))")
         }
         return .invalidArgument(op, expected: "outputs within float32 range", got: "an overflow to infinity")
     }

@@ -31,10 +31,6 @@ let biasAddDefinition = OpDefinition("BiasAdd", outputShapes: { inputs, _ in
     }
     return [x]
 }, compute: { inputs, _, outputs in
-    let (x, b) = (inputs[0].value!, inputs[1].value!)
-    x.withUnsafeBufferPointer { xs in
-        b.withUnsafeBufferPointer { bs in
-            Elementwise.binary(.add, big: xs, small: bs, period: bs.count, smallOnRight: true, into: outputs[0].baseAddress!)
-        }
-    }
+    let (x, b) = (inputs[0].data, inputs[1].data)
+    Elementwise.binary(.add, big: x, small: b, period: b.count, smallOnRight: true, into: outputs[0].baseAddress!)
 })

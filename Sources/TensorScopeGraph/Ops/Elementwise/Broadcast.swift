@@ -45,15 +45,11 @@ enum Broadcast {
         return OpDefinition(type, outputShapes: { inputs, _ in
             [try layout(inputs[0].shape, inputs[1].shape, op: name).shape]
         }, compute: { inputs, _, outputs in
-            let (x, y) = (inputs[0].value!, inputs[1].value!)
+            let (x, y) = (inputs[0], inputs[1])
             let (_, period, smallOnRight) = try layout(x.shape, y.shape, op: name)
             let (big, small) = smallOnRight ? (x, y) : (y, x)
-            big.withUnsafeBufferPointer { b in
-                small.withUnsafeBufferPointer { s in
-                    Elementwise.binary(f, big: b, small: s, period: period, smallOnRight: smallOnRight,
-                                       into: outputs[0].baseAddress!)
-                }
-            }
+            Elementwise.binary(f, big: big.data, small: small.data, period: period, smallOnRight: smallOnRight,
+                               into: outputs[0].baseAddress!)
         })
     }
 }

@@ -61,10 +61,9 @@ let addNDefinition = OpDefinition("AddN", outputShapes: { inputs, _ in
     return [first.shape]
 }, compute: { inputs, _, outputs in
     let out = outputs[0].baseAddress!
-    inputs[0].value!.withUnsafeBufferPointer { out.update(from: $0.baseAddress!, count: $0.count) }
+    out.update(from: inputs[0].pointer, count: inputs[0].data.count)
     for input in inputs.dropFirst() {
-        input.value!.withUnsafeBufferPointer { x in
-            Elementwise.binary(.add, big: UnsafeBufferPointer(outputs[0]), small: x, period: x.count, smallOnRight: true, into: out)
-        }
+        Elementwise.binary(.add, big: UnsafeBufferPointer(outputs[0]), small: input.data, period: input.data.count,
+                           smallOnRight: true, into: out)
     }
 })

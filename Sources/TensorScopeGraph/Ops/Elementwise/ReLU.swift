@@ -8,13 +8,13 @@ public func relu(_ x: some TensorConvertible, name: String? = nil) -> Tensor {
 }
 
 /// `Relu`: one pass into the output.
-let reluDefinition = unaryDefinition("Relu") { x, out in Elementwise.relu(x, into: out) }
+let reluDefinition = activationDefinition("Relu") { _ in .relu }
 
 /// A one-input op whose output has its input's shape, computed by `kernel(input, output)`.
 func unaryDefinition(
     _ type: String, _ kernel: @escaping @Sendable (UnsafeBufferPointer<Float>, UnsafeMutablePointer<Float>) -> Void
 ) -> OpDefinition {
     OpDefinition(type, outputShapes: { inputs, _ in [inputs[0].shape] }, compute: { inputs, _, outputs in
-        inputs[0].value!.withUnsafeBufferPointer { kernel($0, outputs[0].baseAddress!) }
+        kernel(inputs[0].data, outputs[0].baseAddress!)
     })
 }

@@ -28,16 +28,20 @@ let matMulDefinition = OpDefinition("MatMul", outputShapes: { inputs, attributes
     [try MatMulGeometry(inputs, attributes).outputShape]
 }, compute: { inputs, attributes, outputs in
     let geometry = try MatMulGeometry(inputs, attributes)
-    inputs[0].value!.withUnsafeBufferPointer { a in
-        inputs[1].value!.withUnsafeBufferPointer { b in
-            MatMul.run(geometry, a: a.baseAddress!, b: b.baseAddress!, output: outputs[0].baseAddress!)
-        }
-    }
+    MatMul.run(geometry, a: inputs[0].pointer, b: inputs[1].pointer, output: outputs[0].baseAddress!)
 })
 
 extension MatMulGeometry {
     init(_ inputs: [OpInput], _ attributes: Attributes) throws {
-        try self.init(a: inputs[0].shape, b: inputs[1].shape, transposeA: attributes.bool("transpose_a"),
+        try self.init(inputs.map(\.shape), attributes)
+    }
+
+    init(_ inputs: [KernelArgument], _ attributes: Attributes) throws {
+        try self.init(inputs.map(\.shape), attributes)
+    }
+
+    private init(_ shapes: [[Int]], _ attributes: Attributes) throws {
+        try self.init(a: shapes[0], b: shapes[1], transposeA: attributes.bool("transpose_a"),
                       transposeB: attributes.bool("transpose_b"))
     }
 }

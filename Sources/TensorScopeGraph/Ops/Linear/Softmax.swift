@@ -16,8 +16,8 @@ let softmaxDefinition = OpDefinition("Softmax", outputShapes: { inputs, _ in
     }
     return [inputs[0].shape]
 }, compute: { inputs, _, outputs in
-    let x = inputs[0].value!
-    x.withUnsafeBufferPointer { Softmax.run($0, width: x.shape[x.rank - 1], into: outputs[0].baseAddress!) }
+    let x = inputs[0]
+    Softmax.run(x.data, width: x.shape[x.shape.count - 1], into: outputs[0].baseAddress!)
 })
 
 /// The index of the largest value along `axis`, as `tf.argmax` (the first, on ties).
@@ -34,6 +34,8 @@ let softmaxDefinition = OpDefinition("Softmax", outputShapes: { inputs, _ in
 ///
 /// Records an `ArgMax` op (its `dimension` as a constant input).
 public func argmax(_ input: some TensorConvertible, axis: Int, name: String? = nil) throws -> [Int] {
+    let value = input.tensorValue
+    try value.requireValues("argmax")
     let indices = try runOperation(
         "ArgMax", name: name, [OpInput("input", input), OpInput("dimension", integers: [axis], scalar: true)],
         attributes: .float32(["Tidx": .type("DT_INT32"), "output_type": .type("DT_INT64")]))
@@ -42,33 +44,32 @@ public func argmax(_ input: some TensorConvertible, axis: Int, name: String? = n
 
 /// `ArgMax`: the indices as floats (exact below 2²⁴), the axis from the `dimension` input.
 let argMaxDefinition = OpDefinition("ArgMax", outputShapes: { inputs, _ in
-    let (x, axis) = try argMaxAxis(inputs)
-    var shape = x.shape
+    let axis = try argMaxAxis(inputs[0].shape, inputs[1].integerValues(op: "argmax"))
+    var shape = inputs[0].shape
     shape.remove(at: axis)
     return [shape]
 }, compute: { inputs, _, outputs in
-    let (x, axis) = try argMaxAxis(inputs)
+    let axis = try argMaxAxis(inputs[0].shape, inputs[1].integerValues(op: "argmax", argument: "dimension"))
+    let x = inputs[0]
     let inner = x.shape[(axis + 1)...].reduce(1, *), outer = x.shape[..<axis].reduce(1, *)
-    x.withUnsafeBufferPointer {
-        ArgMax.run($0.baseAddress!, outer: outer, size: x.shape[axis], inner: inner, into: outputs[0].baseAddress!)
-    }
+    ArgMax.run(x.pointer, outer: outer, size: x.shape[axis], inner: inner, into: outputs[0].baseAddress!)
 })
 
 /// The input of an `ArgMax` and its axis (`0..<rank`), checked.
-private func argMaxAxis(_ inputs: [OpInput]) throws -> (Tensor, Int) {
-    let x = inputs[0].value!
-    guard let axis = try inputs[1].integerValues(op: "argmax").first else {
+private func argMaxAxis(_ shape: [Int], _ dimension: [Int]) throws -> Int {
+    let rank = shape.count
+    guard let axis = dimension.first else {
         throw TensorScopeError.invalidArgument("argmax", expected: "a dimension value", got: "none")
     }
-    guard x.rank >= 1 else {
+    guard rank >= 1 else {
         throw TensorScopeError.invalidArgument("argmax", expected: "a tensor of rank at least 1", got: "a scalar")
     }
-    guard (-x.rank..<x.rank).contains(axis) else {
-        throw TensorScopeError.invalidArgument("argmax", expected: "an axis in \(-x.rank)..<\(x.rank)", got: "axis \(axis) for shape \(x.shape)")
+    guard (-rank..<rank).contains(axis) else {
+        throw TensorScopeError.invalidArgument("argmax", expected: "an axis in \(-rank)..<\(rank)", got: "axis \(axis) for shape \(shape)")
     }
-    let a = axis < 0 ? axis + x.rank : axis
-    guard x.shape[a] > 0 else {
-        throw TensorScopeError.invalidArgument("argmax", expected: "a non-empty axis", got: "axis \(axis) of shape \(x.shape)")
+    let a = axis < 0 ? axis + rank : axis
+    guard shape[a] > 0 else {
+        throw TensorScopeError.invalidArgument("argmax", expected: "a non-empty axis", got: "axis \(axis) of shape \(shape)")
     }
-    return (x, a)
+    return a
 }

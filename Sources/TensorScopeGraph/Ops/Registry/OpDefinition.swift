@@ -13,7 +13,7 @@ struct OpDefinition: Sendable {
     /// Computes the outputs into `outputs`, one buffer per output of the sizes `outputShapes`
     /// gave. Throws for what only the values show (a NaN a convolution reports).
     let compute: @Sendable (
-        _ inputs: [OpInput], _ attributes: Attributes, _ outputs: [UnsafeMutableBufferPointer<Float>]
+        _ inputs: [KernelArgument], _ attributes: Attributes, _ outputs: [UnsafeMutableBufferPointer<Float>]
     ) throws -> Void
     /// Set when output 0 is this input's values under the output shape (a reshape): nothing is
     /// computed or allocated.
@@ -22,7 +22,7 @@ struct OpDefinition: Sendable {
     init(
         _ type: String, forwardsInput: Int? = nil,
         outputShapes: @escaping @Sendable ([OpInput], Attributes) throws -> [[Int]],
-        compute: @escaping @Sendable ([OpInput], Attributes, [UnsafeMutableBufferPointer<Float>]) throws -> Void = { _, _, _ in }
+        compute: @escaping @Sendable ([KernelArgument], Attributes, [UnsafeMutableBufferPointer<Float>]) throws -> Void = { _, _, _ in }
     ) {
         self.type = type
         self.forwardsInput = forwardsInput
@@ -40,14 +40,14 @@ struct OpDefinition: Sendable {
         if counts.count == 1 {
             let scalars = try [Float](unsafeUninitializedCapacity: counts[0]) { buffer, initialized in
                 initialized = counts[0]  // every element is written by `compute` (or the array is dropped)
-                try compute(inputs, attributes, [buffer])
+                try OpInput.withKernelArguments(inputs) { try compute($0, attributes, [buffer]) }
             }
             return [Tensor(uncheckedShape: shapes[0], scalars: scalars)]
         }
         // Several outputs: computed into buffers of their own, then moved into tensors.
         let buffers = counts.map { UnsafeMutableBufferPointer<Float>.allocate(capacity: $0) }
         defer { buffers.forEach { $0.deallocate() } }
-        try compute(inputs, attributes, buffers)
+        try OpInput.withKernelArguments(inputs) { try compute($0, attributes, buffers) }
         return zip(shapes, buffers).map { Tensor(uncheckedShape: $0, scalars: Array($1)) }
     }
 }

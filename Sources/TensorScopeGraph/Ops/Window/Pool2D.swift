@@ -54,16 +54,14 @@ let avgPoolDefinition = poolDefinition(.average)
 
 private func poolDefinition(_ kind: PoolingKind) -> OpDefinition {
     let (type, op) = kind == .max ? ("MaxPool", "maxPool") : ("AvgPool", "avgPool")
-    let geometry = { @Sendable (inputs: [OpInput], attributes: Attributes) throws -> PoolGeometry in
-        try PoolGeometry(input: inputs[0].shape, ksize: attributes.ints("ksize", op: op),
+    let geometry = { @Sendable (input: [Int], attributes: Attributes) throws -> PoolGeometry in
+        try PoolGeometry(input: input, ksize: attributes.ints("ksize", op: op),
                          strides: attributes.ints("strides", op: op), padding: attributes.padding(op: op), op: op)
     }
     return OpDefinition(type, outputShapes: { inputs, attributes in
-        [try geometry(inputs, attributes).outputShape]
+        [try geometry(inputs[0].shape, attributes).outputShape]
     }, compute: { inputs, attributes, outputs in
-        let g = try geometry(inputs, attributes)
-        inputs[0].value!.withUnsafeBufferPointer {
-            Pooling.run(kind, g, input: $0.baseAddress!, output: outputs[0].baseAddress!)
-        }
+        let g = try geometry(inputs[0].shape, attributes)
+        Pooling.run(kind, g, input: inputs[0].pointer, output: outputs[0].baseAddress!)
     })
 }

@@ -1,0 +1,63 @@
+import TensorScopeKernels
+
+/// One input of an op as its computation sees it: a shape and the floats, wherever they live —
+/// a tensor's storage for an eager op, a Session plan's arena or a fed tensor for a planned one.
+/// The op reads the floats only while `OpDefinition.compute` runs.
+struct KernelArgument: @unchecked Sendable {
+    let shape: [Int]
+    let data: UnsafeBufferPointer<Float>
+    /// The exact values of an integer argument (a reshape's `shape`); nil for other arguments.
+    let integers: [Int]?
+    /// The variable the values were read from and their version, so a convolution can reuse the
+    /// filter packed for that version; nil for other values.
+    let variable: (variable: Variable, snapshot: Tensor, version: UInt64)?
+
+    init(shape: [Int], data: UnsafeBufferPointer<Float>, integers: [Int]? = nil,
+         variable: (variable: Variable, snapshot: Tensor, version: UInt64)? = nil) {
+        self.shape = shape
+        self.data = data
+        self.integers = integers
+        self.variable = variable
+    }
+
+    var pointer: UnsafePointer<Float> { data.baseAddress! }
+
+    /// The integer values of this argument: exact when it was made from integers, else its
+    /// values when each is a whole number that fits in `Int`.
+    func integerValues(op: String, argument: String) throws -> [Int] {
+        if let integers { return integers }
+        return try data.map { v in
+            guard let n = Int(exactly: v) else {
+                throw TensorScopeError.invalidArgument(op, expected: "whole numbers in \(argument)", got: "\(v)")
+            }
+            return n
+        }
+    }
+
+    /// This argument as a convolution filter in `isa`'s packed layout: a variable's cached one,
+    /// or packed now.
+    func packedFilter(isa: KernelISA) -> PackedFilter {
+        if let variable {
+            return variable.variable.packedFilter((variable.snapshot, variable.version), isa: isa)
+        }
+        return PackedFilter(hwio: pointer, shape: shape, isa: isa)
+    }
+}
+
+extension OpInput {
+    /// Calls `body` with the arguments of `inputs` (fused inputs excluded), pointing into their
+    /// tensors' storage.
+    static func withKernelArguments<R>(_ inputs: [OpInput], _ body: ([KernelArgument]) throws -> R) rethrows -> R {
+        let given = inputs.filter { $0.value != nil }
+        func nest(_ i: Int, _ done: [KernelArgument]) throws -> R {
+            if i == given.count { return try body(done) }
+            let input = given[i]
+            return try input.value!.withUnsafeBufferPointer { data in
+                let variable = input.variable.map { ($0, input.value!, input.variableVersion) }
+                return try nest(i + 1, done + [KernelArgument(
+                    shape: input.shape, data: data, integers: input.integers, variable: variable)])
+            }
+        }
+        return try nest(0, [])
+    }
+}

@@ -1,0 +1,107 @@
+import TensorScopeKernels
+
+/// Ops fused into the step before them: what a kernel's epilogue applies to each output tile
+/// while it is in cache (a convolution's) or in one pass right after (a matrix product's).
+struct PlannedEpilogue: Sendable {
+    /// The value added along the last axis (`[C]`), from a `BiasAdd` or an `AddV2` of a vector.
+    var bias: Int?
+    var activation: Activation = .none
+    /// The `[C]` slopes of a fused `Prelu`.
+    var slopes: Int?
+    var inputs: [Int] { [bias, slopes].compactMap { $0 } }
+}
+
+/// Finds, in a plan's steps, the chains a kernel computes in one pass: `Conv2D` or `MatMul`,
+/// then optionally a bias (`BiasAdd`, or `AddV2` with a `[C]` vector), then optionally an
+/// activation (`Relu`, `Relu6`, `LeakyRelu`, `Elu`, `Prelu`) — each link only when the value
+/// between is read by the next op alone and not fetched. The fused step keeps every op's name;
+/// the graph's record is not changed.
+enum Fusion {
+    static func apply(to plan: inout ExecutionPlan) {
+        var readers: [Int: Int] = [:]
+        for step in plan.steps {
+            for input in step.inputs { readers[plan.root(of: input), default: 0] += 1 }
+        }
+        for fetched in plan.fetched { readers[plan.root(of: fetched), default: 0] += 2 }
+        // The step that computes each value, so a bias computed after the producer is left alone.
+        var definedAt: [Int: Int] = [:]
+        for (s, step) in plan.steps.enumerated() { for output in step.outputs { definedAt[output] = s } }
+        var removed = Set<Int>()
+        var consumerOf: [Int: Int] = [:]
+        for (s, step) in plan.steps.enumerated() {
+            for input in step.inputs where plan.values[input].source.isComputed { consumerOf[input] = s }
+        }
+        for i in plan.steps.indices where ["Conv2D", "MatMul"].contains(plan.steps[i].type) && !removed.contains(i) {
+            var epilogue = PlannedEpilogue()
+            var stage = 0  // 0: a bias may come; 1: an activation may come; 2: done
+            while stage < 2 {
+                let output = plan.steps[i].outputs[0]
+                guard readers[output] == 1, let j = consumerOf[output], !removed.contains(j) else { break }
+                let next = plan.steps[j]
+                let channels = plan.values[output].shape.last ?? 0
+                var fused = false
+                if stage == 0, let bias = biasOperand(next, of: output, channels: channels, plan),
+                   definedAt[plan.root(of: bias)].map({ $0 < i }) ?? true {
+                    epilogue.bias = bias
+                    fused = true
+                    stage = 1
+                } else if let (activation, slopes) = activation(next, of: output, channels: channels, plan),
+                          slopes.flatMap({ definedAt[plan.root(of: $0)] }).map({ $0 < i }) ?? true {
+                    epilogue.activation = activation
+                    epilogue.slopes = slopes
+                    fused = true
+                    stage = 2
+                }
+                guard fused else { break }
+                plan.steps[i].names += next.names
+                plan.steps[i].outputs = next.outputs
+                plan.steps[i].epilogue = epilogue
+                for out in next.outputs {
+                    definedAt[out] = i
+                    plan.values[out].source = .computed(step: i, output: 0)
+                }
+                removed.insert(j)
+            }
+        }
+        plan.steps = plan.steps.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+    }
+
+    /// The bias `next` adds to `output`, when it is a bias add of a `[channels]` vector.
+    private static func biasOperand(_ next: ExecutionPlan.Step, of output: Int, channels: Int, _ plan: ExecutionPlan) -> Int? {
+        guard next.epilogue == nil, next.inputs.count == 2 else { return nil }
+        switch next.type {
+        case "BiasAdd":
+            return next.inputs[0] == output ? next.inputs[1] : nil
+        case "AddV2":
+            let other = next.inputs[0] == output ? next.inputs[1] : next.inputs[1] == output ? next.inputs[0] : nil
+            guard let other, other != output, plan.values[other].shape == [channels] else { return nil }
+            return other
+        default:
+            return nil
+        }
+    }
+
+    /// The activation `next` applies to `output` alone, and its slopes for a PReLU.
+    private static func activation(
+        _ next: ExecutionPlan.Step, of output: Int, channels: Int, _ plan: ExecutionPlan
+    ) -> (Activation, Int?)? {
+        guard next.epilogue == nil, next.inputs.first == output else { return nil }
+        switch next.type {
+        case "Relu": return (.relu, nil)
+        case "Relu6": return (.relu6, nil)
+        case "Elu": return (.elu, nil)
+        case "LeakyRelu":
+            guard case .float(let alpha)? = next.attributes["alpha"] else { return nil }
+            return (.leakyRelu(alpha: alpha), nil)
+        case "Prelu":
+            guard next.inputs[1] != output, plan.values[next.inputs[1]].shape == [channels] else { return nil }
+            return (.prelu, next.inputs[1])
+        default:
+            return nil
+        }
+    }
+}
+
+extension ExecutionPlan.Source {
+    var isComputed: Bool { if case .computed = self { true } else { false } }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+import TensorScope
+@testable import TensorScopeKernels
+
+/// The activations of the Session issue (`relu6`, `leakyRelu`, `elu`, `prelu`) against plain
+/// loops in Double, and fused into a convolution's epilogue by a `Session` — on every algorithm,
+/// every instruction set this CPU runs, streamed and not — equal bit for bit to the eager ops.
+@Suite struct ActivationTests {
+    /// Values around every threshold, and enough of them (3·2^16 + 5) for several chunks.
+    static let inputs: [Float] = {
+        var rng = TestRandom(41)
+        return rng.floats(3 * 65_536) .map { $0 * 8 } + [0, -0.0, 6, -1e-4, 1e-4]
+    }()
+
+    @Test func elementwiseActivationsMatchPlainLoops() throws {
+        let x = try Tensor(shape: [Self.inputs.count], scalars: Self.inputs)
+        let graph = Graph()
+        try graph.asDefault {
+            let cases: [(String, Tensor, (Double) -> Double)] = [
+                ("relu6", relu6(x), { min(max($0, 0), 6) }),
+                ("leakyRelu", leakyRelu(x), { $0 > 0 ? $0 : 0.2 * $0 }),
+                ("leakyRelu 0.01", leakyRelu(x, alpha: 0.01), { $0 > 0 ? $0 : Double(Float(0.01)) * $0 }),
+                ("elu", elu(x), { $0 < 0 ? Foundation.exp($0) - 1 : $0 }),
+            ]
+            for (name, y, reference) in cases {
+                #expect(y.shape == x.shape)
+                let expected = Self.inputs.map { Float(reference(Double($0))) }
+                // elu's e^x − 1 cancels near 0: absolute error there, relative elsewhere.
+                let bad = zip(y.scalars, expected).enumerated().first { _, pair in
+                    abs(pair.0 - pair.1) > 1e-6 * max(1, abs(pair.1))
+                }
+                #expect(bad == nil, "\(name): element \(bad.map { "\($0.offset): \($0.element)" } ?? "")")
+            }
+        }
+        #expect(graph.operations.map(\.type) == ["Relu6", "LeakyRelu", "LeakyRelu", "Elu"])
+    }
+
+    @Test func preluUsesOneSlopePerChannel() throws {
+        let channels = 7
+        let count = Self.inputs.count / channels * channels
+        let x = try Tensor(shape: [count / channels, channels], scalars: Array(Self.inputs.prefix(count)))
+        let slopes: [Float] = [0.25, -0.5, 0, 1, 2, 0.1, -3]
+        let y = try Graph().asDefault { try prelu(x, alpha: Tensor(shape: [channels], scalars: slopes)) }
+        for i in 0..<count {
+            let v = x.scalars[i], s = slopes[i % channels]
+            #expect(y.scalars[i] == (v > 0 ? v : v * s))
+        }
+        let wrong = #expect(throws: TensorScopeError.self) { try prelu(x, alpha: Tensor(zeros: [3])) }
+        #expect(wrong?.description.hasPrefix("prelu: expected alpha of shape [C]") == true)
+    }
+
+    /// conv2d → bias → activation, eagerly (three ops) and through a Session (one fused step).
+    @Test(arguments: ["Relu", "Relu6", "LeakyRelu", "Elu", "Prelu"])
+    func fusedIntoConvolutionEqualsEager(_ activation: String) throws {
+        var rng = TestRandom(7)
+        // 40 output channels: more than one channel block for every tile width, the last partial.
+        let xs = [2, 13, 11, 5], ws = [3, 3, 5, 40]
+        let x = try Tensor(shape: xs, scalars: rng.floats(xs.reduce(1, *)).map { $0 * 3 })
+        let w = try Tensor(shape: ws, scalars: rng.floats(ws.reduce(1, *)))
+        let b = try Tensor(shape: [40], scalars: rng.floats(40))
+        let alpha = try Tensor(shape: [40], scalars: rng.floats(40))
+        func layer(_ input: Tensor) throws -> Tensor {
+            let z = try biasAdd(try conv2d(input, w, padding: .same), b)
+            switch activation {
+            case "Relu": return relu(z)
+            case "Relu6": return relu6(z)
+            case "LeakyRelu": return leakyRelu(z, alpha: 0.1)
+            case "Elu": return elu(z)
+            default: return try prelu(z, alpha: alpha)
+            }
+        }
+        let graph = Graph()
+        let (images, output) = try graph.asDefault {
+            let images = try placeholder(shape: [nil, 13, 11, 5], name: "images")
+            return (images, try layer(images))
+        }
+        _ = images
+        let session = try Session(graph: graph)
+        let summary = try session.planSummary([output], feedShapes: ["images": xs])
+        #expect(summary.steps == [["Conv2D", "BiasAdd", activation]])
+        var paths: [(String, () throws -> Void)] = []
+        for algorithm in Conv2DAlgorithm.allCases {
+            for isa in KernelISA.allCases where isa.isSupported {
+                for streaming in [false, true] {
+                    paths.append(("\(algorithm) \(isa) streaming \(streaming)", {
+                        try Conv2DAlgorithm.withPinned(algorithm) {
+                            try KernelISA.withPinned(isa) {
+                                try IndirectGEMM.$pinnedStreaming.withValue(streaming) {
+                                    let eager = try Graph().asDefault { try layer(x) }
+                                    let planned = try session.run(output, feeds: ["images": x])
+                                    #expect(planned == eager, "\(activation), \(algorithm) \(isa) streaming \(streaming)")
+                                    #expect(planned.scalars.contains { $0 < 0 } == (activation != "Relu" && activation != "Relu6"))
+                                }
+                            }
+                        }
+                    }))
+                }
+            }
+        }
+        for (_, path) in paths { try path() }
+    }
+}

@@ -1,0 +1,214 @@
+import Foundation
+import Synchronization
+import Testing
+import TensorScope
+import TensorScopeModels
+@testable import TensorScopeGraph
+
+/// Placeholders and `Session`: a graph built once and run many times gives, bit for bit, what the
+/// same program computes eagerly.
+@Suite struct SessionTests {
+    static let digitsWeights: [String: Tensor] = {
+        var weights: [String: Tensor] = [:]
+        for (offset, (name, shape)) in DigitsCNN.variableShapes.sorted(by: { $0.key < $1.key }).enumerated() {
+            weights[name] = try! Initializer.randomNormal(stddev: 0.3, seed: 100 + offset).tensor(shape: shape)
+        }
+        return weights
+    }()
+
+    /// The digits CNN built on a placeholder, and a session for it.
+    static func digitsSession() throws -> (Graph, Session, Tensor, Tensor) {
+        let graph = Graph()
+        graph.setInitialValues(digitsWeights)
+        let (images, logits) = try graph.asDefault {
+            let images = try placeholder(shape: [nil, 8, 8, 1], name: "images")
+            return (images, try digitsCNN(images))
+        }
+        return (graph, try Session(graph: graph), images, logits)
+    }
+
+    static func eagerDigits(_ batch: Tensor) throws -> Tensor {
+        let graph = Graph()
+        graph.setInitialValues(digitsWeights)
+        return try graph.asDefault { try digitsCNN(batch) }
+    }
+
+    @Test func digitsThroughSessionEqualEagerBitForBit() throws {
+        let (graph, session, images, logits) = try Self.digitsSession()
+        #expect(images.isSymbolic && logits.isSymbolic)
+        #expect(images.shape == [-1, 8, 8, 1] && logits.shape == [-1, 10])
+        #expect(logits.scalars.isEmpty)
+        let recorded = graph.operations.count
+        for batchSize in [1, 7, 256, 7] {
+            let batch = try Initializer.randomNormal(seed: batchSize).tensor(shape: [batchSize, 8, 8, 1])
+            let planned = try session.run(logits, feeds: ["images": batch])
+            #expect(!planned.isSymbolic)
+            #expect(planned == (try Self.eagerDigits(batch)), "batch \(batchSize)")
+        }
+        // Running records nothing.
+        #expect(graph.operations.count == recorded)
+        // The placeholder is an op of the graph, named as TensorFlow names it.
+        #expect(graph.operations[0].name == "images" && graph.operations[0].type == "Placeholder")
+        #expect(graph.operations[1].inputs == ["images", "conv1/Conv2D/ReadVariableOp"])
+    }
+
+    @Test func planFusesConvolutionBiasAndActivationAndSharesMemory() throws {
+        let (_, session, _, logits) = try Self.digitsSession()
+        let summary = try session.planSummary([logits], feedShapes: ["images:0": [64, 8, 8, 1]])
+        #expect(summary.steps == [
+            ["conv1/Conv2D", "conv1/add", "conv1/Relu"], ["MaxPool2d"],
+            ["conv2/Conv2D", "conv2/add", "conv2/Relu"], ["MaxPool2d_1"],
+            ["fc1/MatMul", "fc1/add", "fc1/Relu"], ["fc2/MatMul", "fc2/add"],
+        ])
+        // Liveness lets later layers reuse the first layers' bytes.
+        #expect(summary.arenaBytes > 0 && summary.arenaBytes < summary.unsharedBytes)
+        // The conv1 output (64·8·8·16 floats) and the pool after it are both alive at once.
+        #expect(summary.arenaBytes >= 4 * 64 * (8 * 8 * 16 + 4 * 4 * 16))
+    }
+
+    @Test func seedProgramWithPlaceholdersBuildsTensorFlowsGraph() throws {
+        for method in SharingMethod.allCases {
+            let graph = Graph()
+            graph.randomSeed = 7
+            let (a, b, outputs) = try graph.asDefault {
+                let a = try placeholder(shape: [nil, 9, 8, 32], name: "image1")
+                let b = try placeholder(shape: [nil, 9, 8, 32], name: "image2")
+                let outputs = try symbolicSeed(method, a, b)
+                return (a, b, outputs)
+            }
+            #expect(a.opName == "image1" && b.opName == "image2")
+            #expect(graph.trainableVariables.count == 4)
+            let names = graph.operations.map(\.name)
+            #expect(Array(names.prefix(8)) == ["image1", "image2"] + SeedProgramTests.opNames("image_filters/"))
+            #expect(graph.operations.map(\.type).filter { $0 == "Placeholder" }.count == 2)
+            // Each tower's first convolution reads its placeholder.
+            let firstConvolutions = graph.operations.filter { $0.type == "Conv2D" && $0.name.hasSuffix("/Conv2D") }
+            #expect(firstConvolutions.count == 4)
+            #expect(firstConvolutions[0].inputs.first == "image1" && firstConvolutions[2].inputs.first == "image2")
+
+            // The same numbers as the eager program with the same variables.
+            let image1 = try Initializer.randomNormal(seed: 1).tensor(shape: [2, 9, 8, 32])
+            let image2 = try Initializer.randomNormal(seed: 2).tensor(shape: [3, 9, 8, 32])
+            let session = try Session(graph: graph)
+            let results = try session.run(outputs, feeds: ["image1": image1, "image2:0": image2])
+            let eagerGraph = Graph()
+            eagerGraph.randomSeed = 7
+            let eager = try eagerGraph.asDefault { try symbolicSeed(method, image1, image2) }
+            #expect(results == eager, "\(method)")
+            // The same graph as the eager program's, with the two placeholders in front.
+            #expect(Array(names.dropFirst(2)) == eagerGraph.operations.map(\.name))
+            #expect(graph.operations.dropFirst(2).map(\.type) == eagerGraph.operations.map(\.type))
+        }
+    }
+
+    /// The seed program on two inputs (placeholders or values), sharing as `method` says.
+    private func symbolicSeed(_ method: SharingMethod, _ a: Tensor, _ b: Tensor) throws -> [Tensor] {
+        var batches = [a, b].makeIterator()
+        var outputs: [Tensor] = []
+        try ImageFilterModel.stream(method: method, next: { batches.next() }) { _, output in outputs.append(output) }
+        return outputs
+    }
+
+    @Test func variablesAreReadWhenTheSessionRuns() throws {
+        let (graph, session, _, logits) = try Self.digitsSession()
+        let batch = try Initializer.randomNormal(seed: 3).tensor(shape: [5, 8, 8, 1])
+        let before = try session.run(logits, feeds: ["images": batch])
+        // A restore between runs is seen by the next run (the plan is reused).
+        let other = Self.digitsWeights.mapValues { t in Tensor(repeating: 0.01, shape: t.shape) }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("session-\(UUID()).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try SafeTensors.write(other, to: file)
+        try graph.restoreVariables(from: file)
+        let after = try session.run(logits, feeds: ["images": batch])
+        #expect(after != before)
+        let eager = Graph()
+        eager.setInitialValues(other)
+        #expect(after == (try eager.asDefault { try digitsCNN(batch) }))
+    }
+
+    @Test func errorsNameThePlaceholderFeedOrTensor() throws {
+        let (graph, session, images, logits) = try Self.digitsSession()
+        let batch = Tensor(zeros: [2, 8, 8, 1])
+        func message(_ body: () throws -> Void) -> String {
+            do { try body(); return "no error" } catch { return "\(error)" }
+        }
+        #expect(message { _ = try session.run(logits, feeds: [:]) }.contains("placeholder 'images'"))
+        #expect(message { _ = try session.run(logits, feeds: ["images": batch, "imagez": batch]) }.contains("feed 'imagez'"))
+        let wrong = message { _ = try session.run(logits, feeds: ["images": Tensor(zeros: [2, 8, 8, 3])]) }
+        #expect(wrong.contains("placeholder 'images'") && wrong.contains("[2, 8, 8, 3]") && wrong.contains("[?, 8, 8, 1]"))
+        #expect(message { _ = try session.run(logits, feeds: ["images": Tensor(zeros: [8, 8, 1])]) }.contains("shape [8, 8, 1]"))
+        // A fetch from another graph.
+        let (_, _, _, otherLogits) = try Self.digitsSession()
+        #expect(message { _ = try session.run(otherLogits, feeds: ["images": batch]) }.contains("another graph"))
+        // Values of a symbolic tensor, read where values are needed.
+        #expect(message { _ = try graph.asDefault { try argmax(logits, axis: 1) } }.contains("symbolic tensor 'fc2/add'"))
+        #expect(message { _ = try images.reshaped(to: [-1]) }.contains("symbolic"))
+        #expect(message { _ = try SafeTensors.encode(["x": logits]) }.contains("symbolic"))
+        #expect(message { _ = try graph.asDefault { try Variable(images, name: "v") } }.contains("symbolic tensor 'images'"))
+        // An op recorded after the session was made needs a new session.
+        let later = try graph.asDefault { try softmax(logits) }
+        #expect(message { _ = try session.run(later, feeds: ["images": batch]) }.contains("recorded after"))
+        #expect(try Session(graph: graph).run(later, feeds: ["images": batch]).shape == [2, 10])
+        // Bad placeholders.
+        #expect(message { _ = try graph.asDefault { try placeholder(shape: [-2]) } }.contains("placeholder"))
+        #expect(message { _ = try graph.asDefault { try placeholder(shape: [1], name: "a b") } }.contains("'a b'"))
+        #expect("\(images)" == "Tensor(\"images:0\", shape=(?, 8, 8, 1), dtype=float32)")
+    }
+
+    @Test func concurrentRunsOnOneSessionEqualSerialOnes() async throws {
+        let (_, session, _, logits) = try Self.digitsSession()
+        let batches = try (0..<8).map { try Initializer.randomNormal(seed: 50 + $0).tensor(shape: [16 + $0 % 3, 8, 8, 1]) }
+        let serial = try batches.map { try session.run(logits, feeds: ["images": $0]) }
+        let concurrent = try await withThrowingTaskGroup(of: (Int, Tensor).self) { group in
+            for round in 0..<4 {
+                for (i, batch) in batches.enumerated() {
+                    group.addTask { (i, try session.run(logits, feeds: ["images": batch])) }
+                }
+                _ = round
+            }
+            var results: [(Int, Tensor)] = []
+            for try await result in group { results.append(result) }
+            return results
+        }
+        #expect(concurrent.count == 32)
+        for (i, output) in concurrent { #expect(output == serial[i]) }
+    }
+
+    @Test func onlyTheOpsAFetchNeedsRun() throws {
+        let graph = Graph()
+        let (x, y, doubled) = try graph.asDefault {
+            let x = try placeholder(shape: [3], name: "x")
+            let y = try placeholder(shape: [3], name: "y")
+            return (x, y, x * 2)
+        }
+        _ = y
+        let session = try Session(graph: graph)
+        // `y` is not needed for `doubled`, so it need not be fed.
+        let value = try Tensor(shape: [3], scalars: [1, -2, 3])
+        #expect(try session.run(doubled, feeds: ["x": value]).scalars == [2, -4, 6])
+        // A placeholder fetched is its feed; a plain tensor is returned as it is.
+        let both = try session.run([x, doubled, value], feeds: ["x": value])
+        #expect(both.map(\.scalars) == [[1, -2, 3], [2, -4, 6], [1, -2, 3]])
+    }
+
+    /// 10^4 runs reuse one plan and one arena. Resident memory is the whole test process's, where
+    /// other suites run in parallel, so its bound is loose: it catches a run that keeps its arena
+    /// (64 images: 0.6 MB a run, 6 GB in all); LeakSanitizer (scripts/sanitizers) catches lost
+    /// buffers of any size.
+    @Test func memoryStaysFlatOverManyRuns() throws {
+        let (_, session, _, logits) = try Self.digitsSession()
+        let batch = try Initializer.randomNormal(seed: 9).tensor(shape: [64, 8, 8, 1])
+        let first = try session.run(logits, feeds: ["images": batch])
+        let start = Self.residentBytes()
+        for _ in 0..<10_000 { _ = try session.run(logits, feeds: ["images": batch]) }
+        let growth = Self.residentBytes() - start
+        #expect(growth < 256 << 20, "resident memory grew by \(growth) bytes over 10^4 runs")
+        #expect(session.cacheCounts == (1, 1))
+        #expect(try session.run(logits, feeds: ["images": batch]) == first)
+    }
+
+    static func residentBytes() -> Int {
+        let statm = (try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8)) ?? "0 0"
+        return (Int(statm.split(separator: " ")[1]) ?? 0) * 4096
+    }
+}
