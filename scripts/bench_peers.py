@@ -7,6 +7,9 @@ count, and prints one table of GFLOP/s and ratios.
     swift build -c release --product tensorscope-bench
     python3 scripts/bench_peers.py [--threads 2] [--repeats 7] [--rounds 3] [--markdown] [--no-photo-job]
 
+Whole models (the digits CNN at batch 256 and 1, my_image_filter at batch 1, the detector-style
+nets) run in TensorScope through a Session, built once on a placeholder.
+
 Not run in CI. Each case is timed as tensorscope-bench times it: warm-up runs, then the median
 of repeated runs. --rounds repeats the whole comparison (TensorScope, TensorFlow, ORT, in turn)
 and keeps each engine's best median, which evens out a noisy shared machine. OPENBLAS_CORETYPE
@@ -35,12 +38,131 @@ CASES = {
     "s2-3x3": ([1, 112, 112, 64], [([3, 3, 64, 64], 2, False)]),
     "pointwise": ([4, 56, 56, 64], [([1, 1, 64, 64], 1, False)]),
     "deep-3x3": ([4, 14, 14, 256], [([3, 3, 256, 256], 1, False)]),
+    "image-filter-224-b1": ([1, 224, 224, 3], [([5, 5, 3, 32], 1, True), ([5, 5, 32, 32], 1, True)]),
+}
+
+# The detector-style nets of tensorscope-bench's ModelCases (the shape of MTCNN's three): layers
+# ("conv", k, out) = VALID conv + bias + PReLU; ("pool", size, stride, same); ("flatten",);
+# ("dense", out, prelu); ("softmax",). TensorScope runs them through a Session.
+DETECTORS = {
+    "detector-12": ([1, 12, 12, 3], [("conv", 3, 10), ("pool", 2, 2, True), ("conv", 3, 16), ("conv", 3, 32),
+                                     ("flatten",), ("dense", 2, False), ("softmax",)]),
+    "detector-24": ([100, 24, 24, 3], [("conv", 3, 28), ("pool", 3, 2, True), ("conv", 3, 48), ("pool", 3, 2, False),
+                                       ("conv", 2, 64), ("flatten",), ("dense", 128, True), ("dense", 2, False),
+                                       ("softmax",)]),
+    "detector-48": ([100, 48, 48, 3], [("conv", 3, 32), ("pool", 3, 2, True), ("conv", 3, 64), ("pool", 3, 2, False),
+                                       ("conv", 3, 64), ("pool", 2, 2, True), ("conv", 2, 128), ("flatten",),
+                                       ("dense", 256, True), ("dense", 2, False), ("softmax",)]),
 }
 
 
-# The digits CNN of scripts/train_digits.py (TensorScopeModels' digitsCNN), batch 256, random weights.
-DIGITS_BATCH = 256
-DIGITS_FLOPS = 2 * DIGITS_BATCH * (8 * 8 * 9 * 1 * 16 + 4 * 4 * 9 * 16 * 32 + 128 * 64 + 64 * 10)
+def detector_plan(case):
+    """Each layer with the shapes it sees: (layer, (h, w, c) in, (h, w, c) out), and the FLOPs."""
+    shape, layers = DETECTORS[case]
+    h, w, c = shape[1:]
+    plan, total = [], 0
+    for layer in layers:
+        before = (h, w, c)
+        if layer[0] == "conv":
+            k, out = layer[1], layer[2]
+            h, w = h - k + 1, w - k + 1
+            total += 2 * h * w * k * k * c * out
+            c = out
+        elif layer[0] == "pool":
+            size, stride, same = layer[1:]
+            h, w = (-(-h // stride), -(-w // stride)) if same else ((h - size) // stride + 1, (w - size) // stride + 1)
+        elif layer[0] == "flatten":
+            h, w, c = 1, 1, h * w * c
+        elif layer[0] == "dense":
+            total += 2 * c * layer[1]
+            c = layer[1]
+        plan.append((layer, before, (h, w, c)))
+    return plan, total * shape[0]
+
+
+def detector_weights(case, rng):
+    weights = []
+    for layer, (h, w, c), _ in detector_plan(case)[0]:
+        if layer[0] == "conv":
+            weights.append((rng.standard_normal([layer[1], layer[1], c, layer[2]], dtype=np.float32) * 0.1,
+                            np.full(layer[2], 0.01, np.float32), np.full(layer[2], 0.25, np.float32)))
+        elif layer[0] == "dense":
+            weights.append((rng.standard_normal([c, layer[1]], dtype=np.float32) * 0.1,
+                            np.full(layer[1], 0.01, np.float32), np.full(layer[1], 0.25, np.float32)))
+        else:
+            weights.append(None)
+    return weights
+
+
+def detector_tf(tf, case, weights):
+    """A detector as a tf.function, PReLU composed as Keras composes it (TFLite's converter
+    turns that pattern into its PRELU op)."""
+    shape, _ = DETECTORS[case]
+    plan, _ = detector_plan(case)
+
+    def prelu(x, alpha):
+        return tf.nn.relu(x) - tf.constant(alpha) * tf.nn.relu(-x)
+
+    @tf.function(input_signature=[tf.TensorSpec(shape, tf.float32)])
+    def forward(x):
+        for (layer, _, _), wb in zip(plan, weights):
+            if layer[0] == "conv":
+                x = prelu(tf.nn.bias_add(tf.nn.conv2d(x, tf.constant(wb[0]), 1, "VALID"), tf.constant(wb[1])), wb[2])
+            elif layer[0] == "pool":
+                x = tf.nn.max_pool2d(x, layer[1], layer[2], "SAME" if layer[3] else "VALID")
+            elif layer[0] == "flatten":
+                x = tf.reshape(x, [shape[0], -1])
+            elif layer[0] == "dense":
+                x = tf.matmul(x, tf.constant(wb[0])) + tf.constant(wb[1])
+                if layer[2]:
+                    x = prelu(x, wb[2])
+            else:
+                x = tf.nn.softmax(x)
+        return x
+    return forward
+
+
+def detector_onnx(case, weights):
+    """The same net in ONNX (NCHW, PRelu ops); the NHWC flatten order is kept with a transpose."""
+    from onnx import TensorProto, helper, numpy_helper
+    shape, _ = DETECTORS[case]
+    plan, _ = detector_plan(case)
+    nodes, inits, current = [], [], "x"
+    for i, ((layer, _, _), wb) in enumerate(zip(plan, weights)):
+        out = f"t{i}"
+        if layer[0] == "conv":
+            inits += [numpy_helper.from_array(np.transpose(wb[0], (3, 2, 0, 1)).copy(), f"w{i}"),
+                      numpy_helper.from_array(wb[1], f"b{i}"), numpy_helper.from_array(wb[2].reshape(-1, 1, 1), f"a{i}")]
+            nodes += [helper.make_node("Conv", [current, f"w{i}", f"b{i}"], [f"c{i}"]),
+                      helper.make_node("PRelu", [f"c{i}", f"a{i}"], [out])]
+        elif layer[0] == "pool":
+            nodes.append(helper.make_node("MaxPool", [current], [out], kernel_shape=[layer[1]] * 2, strides=[layer[2]] * 2,
+                                          auto_pad="SAME_UPPER" if layer[3] else "VALID"))
+        elif layer[0] == "flatten":
+            inits.append(numpy_helper.from_array(np.array([shape[0], -1], np.int64), f"s{i}"))
+            nodes += [helper.make_node("Transpose", [current], [f"p{i}"], perm=[0, 2, 3, 1]),
+                      helper.make_node("Reshape", [f"p{i}", f"s{i}"], [out])]
+        elif layer[0] == "dense":
+            inits += [numpy_helper.from_array(wb[0], f"w{i}"), numpy_helper.from_array(wb[1], f"b{i}")]
+            if layer[2]:
+                inits.append(numpy_helper.from_array(wb[2], f"a{i}"))
+                nodes += [helper.make_node("Gemm", [current, f"w{i}", f"b{i}"], [f"d{i}"]),
+                          helper.make_node("PRelu", [f"d{i}", f"a{i}"], [out])]
+            else:
+                nodes.append(helper.make_node("Gemm", [current, f"w{i}", f"b{i}"], [out]))
+        else:
+            nodes.append(helper.make_node("Softmax", [current], [out], axis=-1))
+        current = out
+    n, h, w, c = shape
+    graph = helper.make_graph(nodes, case, [helper.make_tensor_value_info("x", TensorProto.FLOAT, [n, c, h, w])],
+                              [helper.make_tensor_value_info(current, TensorProto.FLOAT, None)], inits)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+
+
+# The digits CNN of scripts/train_digits.py (TensorScopeModels' digitsCNN), random weights, at
+# batch 256 and batch 1 (latency).
+DIGITS = {"digits-cnn": 256, "digits-cnn-b1": 1}
+DIGITS_FLOPS_PER_IMAGE = 2 * (8 * 8 * 9 * 1 * 16 + 4 * 4 * 9 * 16 * 32 + 128 * 64 + 64 * 10)
 
 
 def digits_weights(rng):
@@ -48,9 +170,9 @@ def digits_weights(rng):
     return [rng.standard_normal(s, dtype=np.float32) * 0.1 for s in shapes]
 
 
-def digits_tf(tf, w):
+def digits_tf(tf, w, batch):
     """The digits CNN as a tf.function (also converted for TFLite)."""
-    @tf.function(input_signature=[tf.TensorSpec([DIGITS_BATCH, 8, 8, 1], tf.float32)])
+    @tf.function(input_signature=[tf.TensorSpec([batch, 8, 8, 1], tf.float32)])
     def forward(x):
         h = tf.nn.relu(tf.nn.conv2d(x, w[0], 1, "SAME") + w[1])
         h = tf.nn.max_pool2d(h, 2, 2, "SAME")
@@ -62,7 +184,7 @@ def digits_tf(tf, w):
     return forward
 
 
-def digits_onnx(w):
+def digits_onnx(w, batch):
     """The same network in ONNX (NCHW); the NHWC flatten order is kept with a transpose."""
     from onnx import TensorProto, helper, numpy_helper
     inits = [numpy_helper.from_array(np.transpose(w[0], (3, 2, 0, 1)).copy(), "w1"), numpy_helper.from_array(w[1], "b1"),
@@ -81,14 +203,16 @@ def digits_onnx(w):
              helper.make_node("Gemm", ["f", "w3", "b3"], ["d1"]),
              helper.make_node("Relu", ["d1"], ["r3"]),
              helper.make_node("Gemm", ["r3", "w4", "b4"], ["logits"])]
-    graph = helper.make_graph(nodes, "digits", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [DIGITS_BATCH, 1, 8, 8])],
+    graph = helper.make_graph(nodes, "digits", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [batch, 1, 8, 8])],
                               [helper.make_tensor_value_info("logits", TensorProto.FLOAT, None)], inits)
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
 
 
 def flops(case):
-    if case == "digits-cnn":
-        return DIGITS_FLOPS
+    if case in DIGITS:
+        return DIGITS_FLOPS_PER_IMAGE * DIGITS[case]
+    if case in DETECTORS:
+        return detector_plan(case)[1]
     shape, layers = CASES[case]
     n, h, w, c = shape
     total = 0
@@ -148,10 +272,13 @@ def run_tensorflow(threads, repeats, warmup):
 
         seconds = time_median(lambda: forward(x).numpy(), warmup, repeats)
         results[case] = {"seconds": seconds, "gflops": flops(case) / seconds / 1e9}
-    digits = digits_tf(tf, [tf.constant(v) for v in digits_weights(rng)])
-    x = tf.constant(rng.standard_normal([DIGITS_BATCH, 8, 8, 1], dtype=np.float32))
-    seconds = time_median(lambda: digits(x).numpy(), warmup, repeats)
-    results["digits-cnn"] = {"seconds": seconds, "gflops": DIGITS_FLOPS / seconds / 1e9, "images_per_second": DIGITS_BATCH / seconds}
+    models = {case: (digits_tf(tf, [tf.constant(v) for v in digits_weights(rng)], batch), [batch, 8, 8, 1])
+              for case, batch in DIGITS.items()}
+    models.update({case: (detector_tf(tf, case, detector_weights(case, rng)), DETECTORS[case][0]) for case in DETECTORS})
+    for case, (forward, shape) in models.items():
+        x = tf.constant(rng.standard_normal(shape, dtype=np.float32))
+        seconds = time_median(lambda: forward(x).numpy(), warmup, repeats)
+        results[case] = {"seconds": seconds, "gflops": flops(case) / seconds / 1e9}
     return results, tf.__version__
 
 
@@ -185,14 +312,22 @@ def run_tflite(threads, repeats, warmup):
 
         seconds = time_median(run, warmup, repeats)
         results[case] = {"seconds": seconds, "gflops": flops(case) / seconds / 1e9}
-    digits = digits_tf(tf, [tf.constant(v) for v in digits_weights(rng)])
-    converter = tf.lite.TFLiteConverter.from_concrete_functions([digits.get_concrete_function()], digits)
-    interpreter = tf.lite.Interpreter(model_content=converter.convert(), num_threads=threads)
-    interpreter.allocate_tensors()
-    interpreter.set_tensor(interpreter.get_input_details()[0]["index"],
-                           rng.standard_normal([DIGITS_BATCH, 8, 8, 1], dtype=np.float32))
-    seconds = time_median(interpreter.invoke, warmup, repeats)
-    results["digits-cnn"] = {"seconds": seconds, "gflops": DIGITS_FLOPS / seconds / 1e9, "images_per_second": DIGITS_BATCH / seconds}
+    models = {case: (digits_tf(tf, [tf.constant(v) for v in digits_weights(rng)], batch), [batch, 8, 8, 1])
+              for case, batch in DIGITS.items()}
+    models.update({case: (detector_tf(tf, case, detector_weights(case, rng)), DETECTORS[case][0]) for case in DETECTORS})
+    for case, (forward, shape) in models.items():
+        converter = tf.lite.TFLiteConverter.from_concrete_functions([forward.get_concrete_function()], forward)
+        interpreter = tf.lite.Interpreter(model_content=converter.convert(), num_threads=threads)
+        interpreter.allocate_tensors()
+        interpreter.set_tensor(interpreter.get_input_details()[0]["index"], rng.standard_normal(shape, dtype=np.float32))
+        out = interpreter.get_output_details()[0]["index"]
+
+        def run():
+            interpreter.invoke()
+            interpreter.get_tensor(out)
+
+        seconds = time_median(run, warmup, repeats)
+        results[case] = {"seconds": seconds, "gflops": flops(case) / seconds / 1e9}
     return results, tf.__version__
 
 
@@ -234,10 +369,15 @@ def run_onnxruntime(threads, repeats, warmup):
         x = rng.standard_normal([n, c, h, w], dtype=np.float32)
         seconds = time_median(lambda: session.run(None, {"x": x}), warmup, repeats)
         results[case] = {"seconds": seconds, "gflops": flops(case) / seconds / 1e9}
-    session = ort_session(ort, digits_onnx(digits_weights(rng)), threads)
-    x = rng.standard_normal([DIGITS_BATCH, 1, 8, 8], dtype=np.float32)
-    seconds = time_median(lambda: session.run(None, {"x": x}), warmup, repeats)
-    results["digits-cnn"] = {"seconds": seconds, "gflops": DIGITS_FLOPS / seconds / 1e9, "images_per_second": DIGITS_BATCH / seconds}
+    models = {case: (digits_onnx(digits_weights(rng), batch), [batch, 1, 8, 8]) for case, batch in DIGITS.items()}
+    for case in DETECTORS:
+        n, h, w, c = DETECTORS[case][0]
+        models[case] = (detector_onnx(case, detector_weights(case, rng)), [n, c, h, w])
+    for case, (model, shape) in models.items():
+        session = ort_session(ort, model, threads)
+        x = rng.standard_normal(shape, dtype=np.float32)
+        seconds = time_median(lambda: session.run(None, {"x": x}), warmup, repeats)
+        results[case] = {"seconds": seconds, "gflops": flops(case) / seconds / 1e9}
     return results, ort.__version__
 
 
@@ -284,7 +424,7 @@ def main():
               f"{any_ts['blas_kernel']}; TensorFlow {tf_version} (and its TFLite/XNNPACK); ONNX Runtime {ort_version}; "
               f"median of {a.repeats} runs, best of {a.rounds} rounds")
     rows = []
-    for case in list(CASES) + ["digits-cnn"]:
+    for case in list(CASES) + list(DIGITS) + list(DETECTORS):
         t, f, o, li = ts[case], tfr[case], ortr[case], litr[case]
         fastest = max(f["gflops"], o["gflops"], li["gflops"])
         rows.append([case, t.get("algorithm", "?"), f"{t['gflops']:.1f}", f"{f['gflops']:.1f}", f"{o['gflops']:.1f}",

@@ -153,7 +153,7 @@ extension Cases {
         let conv1 = try Conv2DProbe(input: [batch, 8, 8, 1], filter: [3, 3, 1, 16], padding: .same)
         let conv2 = try Conv2DProbe(input: [batch, 4, 4, 16], filter: [3, 3, 16, 32], padding: .same)
         return BenchCase(
-            name: "digits-cnn", description: "digitsCNN on [\(batch), 8, 8, 1]", batch: batch,
+            name: "digits-cnn-eager", description: "digitsCNN on [\(batch), 8, 8, 1], eager", batch: batch,
             convolutions: [], run: run, gemmOnly: run,
             flopsOverride: perImage * Double(batch), bytesOverride: 4 * images.scalarCount + activations + weights,
             algorithmOverride: "\(conv1.algorithm)+\(conv2.algorithm)+sgemm")

@@ -50,7 +50,8 @@ struct TensorScopeBench: ParsableCommand {
                 name: "deep-3x3", description: "[4,14,14,256]*[3,3,256,256] SAME (2.25 MiB of weights)",
                 input: [4, 14, 14, 256], filter: [3, 3, 256, 256], bias: false) }),
         ]
-        all.append(("digits-cnn", { try Cases.digits(batch: 256) }))
+        all.append(("digits-cnn-eager", { try Cases.digits(batch: 256) }))
+        all += ModelCases.all()
         if cases.contains("sgemm-2048") { all.append(("sgemm-2048", { Cases.sgemm(size: 2048) })) }
         if layers {
             all.append(("image-filter-224-conv1", { try Cases.convLayer(
@@ -59,6 +60,14 @@ struct TensorScopeBench: ParsableCommand {
             all.append(("image-filter-224-conv2", { try Cases.convLayer(
                 name: "image-filter-224-conv2", description: "[8,224,224,32]*[5,5,32,32] SAME + bias + ReLU",
                 input: [8, 224, 224, 32], filter: [5, 5, 32, 32], bias: true) }))
+        }
+        if layers {
+            all.append(("digits-conv1", { try Cases.convLayer(
+                name: "digits-conv1", description: "[256,8,8,1]*[3,3,1,16] SAME + bias + ReLU",
+                input: [256, 8, 8, 1], filter: [3, 3, 1, 16], bias: true) }))
+            all.append(("digits-conv2", { try Cases.convLayer(
+                name: "digits-conv2", description: "[256,4,4,16]*[3,3,16,32] SAME + bias + ReLU",
+                input: [256, 4, 4, 16], filter: [3, 3, 16, 32], bias: true) }))
         }
         if batchScaling {
             for n in [1, 8, 32] {

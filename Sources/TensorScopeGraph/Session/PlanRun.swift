@@ -1,113 +1,161 @@
 import TensorScopeKernels
 import Synchronization
 
-/// A compiled plan and what its runs reuse: the constants copied once into storage of its own,
-/// and a pool of arenas (one per run in flight, kept for the next run).
+/// A compiled plan made ready to run many times (XNNPACK's create / setup split): every value's
+/// location resolved once — an arena offset, a fetched buffer, a constant copied into storage of
+/// the plan's own, or a tensor pinned for the run (a feed, a variable's value) — so a run is a
+/// loop over steps with no lookups; and a pool of arenas (one per run in flight, kept for the
+/// next run).
 final class CompiledPlan: @unchecked Sendable {
     let plan: ExecutionPlan
-    /// The constants' floats, by value id: written once here, then only read.
-    private let constants: [Int: UnsafeMutableBufferPointer<Float>]
+
+    /// Where a value's floats are during a run.
+    private enum Location {
+        case arena(byteOffset: Int)
+        case fetched(slot: Int)
+        case constant(Int)
+        case pinned(Int)
+    }
+
+    private struct Operand {
+        let location: Location
+        let shape: [Int]
+        let count: Int
+        /// Index in `pinned` of the variable whose value this is (for packed filters).
+        let variable: Int?
+    }
+
+    private struct PreparedStep {
+        let step: ExecutionPlan.Step
+        let inputs: [Operand]
+        let outputs: [Operand]
+        let bias: Operand?
+        let slopes: Operand?
+        /// A convolution's geometry, validated when the plan was compiled.
+        let convolution: Conv2DGeometry?
+        /// The op's own computation, prepared for these shapes.
+        let compute: PreparedCompute
+    }
+
+    private let steps: [PreparedStep]
+    /// The constants' floats: written once here, then only read.
+    private let constants: [UnsafeMutableBufferPointer<Float>]
+    /// What each run pins, in order: the variables (read when the run starts), then the feeds.
+    private let pinnedVariables: [Variable]
+    private let pinnedFeeds: [String]
+    /// Each fetch: its slot (computed into a buffer of its own), or the operand to copy out.
+    private let fetches: [(slot: Int?, operand: Operand)]
+    private let slotCounts: [Int]
     private let arenas = Mutex<[Arena]>([])
 
     /// An arena's memory, handed between runs under the pool's lock.
     private struct Arena: @unchecked Sendable { let bytes: UnsafeMutableRawPointer }
 
-    init(_ plan: ExecutionPlan) {
+    init(_ plan: ExecutionPlan) throws {
         self.plan = plan
-        var constants: [Int: UnsafeMutableBufferPointer<Float>] = [:]
+        var constants: [UnsafeMutableBufferPointer<Float>] = []
+        var variables: [Variable] = [], feeds: [String] = []
+        var locations: [Int: Location] = [:]
+        var variableIndex: [Int: Int] = [:]
         for (id, value) in plan.values.enumerated() {
-            guard case .constant(let tensor) = value.source else { continue }
-            let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, tensor.scalarCount))
-            _ = tensor.withUnsafeBufferPointer { buffer.initialize(from: $0) }
-            constants[id] = buffer
+            switch value.source {
+            case .constant(let tensor):
+                let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, tensor.scalarCount))
+                _ = tensor.withUnsafeBufferPointer { buffer.initialize(from: $0) }
+                locations[id] = .constant(constants.count)
+                constants.append(buffer)
+            case .variable(let variable):
+                variableIndex[id] = variables.count
+                variables.append(variable)
+            case .feed, .computed, .alias:
+                break
+            }
+        }
+        for (id, value) in plan.values.enumerated() {
+            if case .feed(let name) = value.source {
+                locations[id] = .pinned(variables.count + feeds.count)
+                feeds.append(name)
+            }
+        }
+        for (id, index) in variableIndex { locations[id] = .pinned(index) }
+        for (id, offset) in plan.memory.offsets { locations[id] = .arena(byteOffset: offset) }
+        for (id, slot) in plan.memory.fetchSlots { locations[id] = .fetched(slot: slot) }
+        func operand(_ id: Int) -> Operand {
+            let root = plan.root(of: id)
+            return Operand(location: locations[root]!, shape: plan.values[id].shape, count: plan.values[id].count,
+                           variable: variableIndex[root])
+        }
+        steps = try plan.steps.map { step in
+            let shapes = step.inputs.map { plan.values[$0].shape }
+            return PreparedStep(
+                step: step, inputs: step.inputs.map(operand), outputs: step.outputs.map(operand),
+                bias: step.epilogue?.bias.map(operand), slopes: step.epilogue?.slopes.map(operand),
+                convolution: step.type == "Conv2D" ? try Conv2DGeometry(shapes: shapes, step.attributes) : nil,
+                compute: try step.definition.prepared(for: shapes, step.attributes))
+        }
+        fetches = plan.fetched.map { id in (plan.memory.fetchSlots[plan.root(of: id)], operand(id)) }
+        slotCounts = (0..<plan.fetched.count).map { slot in
+            plan.memory.fetchSlots.first { $0.value == slot }.map { plan.values[$0.key].count } ?? 0
         }
         self.constants = constants
+        pinnedVariables = variables
+        pinnedFeeds = feeds
     }
 
     deinit {
-        constants.values.forEach { $0.deallocate() }
+        constants.forEach { $0.deallocate() }
         arenas.withLock { $0.forEach { $0.bytes.deallocate() } }
     }
+
+    var pooledArenas: Int { arenas.withLock { $0.count } }
 
     /// Runs the plan on `feeds` (by placeholder name) and the variables' current values; returns
     /// the fetched tensors in order.
     func run(feeds: [String: Tensor]) throws -> [Tensor] {
-        // Every variable the steps read, with the version it was read at (for packed filters).
-        var snapshots: [Int: (Variable, Tensor, UInt64)] = [:]
-        for (id, value) in plan.values.enumerated() {
-            if case .variable(let variable) = value.source {
-                let (tensor, version) = variable.snapshot
-                snapshots[id] = (variable, tensor, version)
-            }
-        }
-        let pinnedIDs = Array(snapshots.keys) + plan.values.indices.filter {
-            if case .feed = plan.values[$0].source { true } else { false }
-        }
-        let pinned: [Tensor] = pinnedIDs.map { id in
-            if let snapshot = snapshots[id] { return snapshot.1 }
-            guard case .feed(let name) = plan.values[id].source else { preconditionFailure("internal: pinned value") }
-            return feeds[name]!
-        }
+        let snapshots = pinnedVariables.map(\.snapshot)
+        let pinned = snapshots.map(\.value) + pinnedFeeds.map { feeds[$0]! }
         let taken = takeArena()
         defer { arenas.withLock { $0.append(taken) } }
         let arena = taken.bytes
-        let slots = plan.memory.fetchSlots
-        let slotCounts = (0..<plan.fetched.count).map { slot in
-            slots.first { $0.value == slot }.map { plan.values[$0.key].count } ?? 0
-        }
-        var results: [Tensor] = []
-        try withPinned(pinned) { pinnedBuffers in
-            var buffers: [Int: UnsafeBufferPointer<Float>] = [:]
-            for (id, buffer) in zip(pinnedIDs, pinnedBuffers) { buffers[id] = buffer }
-            let fetchedArrays = try withOutputArrays(slotCounts) { fetchBuffers in
-                let pointer = { (id: Int) -> UnsafeMutablePointer<Float> in
-                    let root = self.plan.root(of: id)
-                    if let slot = slots[root] { return fetchBuffers[slot].baseAddress! }
-                    if let offset = self.plan.memory.offsets[root] {
-                        return (arena + offset).assumingMemoryBound(to: Float.self)
+        return try withPinned(pinned) { pinnedBuffers in
+            let (arrays, copies) = try withOutputArrays(slotCounts) { fetchBuffers in
+                func pointer(_ operand: Operand) -> UnsafeMutablePointer<Float> {
+                    switch operand.location {
+                    case .arena(let offset): (arena + offset).assumingMemoryBound(to: Float.self)
+                    case .fetched(let slot): fetchBuffers[slot].baseAddress!
+                    case .constant(let index): constants[index].baseAddress!
+                    case .pinned(let index): UnsafeMutablePointer(mutating: pinnedBuffers[index].baseAddress!)
                     }
-                    if let constant = self.constants[root] { return constant.baseAddress! }
-                    return UnsafeMutablePointer(mutating: buffers[root]!.baseAddress!)
                 }
-                for step in plan.steps {
-                    try execute(step, pointer: pointer, snapshots: snapshots)
+                for prepared in steps {
+                    let arguments = prepared.inputs.map { input in
+                        KernelArgument(
+                            shape: input.shape, data: UnsafeBufferPointer(start: pointer(input), count: input.count),
+                            variable: input.variable.map { (pinnedVariables[$0], snapshots[$0].value, snapshots[$0].version) })
+                    }
+                    let outputs = prepared.outputs.map { UnsafeMutableBufferPointer(start: pointer($0), count: $0.count) }
+                    try execute(prepared, arguments, outputs, bias: prepared.bias.map { UnsafePointer(pointer($0)) },
+                                slopes: prepared.slopes.map { UnsafePointer(pointer($0)) })
                 }
                 // Fetches that are not computed here (a feed, a constant, a variable, or a
                 // reshape of one): copied out.
-                return plan.fetched.enumerated().map { slot, id -> [Float]? in
-                    let root = plan.root(of: id)
-                    if slots[root] != nil { return nil }
-                    return Array(UnsafeBufferPointer(start: pointer(root), count: plan.values[id].count))
+                return fetches.map { fetch in
+                    fetch.slot == nil ? Array(UnsafeBufferPointer(start: pointer(fetch.operand), count: fetch.operand.count)) : nil
                 }
             }
-            results = plan.fetched.enumerated().map { slot, id in
-                let scalars = fetchedArrays.copies[slot] ?? fetchedArrays.arrays[slots[plan.root(of: id)]!]
-                return Tensor(uncheckedShape: plan.values[id].shape, scalars: scalars)
+            return zip(fetches, copies).map { fetch, copy in
+                Tensor(uncheckedShape: fetch.operand.shape, scalars: copy ?? arrays[fetch.slot!])
             }
         }
-        return results
     }
 
     private func execute(
-        _ step: ExecutionPlan.Step, pointer: (Int) -> UnsafeMutablePointer<Float>,
-        snapshots: [Int: (Variable, Tensor, UInt64)]
+        _ prepared: PreparedStep, _ arguments: [KernelArgument], _ outputs: [UnsafeMutableBufferPointer<Float>],
+        bias: UnsafePointer<Float>?, slopes: UnsafePointer<Float>?
     ) throws {
-        let arguments = step.inputs.map { id in
-            KernelArgument(
-                shape: plan.values[id].shape,
-                data: UnsafeBufferPointer(start: pointer(id), count: plan.values[id].count),
-                integers: nil,
-                variable: snapshots[id].map { ($0.0, $0.1, $0.2) })
-        }
-        let outputs = step.outputs.map { UnsafeMutableBufferPointer(start: pointer($0), count: plan.values[$0].count) }
-        guard let planned = step.epilogue else {
-            return try step.definition.compute(arguments, step.attributes, outputs)
-        }
-        let bias = planned.bias.map { UnsafePointer(pointer($0)) }
-        let slopes = planned.slopes.map { UnsafePointer(pointer($0)) }
-        switch step.type {
-        case "Conv2D":
-            let geometry = try Conv2DGeometry(shapes: arguments.map(\.shape), step.attributes)
+        let step = prepared.step
+        guard let planned = step.epilogue else { return try prepared.compute(arguments, outputs) }
+        if let geometry = prepared.convolution {
             if let bias, let i = Finiteness.firstNonFinite(UnsafeBufferPointer(start: bias, count: geometry.n)) {
                 throw TensorScopeError.invalidArgument(
                     step.names[1], expected: "finite bias values", got: "\(bias[i]) at index \(i)")
@@ -116,17 +164,14 @@ final class CompiledPlan: @unchecked Sendable {
                 geometry, input: arguments[0].data, filter: arguments[1],
                 epilogue: Epilogue(bias: bias, activation: planned.activation, slopes: slopes),
                 op: step.names[0], into: outputs[0].baseAddress!)
-        default:
-            try step.definition.compute(arguments, step.attributes, outputs)
-            let shape = plan.values[step.outputs[0]].shape
-            let columns = shape.last ?? 1
+        } else {
+            try prepared.compute(arguments, outputs)
+            let columns = prepared.outputs[0].shape.last ?? 1
             let rows = columns == 0 ? 0 : outputs[0].count / columns
             _ = Epilogue(bias: bias, activation: planned.activation, slopes: slopes, checksFiniteness: false)
                 .apply(to: outputs[0].baseAddress!, rows: rows, columns: columns)
         }
     }
-
-    var pooledArenas: Int { arenas.withLock { $0.count } }
 
     private func takeArena() -> Arena {
         arenas.withLock { $0.popLast() }
@@ -136,31 +181,38 @@ final class CompiledPlan: @unchecked Sendable {
 
 /// Calls `body` with the storage of every tensor in `tensors`, held for the call.
 private func withPinned<R>(_ tensors: [Tensor], _ body: ([UnsafeBufferPointer<Float>]) throws -> R) rethrows -> R {
-    func nest(_ i: Int, _ done: [UnsafeBufferPointer<Float>]) throws -> R {
-        if i == tensors.count { return try body(done) }
-        return try tensors[i].withUnsafeBufferPointer { try nest(i + 1, done + [$0]) }
+    var buffers: [UnsafeBufferPointer<Float>] = []
+    buffers.reserveCapacity(tensors.count)
+    func nest(_ i: Int) throws -> R {
+        if i == tensors.count { return try body(buffers) }
+        return try tensors[i].withUnsafeBufferPointer {
+            buffers.append($0)
+            return try nest(i + 1)
+        }
     }
-    return try nest(0, [])
+    return try nest(0)
 }
 
 /// Makes one array per count, uninitialised, and lets `body` fill them all (they become the
 /// fetched tensors' storage, so nothing is copied); also returns what `body` returns.
-private func withOutputArrays(
-    _ counts: [Int], _ body: ([UnsafeMutableBufferPointer<Float>]) throws -> [[Float]?]
-) throws -> (arrays: [[Float]], copies: [[Float]?]) {
-    var copies: [[Float]?] = []
-    func nest(_ i: Int, _ done: [UnsafeMutableBufferPointer<Float>]) throws -> [[Float]] {
+private func withOutputArrays<T>(
+    _ counts: [Int], _ body: ([UnsafeMutableBufferPointer<Float>]) throws -> T
+) throws -> (arrays: [[Float]], result: T) {
+    var buffers: [UnsafeMutableBufferPointer<Float>] = []
+    var result: T?
+    func nest(_ i: Int) throws -> [[Float]] {
         if i == counts.count {
-            copies = try body(done)
+            result = try body(buffers)
             return []
         }
         var rest: [[Float]] = []
         let array = try [Float](unsafeUninitializedCapacity: counts[i]) { buffer, initialized in
             initialized = counts[i]  // the plan writes every element, or the array is dropped
-            rest = try nest(i + 1, done + [buffer])
+            buffers.append(buffer)
+            rest = try nest(i + 1)
         }
         return [array] + rest
     }
-    let arrays = try nest(0, [])
-    return (arrays, copies)
+    let arrays = try nest(0)
+    return (arrays, result!)
 }

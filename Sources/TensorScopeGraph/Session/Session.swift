@@ -44,7 +44,10 @@ public final class Session: Sendable {
     /// The value of `fetch` with `feeds` given for the placeholders it needs
     /// (`sess.run(fetch, feed_dict)`).
     ///
-    /// - Parameter feeds: tensors keyed by placeholder name, `"images"` or `"images:0"`.
+    /// - Parameters:
+    ///   - fetch: the tensor to compute: an op's output in this session's graph (a tensor with
+    ///     values is returned as it is).
+    ///   - feeds: tensors keyed by placeholder name, `"images"` or `"images:0"`.
     /// - Throws: `.invalidArgument` naming the placeholder, feed key or tensor — a placeholder
     ///   the fetch needs that is not fed, a key that names no placeholder of the graph, a fed
     ///   shape that does not fit the placeholder's, a fetch from another graph or recorded after
@@ -141,7 +144,7 @@ public final class Session: Sendable {
     private func compiledPlan(fetches: [String], feedShapes: [String: [Int]]) throws -> CompiledPlan {
         let key = PlanKey(fetches: fetches, feedShapes: feedShapes)
         if let plan = plans.withLock({ $0[key] }) { return plan }
-        let plan = CompiledPlan(try ExecutionPlan(program, fetches: fetches, feedShapes: feedShapes))
+        let plan = try CompiledPlan(try ExecutionPlan(program, fetches: fetches, feedShapes: feedShapes))
         return plans.withLock { plans in
             if let existing = plans[key] { return existing }
             plans[key] = plan

@@ -73,9 +73,14 @@ package struct IndirectGEMM: Conv2DOperator {
         let weights = packed ?? PackedFilter(
             hwio: filter, shape: [g.kernelHeight, g.kernelWidth, g.inChannels, g.n], isa: isa)
         let zeroCount = zeroCount
-        let zero = UnsafeMutablePointer<Float>.allocate(capacity: zeroCount)
-        zero.initialize(repeating: 0, count: zeroCount)
-        defer { zero.deallocate() }
+        // The shared zeros when they are long enough (they always are but for huge kernel rows).
+        let ownZeros: UnsafeMutablePointer<Float>? = zeroCount <= SharedZeros.count ? nil : {
+            let zeros = UnsafeMutablePointer<Float>.allocate(capacity: zeroCount)
+            zeros.initialize(repeating: 0, count: zeroCount)
+            return zeros
+        }()
+        defer { ownZeros?.deallocate() }
+        let zero = UnsafePointer(ownZeros ?? SharedZeros.floats)
         // The bias padded to whole blocks of NR channels, as the kernels read it; for PReLU and
         // leaky ReLU each block's NR slopes follow its NR biases.
         let nr = isa.tile.channels
@@ -123,4 +128,16 @@ package struct IndirectGEMM: Conv2DOperator {
         withExtendedLifetime(weights) {}
         return finite
     }
+}
+
+/// 64 Ki floats of zeros, made once and only read: the padding rows of every convolution whose
+/// run of kernel rows fits (all but kernel rows wider than 64 Ki floats), so no call allocates
+/// and clears its own.
+private enum SharedZeros {
+    static let count = 1 << 16
+    nonisolated(unsafe) static let floats: UnsafeMutablePointer<Float> = {
+        let zeros = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        zeros.initialize(repeating: 0, count: count)
+        return zeros
+    }()
 }

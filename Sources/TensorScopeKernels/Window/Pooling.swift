@@ -59,14 +59,16 @@ package enum Pooling {
                         let x0 = max(0, j * g.strideWidth - g.padLeft)
                         let x1 = min(w, j * g.strideWidth - g.padLeft + g.kernelWidth)
                         let o = output + (r * ow + j) * c
-                        o.initialize(repeating: start, count: c)
-                        for y in y0..<y1 {
-                            let row = input + (b * h + y) * w * c
-                            for xx in x0..<x1 {
-                                if kind == .max { takeMax(o, row + xx * c, c) } else { add(o, row + xx * c, c) }
+                        if kind == .max {
+                            maxWindow(o, input + (b * h + y0) * w * c, rows: y1 - y0, x0: x0, x1: x1, rowFloats: w * c, c)
+                        } else {
+                            o.initialize(repeating: start, count: c)
+                            for y in y0..<y1 {
+                                let row = input + (b * h + y) * w * c
+                                for xx in x0..<x1 { add(o, row + xx * c, c) }
                             }
+                            scale(o, by: 1 / Float((y1 - y0) * (x1 - x0)), c)
                         }
-                        if kind == .average { scale(o, by: 1 / Float((y1 - y0) * (x1 - x0)), c) }
                     }
                 }
             }
@@ -77,10 +79,37 @@ package enum Pooling {
     // The channel loops: one cell of `c` channels into one output pixel, 16 lanes at a time
     // (the channels are innermost and contiguous in NHWC).
 
-    /// `o[ch] = cell[ch] > o[ch] ? cell[ch] : o[ch]` — NaN compares false, so it never replaces.
+    /// The maximum of a window (`rows` input rows from `top`, columns `x0..<x1`) into `o`, 16
+    /// channels at a time held in a register across the window, stored once. A cell replaces the
+    /// running maximum only when greater: NaN compares false, so it never does, and the maximum
+    /// starts at the lowest finite float (TensorFlow's MaxPool).
     @inline(__always)
-    private static func takeMax(_ o: UnsafeMutablePointer<Float>, _ cell: UnsafePointer<Float>, _ c: Int) {
-        combine(o, cell, c, { m, v in m.replacing(with: v, where: v .> m) }, { m, v in v > m ? v : m })
+    private static func maxWindow(
+        _ o: UnsafeMutablePointer<Float>, _ top: UnsafePointer<Float>, rows: Int, x0: Int, x1: Int, rowFloats: Int, _ c: Int
+    ) {
+        var ch = 0
+        while ch + 16 <= c {
+            var m = SIMD16<Float>(repeating: -.greatestFiniteMagnitude)
+            for y in 0..<rows {
+                for x in x0..<x1 {
+                    let v = UnsafeRawPointer(top + y * rowFloats + x * c + ch).loadUnaligned(as: SIMD16<Float>.self)
+                    m.replace(with: v, where: v .> m)
+                }
+            }
+            UnsafeMutableRawPointer(o + ch).storeBytes(of: m, as: SIMD16<Float>.self)
+            ch += 16
+        }
+        while ch < c {
+            var m = -Float.greatestFiniteMagnitude
+            for y in 0..<rows {
+                for x in x0..<x1 {
+                    let v = top[y * rowFloats + x * c + ch]
+                    if v > m { m = v }
+                }
+            }
+            o[ch] = m
+            ch += 1
+        }
     }
 
     /// `o[ch] += cell[ch]`.

@@ -44,9 +44,11 @@ let conv2DDefinition = OpDefinition("Conv2D", outputShapes: { inputs, attributes
     let geometry = try Conv2DGeometry(inputs, attributes)
     try Conv2DRunner.checkSizes(geometry, filter: inputs[1].shape)
     return [geometry.outputShape]
-}, compute: { inputs, attributes, outputs in
-    let geometry = try Conv2DGeometry(shapes: inputs.map(\.shape), attributes)
-    try Conv2DRunner.compute(geometry, input: inputs[0].data, filter: inputs[1], into: outputs[0].baseAddress!)
+}, prepare: { shapes, attributes in
+    let geometry = try Conv2DGeometry(shapes: shapes, attributes)
+    return { inputs, outputs in
+        try Conv2DRunner.compute(geometry, input: inputs[0].data, filter: inputs[1], into: outputs[0].baseAddress!)
+    }
 })
 
 /// A `Conv2D` op that has taken its name (so a bad argument uses it up, as in TensorFlow), and

@@ -23,6 +23,7 @@ public func elu(_ x: some TensorConvertible, name: String? = nil) -> Tensor {
 /// - Parameters:
 ///   - x: a tensor of rank ≥ 1, `[…, C]`.
 ///   - alpha: the slopes, `[C]` — a tensor or a `Variable`.
+///   - name: the op's name under the current name scope, made unique (default `Prelu`).
 /// - Throws: `.invalidArgument` (message starting `prelu:`) when `alpha` is not `[C]`.
 ///
 /// TensorFlow has no PReLU op (Keras composes it as `relu(x) − alpha · relu(−x)`); this records

@@ -44,12 +44,13 @@ enum Broadcast {
         let (type, name) = node(f)
         return OpDefinition(type, outputShapes: { inputs, _ in
             [try layout(inputs[0].shape, inputs[1].shape, op: name).shape]
-        }, compute: { inputs, _, outputs in
-            let (x, y) = (inputs[0], inputs[1])
-            let (_, period, smallOnRight) = try layout(x.shape, y.shape, op: name)
-            let (big, small) = smallOnRight ? (x, y) : (y, x)
-            Elementwise.binary(f, big: big.data, small: small.data, period: period, smallOnRight: smallOnRight,
-                               into: outputs[0].baseAddress!)
+        }, prepare: { shapes, _ in
+            let (_, period, smallOnRight) = try layout(shapes[0], shapes[1], op: name)
+            return { inputs, outputs in
+                let (big, small) = smallOnRight ? (inputs[0], inputs[1]) : (inputs[1], inputs[0])
+                Elementwise.binary(f, big: big.data, small: small.data, period: period, smallOnRight: smallOnRight,
+                                   into: outputs[0].baseAddress!)
+            }
         })
     }
 }

@@ -26,9 +26,11 @@ public func matmul(
 
 let matMulDefinition = OpDefinition("MatMul", outputShapes: { inputs, attributes in
     [try MatMulGeometry(inputs, attributes).outputShape]
-}, compute: { inputs, attributes, outputs in
-    let geometry = try MatMulGeometry(inputs, attributes)
-    MatMul.run(geometry, a: inputs[0].pointer, b: inputs[1].pointer, output: outputs[0].baseAddress!)
+}, prepare: { shapes, attributes in
+    let geometry = try MatMulGeometry(shapes, attributes)
+    return { inputs, outputs in
+        MatMul.run(geometry, a: inputs[0].pointer, b: inputs[1].pointer, output: outputs[0].baseAddress!)
+    }
 })
 
 extension MatMulGeometry {
@@ -36,11 +38,7 @@ extension MatMulGeometry {
         try self.init(inputs.map(\.shape), attributes)
     }
 
-    init(_ inputs: [KernelArgument], _ attributes: Attributes) throws {
-        try self.init(inputs.map(\.shape), attributes)
-    }
-
-    private init(_ shapes: [[Int]], _ attributes: Attributes) throws {
+    init(_ shapes: [[Int]], _ attributes: Attributes) throws {
         try self.init(a: shapes[0], b: shapes[1], transposeA: attributes.bool("transpose_a"),
                       transposeB: attributes.bool("transpose_b"))
     }

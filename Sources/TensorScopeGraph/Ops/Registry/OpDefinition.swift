@@ -1,5 +1,8 @@
 import TensorScopeKernels
 
+/// An op's computation with everything but the data decided: writes the outputs from the inputs.
+typealias PreparedCompute = @Sendable (_ inputs: [KernelArgument], _ outputs: [UnsafeMutableBufferPointer<Float>]) throws -> Void
+
 /// What the graph knows of one op type: how its outputs are sized from its inputs and
 /// attributes (checking them), and how they are computed into buffers the caller gives. The
 /// eager ops run through it (`runOperation`), and so does a recorded op run again from its
@@ -18,6 +21,10 @@ struct OpDefinition: Sendable {
     /// Set when output 0 is this input's values under the output shape (a reshape): nothing is
     /// computed or allocated.
     var forwardsInput: Int? = nil
+    /// For ops whose arguments take work to read (a geometry from shapes and attributes): that
+    /// work done once for given input shapes, returning the computation alone. A `Session`
+    /// plan prepares each step once and runs it many times; `compute` prepares and runs.
+    var prepare: (@Sendable (_ shapes: [[Int]], _ attributes: Attributes) throws -> PreparedCompute)? = nil
 
     init(
         _ type: String, forwardsInput: Int? = nil,
@@ -28,6 +35,24 @@ struct OpDefinition: Sendable {
         self.forwardsInput = forwardsInput
         self.outputShapes = outputShapes
         self.compute = compute
+    }
+
+    /// A definition whose computation is prepared for its input shapes (see `prepare`).
+    init(
+        _ type: String, outputShapes: @escaping @Sendable ([OpInput], Attributes) throws -> [[Int]],
+        prepare: @escaping @Sendable ([[Int]], Attributes) throws -> PreparedCompute
+    ) {
+        self.init(type, outputShapes: outputShapes, compute: { inputs, attributes, outputs in
+            try prepare(inputs.map(\.shape), attributes)(inputs, outputs)
+        })
+        self.prepare = prepare
+    }
+
+    /// The computation for inputs of `shapes`, prepared once where the op can be.
+    func prepared(for shapes: [[Int]], _ attributes: Attributes) throws -> PreparedCompute {
+        if let prepare { return try prepare(shapes, attributes) }
+        let compute = compute
+        return { try compute($0, attributes, $1) }
     }
 
     /// Sizes, allocates and computes the outputs.

@@ -60,8 +60,8 @@ private func poolDefinition(_ kind: PoolingKind) -> OpDefinition {
     }
     return OpDefinition(type, outputShapes: { inputs, attributes in
         [try geometry(inputs[0].shape, attributes).outputShape]
-    }, compute: { inputs, attributes, outputs in
-        let g = try geometry(inputs[0].shape, attributes)
-        Pooling.run(kind, g, input: inputs[0].pointer, output: outputs[0].baseAddress!)
+    }, prepare: { shapes, attributes in
+        let g = try geometry(shapes[0], attributes)
+        return { inputs, outputs in Pooling.run(kind, g, input: inputs[0].pointer, output: outputs[0].baseAddress!) }
     })
 }

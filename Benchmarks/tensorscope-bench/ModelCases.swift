@@ -1,0 +1,121 @@
+@_spi(Benchmarking) import TensorScope
+import TensorScopeModels
+
+/// Whole models built once on a placeholder and run through a `Session`, as a TF1 program runs
+/// them: the digits CNN, `my_image_filter`, and a detector-style cascade of small CNNs with
+/// PReLU, max-pooling and dense heads (the shape of MTCNN's three nets).
+enum ModelCases {
+    /// A layer of the detector-style nets, as `scripts/bench_peers.py` builds them for the peers.
+    enum Layer {
+        case conv(kernel: Int, out: Int)  // VALID, stride 1, bias, PReLU
+        case maxPool(size: Int, stride: Int, same: Bool)
+        case flatten
+        case dense(out: Int, prelu: Bool)
+        case softmax
+    }
+
+    /// 12 × 12 crops, batch 1: three convolutions with PReLU, then a 1 × 1 classifier.
+    static let detector12: [Layer] = [
+        .conv(kernel: 3, out: 10), .maxPool(size: 2, stride: 2, same: true), .conv(kernel: 3, out: 16),
+        .conv(kernel: 3, out: 32), .flatten, .dense(out: 2, prelu: false), .softmax,
+    ]
+    /// 24 × 24 crops, batch 100.
+    static let detector24: [Layer] = [
+        .conv(kernel: 3, out: 28), .maxPool(size: 3, stride: 2, same: true), .conv(kernel: 3, out: 48),
+        .maxPool(size: 3, stride: 2, same: false), .conv(kernel: 2, out: 64), .flatten,
+        .dense(out: 128, prelu: true), .dense(out: 2, prelu: false), .softmax,
+    ]
+    /// 48 × 48 crops, batch 100.
+    static let detector48: [Layer] = [
+        .conv(kernel: 3, out: 32), .maxPool(size: 3, stride: 2, same: true), .conv(kernel: 3, out: 64),
+        .maxPool(size: 3, stride: 2, same: false), .conv(kernel: 3, out: 64), .maxPool(size: 2, stride: 2, same: true),
+        .conv(kernel: 2, out: 128), .flatten, .dense(out: 256, prelu: true), .dense(out: 2, prelu: false), .softmax,
+    ]
+
+    /// The net of `layers` on `x`, its variables from `getVariable` (`layer0/weights`, …).
+    static func detector(_ x: Tensor, _ layers: [Layer]) throws -> (Tensor, flops: Double) {
+        var h = x
+        var flops = 0.0
+        for (i, layer) in layers.enumerated() {
+            h = try variableScope("layer\(i)") { _ -> Tensor in
+                let channels = h.shape.last!
+                switch layer {
+                case .conv(let k, let out):
+                    let w = try getVariable("weights", shape: [k, k, channels, out], initializer: .glorotUniform(seed: i))
+                    let b = try getVariable("biases", shape: [out], initializer: .constant(0.01))
+                    let alpha = try getVariable("alpha", shape: [out], initializer: .constant(0.25))
+                    let y = try prelu(try biasAdd(try conv2d(h, w, padding: .valid), b), alpha: alpha)
+                    flops += 2 * Double(y.shape.dropFirst().reduce(1, *) * k * k * channels)
+                    return y
+                case .maxPool(let size, let stride, let same):
+                    return try maxPool(h, ksize: [size], strides: [stride], padding: same ? .same : .valid)
+                case .flatten:
+                    return try reshape(h, [-1, h.shape.dropFirst().reduce(1, *)])
+                case .dense(let out, let withPReLU):
+                    let w = try getVariable("weights", shape: [channels, out], initializer: .glorotUniform(seed: i))
+                    let b = try getVariable("biases", shape: [out], initializer: .constant(0.01))
+                    flops += 2 * Double(channels * out)
+                    let y = try matmul(h, w) + b
+                    guard withPReLU else { return y }
+                    return try prelu(y, alpha: try getVariable("alpha", shape: [out], initializer: .constant(0.25)))
+                case .softmax:
+                    return try softmax(h)
+                }
+            }
+        }
+        return (h, flops)
+    }
+
+    /// A case that runs `build`'s graph through a Session on `input`.
+    static func session(
+        name: String, description: String, input: Tensor, flopsPerImage: Double? = nil,
+        build: (Tensor) throws -> (Tensor, flops: Double)
+    ) throws -> BenchCase {
+        let graph = Graph()
+        let inputShape: [Int?] = [nil] + input.shape.dropFirst().map { $0 }
+        let (output, flops) = try graph.asDefault {
+            try build(try placeholder(shape: inputShape, name: "input"))
+        }
+        let session = try Session(graph: graph)
+        let summary = try session.planSummary([output], feedShapes: ["input": input.shape])
+        let batch = input.shape[0]
+        return BenchCase(
+            name: name, description: description, batch: batch, convolutions: [],
+            run: { _ = try session.run(output, feeds: ["input": input]) },
+            gemmOnly: { _ = try session.run(output, feeds: ["input": input]) },
+            flopsOverride: (flopsPerImage ?? flops) * Double(batch),
+            bytesOverride: 4 * input.scalarCount + summary.arenaBytes
+                + 4 * graph.globalVariables.reduce(0) { $0 + $1.shape.reduce(1, *) },
+            algorithmOverride: "session(\(summary.steps.count) steps, arena \(summary.arenaBytes / 1024) KiB)")
+    }
+
+    static func all() -> [(String, () throws -> BenchCase)] {
+        func detectorCase(_ name: String, _ layers: [Layer], _ shape: [Int]) -> (String, () throws -> BenchCase) {
+            (name, {
+                try session(name: name, description: "detector-style net on \(shape), Session",
+                            input: try Cases.random(shape, seed: 11), build: { try detector($0, layers) })
+            })
+        }
+        let digitsFLOPs = 2.0 * Double(8 * 8 * 9 * 1 * 16 + 4 * 4 * 9 * 16 * 32 + 128 * 64 + 64 * 10)
+        func digitsCase(_ name: String, batch: Int) -> (String, () throws -> BenchCase) {
+            (name, {
+                try session(name: name, description: "digitsCNN on [\(batch), 8, 8, 1], Session",
+                            input: try Cases.random([batch, 8, 8, 1], seed: 5), flopsPerImage: digitsFLOPs,
+                            build: { (try digitsCNN($0), 0) })
+            })
+        }
+        let imageFilterFLOPs = 2.0 * Double(224 * 224 * 25 * 32 * (3 + 32))
+        return [
+            digitsCase("digits-cnn", batch: 256),
+            digitsCase("digits-cnn-b1", batch: 1),
+            ("image-filter-224-b1", {
+                try session(name: "image-filter-224-b1", description: "my_image_filter on [1, 224, 224, 3], Session",
+                            input: try Cases.photos(1), flopsPerImage: imageFilterFLOPs,
+                            build: { x in (try variableScope("image_filters") { _ in try myImageFilter(x, seed: 1) }, 0) })
+            }),
+            detectorCase("detector-12", detector12, [1, 12, 12, 3]),
+            detectorCase("detector-24", detector24, [100, 24, 24, 3]),
+            detectorCase("detector-48", detector48, [100, 48, 48, 3]),
+        ]
+    }
+}
