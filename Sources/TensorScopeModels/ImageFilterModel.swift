@@ -63,4 +63,44 @@ public enum ImageFilterModel {
             }
         }
     }
+
+    /// The seed program's graph, built once in the current graph on two placeholders, `image1`
+    /// and `image2` (`[nil, nil, nil, channels]`, any batch and size): the first tower creates the
+    /// 4 variables under `image_filters`, the second shares them as `method` says — what
+    /// TensorFlow 1.x builds before its `Session` runs.
+    public struct Towers: Sendable {
+        /// Runs the towers; made after both were built.
+        public let session: Session
+        /// The placeholders, fed by name (`"image1"`, `"image2"`).
+        public let inputs: [Tensor]
+        /// Each tower's output, `[batch, height, width, 32]`.
+        public let outputs: [Tensor]
+    }
+
+    /// Builds `Towers` in the current graph (see `Towers`).
+    public static func towers(method: SharingMethod, seed: Int? = nil, channels: Int) throws -> Towers {
+        let inputs = try ["image1", "image2"].map { try placeholder(shape: [nil, nil, nil, channels], name: $0) }
+        var pending = inputs.makeIterator()
+        var outputs: [Tensor] = []
+        try stream(method: method, seed: seed, next: { pending.next() }) { _, output in outputs.append(output) }
+        return Towers(session: try Session(graph: Graph.current), inputs: inputs, outputs: outputs)
+    }
+
+    /// `stream` through a `Session`: the graph is built once (`towers`), the first batch is run
+    /// through the first tower and every later one through the second, so the graph does not
+    /// grow with the number of batches. Outputs equal `stream`'s bit for bit.
+    public static func streamThroughSession(
+        method: SharingMethod, seed: Int? = nil, channels: Int, next: () throws -> Tensor?,
+        consume: (Int, Tensor) throws -> Void
+    ) throws {
+        let towers = try towers(method: method, seed: seed, channels: channels)
+        var index = 0
+        while let batch = try next() {
+            let tower = index == 0 ? 0 : 1
+            let output = try towers.session.run(towers.outputs[tower], feeds: [towers.inputs[tower].opName!: batch])
+            try consume(index, output)
+            index += 1
+        }
+    }
 }
+

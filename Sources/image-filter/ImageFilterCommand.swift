@@ -146,10 +146,9 @@ struct ImageFilter: ParsableCommand {
               + (before > items.count ? " (\(before - items.count) already done)" : "")
               + " in \(batches.count) batch(es) of up to \(perBatch), \(size) × \(size)")
 
+        // The graph is built once (the seed's two towers on placeholders) and each batch runs
+        // through a Session, so the record does not grow with the number of batches.
         let graph = Graph()
-        // The op record grows with every batch; it is kept only when --logdir needs it, so a
-        // long run over a big collection stays flat.
-        graph.recordsOperations = logdir != nil
         if let initialValues { graph.setInitialValues(initialValues) }
         let options = ImageReader.ReadOptions(
             channels: .rgb, maxPixels: maxPixels, targetSize: exactDecode ? nil : size, appliesOrientation: !ignoreOrientation)
@@ -166,7 +165,7 @@ struct ImageFilter: ParsableCommand {
         let writer = OutputWriter()
         do {
             try graph.asDefault {
-                try ImageFilterModel.stream(method: method, seed: seed, next: {
+                try ImageFilterModel.streamThroughSession(method: method, seed: seed, channels: 3, next: {
                     current = try prefetcher.next()
                     handedOut = Date()
                     return current?.tensor

@@ -25,6 +25,14 @@ int ts_isa_supported(int isa);
 /// (`avx avx2 fma avx512f …`); empty elsewhere. Read once.
 const char *ts_cpu_flags(void);
 
+/// One iteration of a spin-wait: x86's `pause` (a hint that frees the core's resources for its
+/// sibling and saves power while the loop waits), nothing elsewhere.
+static inline void ts_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
 /// What the kernels apply after the bias (TensorScope's `Activation`).
 enum ts_activation {
     TS_ACTIVATION_NONE = 0,

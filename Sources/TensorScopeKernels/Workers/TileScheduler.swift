@@ -27,11 +27,19 @@ package struct TileScheduler: Sendable {
         let results = UnsafeMutableBufferPointer<Bool>.allocate(capacity: workers)
         results.initialize(repeating: true)
         defer { results.deallocate() }
-        withoutActuallyEscaping(work) { work in
-            let shared = Unchecked((work, next, results))
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                let (work, next, results) = shared.value
-                results[worker] = work(next)
+        // The spinning pool when it is free and has the workers; Dispatch's otherwise (another
+        // op holds the pool, or this one runs inside a job of it).
+        let pool = SpinningPool.shared
+        let pooled = workers <= pool.threads + 1 && pool.run { worker in
+            if worker < workers { results[worker] = work(next) }
+        }
+        if !pooled {
+            withoutActuallyEscaping(work) { work in
+                let shared = Unchecked((work, next, results))
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    let (work, next, results) = shared.value
+                    results[worker] = work(next)
+                }
             }
         }
         return results.allSatisfy { $0 }
