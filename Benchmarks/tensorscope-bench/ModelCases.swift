@@ -119,3 +119,33 @@ enum ModelCases {
         ]
     }
 }
+
+extension ModelCases {
+    /// Eager element-wise ops on `[8, 64, 64, 32]` (one seed-layer output): `x * 2` (a scalar
+    /// operand), `x * y` (two tensors), `x + b` (a `[32]` bias) and `prelu(x, α)` — the scalar
+    /// case should run as fast as the tensor one.
+    static func elementwise() throws -> [(String, () throws -> BenchCase)] {
+        let shape = [8, 64, 64, 32]
+        let count = shape.reduce(1, *)
+        func eager(_ name: String, _ description: String, _ body: @escaping (Tensor, Tensor, Tensor) throws -> Tensor)
+            -> (String, () throws -> BenchCase) {
+            (name, {
+                let x = try Cases.random(shape, seed: 21), y = try Cases.random(shape, seed: 22)
+                let b = try Cases.random([32], seed: 23)
+                let graph = Graph()
+                graph.recordsOperations = false
+                return BenchCase(
+                    name: name, description: description, batch: shape[0], convolutions: [],
+                    run: { _ = try graph.asDefault { try body(x, y, b) } },
+                    gemmOnly: { _ = try graph.asDefault { try body(x, y, b) } },
+                    flopsOverride: Double(count), bytesOverride: 4 * 3 * count, algorithmOverride: "eager")
+            })
+        }
+        return [
+            eager("eltwise-scalar", "x * 2 on \(shape)") { x, _, _ in x * 2 },
+            eager("eltwise-tensor", "x * y on \(shape)") { x, y, _ in try x * y },
+            eager("eltwise-bias", "x + b[32] on \(shape)") { x, _, b in try x + b },
+            eager("eltwise-prelu", "prelu(x, α[32]) on \(shape)") { x, _, b in try prelu(x, alpha: b) },
+        ]
+    }
+}

@@ -52,6 +52,7 @@ struct TensorScopeBench: ParsableCommand {
         ]
         all.append(("digits-cnn-eager", { try Cases.digits(batch: 256) }))
         all += ModelCases.all()
+        all += try ModelCases.elementwise()
         if cases.contains("sgemm-2048") { all.append(("sgemm-2048", { Cases.sgemm(size: 2048) })) }
         if layers {
             all.append(("image-filter-224-conv1", { try Cases.convLayer(

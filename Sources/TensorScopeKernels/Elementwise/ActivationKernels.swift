@@ -22,26 +22,55 @@ extension Elementwise {
         }
     }
 
-    /// One chunk: rows of `period` values (the slopes repeat per row).
+    /// One chunk: rows of `period` values (the slopes repeat per row). Explicit 16-lane vectors:
+    /// the compiler does not vectorise loops through pointers that may alias.
     private static func apply(
         _ activation: Activation, _ x: UnsafePointer<Float>, slopes: UnsafePointer<Float>?, period: Int, count: Int,
         into out: UnsafeMutablePointer<Float>
     ) {
-        // Each case its own loop of plain arithmetic, so the compiler vectorises it.
-        switch activation {
-        case .none: out.update(from: x, count: count)
-        case .relu: for i in 0..<count { out[i] = x[i] < 0 ? 0 : x[i] }
-        case .relu6: for i in 0..<count { out[i] = x[i] < 0 ? 0 : (x[i] > 6 ? 6 : x[i]) }
-        case .leakyRelu(let alpha): for i in 0..<count { out[i] = x[i] > 0 ? x[i] : x[i] * alpha }
-        case .prelu:
-            let s = slopes!
+        if case .prelu = activation {
             var start = 0
             while start < count {
-                let (row, o) = (x + start, out + start)
-                for c in 0..<period { o[c] = row[c] > 0 ? row[c] : row[c] * s[c] }
+                lanes(x + start, slopes!, count: period, into: out + start) { v, s in
+                    v.replacing(with: v * s, where: .!(v .> 0))
+                } _: { v, s in v > 0 ? v : v * s }
                 start += period
             }
-        case .elu: for i in 0..<count { out[i] = activation(x[i], slope: 0) }
+            return
+        }
+        let none = x  // no per-channel operand: the input stands in, unused
+        switch activation {
+        case .none: out.update(from: x, count: count)
+        case .relu:
+            lanes(x, none, count: count, into: out) { v, _ in v.replacing(with: 0, where: v .< 0) } _: { v, _ in v < 0 ? 0 : v }
+        case .relu6:
+            lanes(x, none, count: count, into: out) { v, _ in
+                v.replacing(with: 0, where: v .< 0).replacing(with: 6, where: v .> 6)
+            } _: { v, _ in v < 0 ? 0 : (v > 6 ? 6 : v) }
+        case .leakyRelu(let alpha):
+            lanes(x, none, count: count, into: out) { v, _ in v.replacing(with: v * alpha, where: .!(v .> 0)) } _: { v, _ in
+                v > 0 ? v : v * alpha
+            }
+        case .elu, .prelu: for i in 0..<count { out[i] = activation(x[i], slope: 0) }
+        }
+    }
+
+    /// `out[i] = lane(x[i…], y[i…])` 16 at a time, `one` for the rest.
+    @inline(__always)
+    private static func lanes(
+        _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int, into out: UnsafeMutablePointer<Float>,
+        _ lane: (SIMD16<Float>, SIMD16<Float>) -> SIMD16<Float>, _ one: (Float, Float) -> Float
+    ) {
+        var i = 0
+        while i + 16 <= count {
+            let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
+            let w = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(out + i).storeBytes(of: lane(v, w), as: SIMD16<Float>.self)
+            i += 16
+        }
+        while i < count {
+            out[i] = one(x[i], y[i])
+            i += 1
         }
     }
 }

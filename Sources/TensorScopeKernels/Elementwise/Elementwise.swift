@@ -2,53 +2,113 @@
 /// an output buffer its caller gives (which may be one of the inputs).
 package enum BinaryOperator: Sendable {
     case add, subtract, multiply, divide
+
+    /// `a ⊙ b` on 16 lanes.
+    @inline(__always)
+    func callAsFunction(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> {
+        switch self {
+        case .add: a + b
+        case .subtract: a - b
+        case .multiply: a * b
+        case .divide: a / b
+        }
+    }
+
+    /// `a ⊙ b`.
+    @inline(__always)
+    func callAsFunction(_ a: Float, _ b: Float) -> Float {
+        switch self {
+        case .add: a + b
+        case .subtract: a - b
+        case .multiply: a * b
+        case .divide: a / b
+        }
+    }
 }
 
 package enum Elementwise {
+    /// Elements per chunk a worker takes: enough to repay the hand-off, few enough for two
+    /// cores to share a layer's output.
+    static let chunk = 1 << 15
+
     /// `out[i] = big[i] ⊙ small[i % period]` (or `small[i % period] ⊙ big[i]` when
     /// `smallOnRight` is false), for `big.count` elements; `small` holds `period` values.
+    ///
+    /// Explicit 16-lane vectors (the compiler does not vectorise loops through pointers that may
+    /// alias, and `out` may be an input), spread over the workers in whole rows of `period`.
     package static func binary(
         _ f: BinaryOperator, big: UnsafeBufferPointer<Float>, small: UnsafeBufferPointer<Float>, period: Int,
         smallOnRight: Bool, into out: UnsafeMutablePointer<Float>
     ) {
         guard let a = big.baseAddress, big.count > 0, period > 0 else { return }
         let b = small.baseAddress!
+        let count = big.count
         if period == 1 {
-            // A scalar operand: one loop per operator over the whole buffer, so it vectorises
-            // as a tensor–tensor loop does.
-            let s = b[0], n = big.count
-            switch (f, smallOnRight) {
-            case (.add, _): for i in 0..<n { out[i] = a[i] + s }
-            case (.multiply, _): for i in 0..<n { out[i] = a[i] * s }
-            case (.subtract, true): for i in 0..<n { out[i] = a[i] - s }
-            case (.subtract, false): for i in 0..<n { out[i] = s - a[i] }
-            case (.divide, true): for i in 0..<n { out[i] = a[i] / s }
-            case (.divide, false): for i in 0..<n { out[i] = s / a[i] }
+            // A scalar operand: the same vector loop as two tensors, the scalar broadcast once.
+            let s = b[0]
+            parallelChunks(count: (count + chunk - 1) / chunk) { c in
+                let start = c * chunk
+                apply(f, a + start, SIMD16(repeating: s), s, count: min(chunk, count - start), smallOnRight, out + start)
             }
             return
         }
-        // Rows of `period`, each loop written out for its operator so the compiler sees plain
-        // arithmetic on two arrays and vectorises it (a closure per element would cost a call each).
-        var start = 0
-        while start < big.count {
-            let (row, o) = (a + start, out + start)
-            switch (f, smallOnRight) {
-            case (.add, _): for i in 0..<period { o[i] = row[i] + b[i] }
-            case (.multiply, _): for i in 0..<period { o[i] = row[i] * b[i] }
-            case (.subtract, true): for i in 0..<period { o[i] = row[i] - b[i] }
-            case (.subtract, false): for i in 0..<period { o[i] = b[i] - row[i] }
-            case (.divide, true): for i in 0..<period { o[i] = row[i] / b[i] }
-            case (.divide, false): for i in 0..<period { o[i] = b[i] / row[i] }
+        let rows = count / period
+        let rowsPerChunk = max(1, chunk / period)
+        parallelChunks(count: (rows + rowsPerChunk - 1) / rowsPerChunk) { c in
+            for r in (c * rowsPerChunk)..<min(rows, (c + 1) * rowsPerChunk) {
+                applyRow(f, a + r * period, b, count: period, smallOnRight, out + r * period)
             }
-            start += period
         }
     }
 
-    /// `out[i] = f(x[i])`.
+    /// `count` elements of `x` with one scalar `s` (also as `lanes`).
+    @inline(__always)
+    private static func apply(
+        _ f: BinaryOperator, _ x: UnsafePointer<Float>, _ lanes: SIMD16<Float>, _ s: Float, count: Int,
+        _ scalarOnRight: Bool, _ out: UnsafeMutablePointer<Float>
+    ) {
+        var i = 0
+        while i + 16 <= count {
+            let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(out + i).storeBytes(of: scalarOnRight ? f(v, lanes) : f(lanes, v), as: SIMD16<Float>.self)
+            i += 16
+        }
+        while i < count {
+            out[i] = scalarOnRight ? f(x[i], s) : f(s, x[i])
+            i += 1
+        }
+    }
+
+    /// One row: `x[i] ⊙ y[i]` (or `y[i] ⊙ x[i]`).
+    @inline(__always)
+    private static func applyRow(
+        _ f: BinaryOperator, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int, _ yOnRight: Bool,
+        _ out: UnsafeMutablePointer<Float>
+    ) {
+        var i = 0
+        while i + 16 <= count {
+            let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
+            let w = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(out + i).storeBytes(of: yOnRight ? f(v, w) : f(w, v), as: SIMD16<Float>.self)
+            i += 16
+        }
+        while i < count {
+            out[i] = yOnRight ? f(x[i], y[i]) : f(y[i], x[i])
+            i += 1
+        }
+    }
+
+    /// `out[i] = f(x[i])`, spread over the workers.
     @inline(__always)
     package static func map(
         _ x: UnsafeBufferPointer<Float>, into out: UnsafeMutablePointer<Float>, _ f: (Float) -> Float
     ) {
-        for i in x.indices { out[i] = f(x[i]) }
+        guard let input = x.baseAddress else { return }
+        let count = x.count
+        withoutActuallyEscaping(f) { f in
+            parallelChunks(count: (count + chunk - 1) / chunk) { c in
+                for i in (c * chunk)..<min(count, (c + 1) * chunk) { out[i] = f(input[i]) }
+            }
+        }
     }
 }
