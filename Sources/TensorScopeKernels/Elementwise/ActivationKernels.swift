@@ -55,9 +55,9 @@ extension Elementwise {
         }
     }
 
-    /// `out[i] = lane(x[i…], y[i…])` 16 at a time, `one` for the rest.
+    /// `out[i] = lane(x[i…], y[i…])` 16 at a time, `one` for the rest (`out` may be `x`).
     @inline(__always)
-    private static func lanes(
+    package static func lanes(
         _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int, into out: UnsafeMutablePointer<Float>,
         _ lane: (SIMD16<Float>, SIMD16<Float>) -> SIMD16<Float>, _ one: (Float, Float) -> Float
     ) {

@@ -126,26 +126,7 @@ package enum Pooling {
     /// `o[ch] += cell[ch]`.
     @inline(__always)
     private static func add(_ o: UnsafeMutablePointer<Float>, _ cell: UnsafePointer<Float>, _ c: Int) {
-        combine(o, cell, c, +, +)
-    }
-
-    /// `o[ch] = f(o[ch], cell[ch])`: `lanes` on 16 channels at a time, `one` on the rest.
-    @inline(__always)
-    private static func combine(
-        _ o: UnsafeMutablePointer<Float>, _ cell: UnsafePointer<Float>, _ c: Int,
-        _ lanes: (SIMD16<Float>, SIMD16<Float>) -> SIMD16<Float>, _ one: (Float, Float) -> Float
-    ) {
-        var ch = 0
-        while ch + 16 <= c {
-            let v = UnsafeRawPointer(cell + ch).loadUnaligned(as: SIMD16<Float>.self)
-            let m = UnsafeRawPointer(o + ch).loadUnaligned(as: SIMD16<Float>.self)
-            UnsafeMutableRawPointer(o + ch).storeBytes(of: lanes(m, v), as: SIMD16<Float>.self)
-            ch += 16
-        }
-        while ch < c {
-            o[ch] = one(o[ch], cell[ch])
-            ch += 1
-        }
+        Elementwise.lanes(o, cell, count: c, into: o, +, +)
     }
 
     /// `o[ch] *= factor`.
