@@ -101,3 +101,41 @@ import TensorScope
         for (_, path) in paths { try path() }
     }
 }
+
+/// PReLU written out of TensorFlow's ops, as Keras's `PReLU` layer and hand-written TF1 code
+/// compose it, runs as one fused step in a Session, with the composition's numbers.
+@Suite struct ComposedPReLUTests {
+    @Test(arguments: ["keras", "subtract"])
+    func composedPReLUIsFusedIntoTheConvolution(_ form: String) throws {
+        var rng = TestRandom(12)
+        let xs = [2, 9, 7, 3], ws = [3, 3, 3, 24]
+        let x = try Tensor(shape: xs, scalars: rng.floats(xs.reduce(1, *)).map { $0 * 3 })
+        let graph = Graph()
+        func layer(_ input: Tensor) throws -> Tensor {
+            let w = try getVariable("w", shape: ws, initializer: .glorotUniform(seed: 1))
+            let b = try getVariable("b", shape: [24], initializer: .constant(0.1))
+            let alpha = try getVariable("alpha", shape: [24], initializer: .randomNormal(stddev: 0.3, seed: 2))
+            let z = try biasAdd(try conv2d(input, w, padding: .same), b)
+            return try nameScope("p_re_lu") {
+                form == "keras"
+                    ? try relu(z) + (try -alpha * relu(-z))  // Keras: pos + (-alpha * relu(-x))
+                    : try relu(z) - (try alpha * relu(-z))
+            }
+        }
+        let (images, output) = try graph.asDefault {
+            let images = try placeholder(shape: [nil, 9, 7, 3], name: "images")
+            return (images, try layer(images))
+        }
+        _ = images
+        let session = try Session(graph: graph)
+        let summary = try session.planSummary([output], feedShapes: ["images": xs])
+        #expect(summary.steps.count == 1, "\(summary.steps) \(graph.operations.map { "\($0.name) \($0.type) \($0.inputs)" })")
+        #expect(summary.steps.first?.first == "Conv2D" && summary.steps.first?.count == (form == "keras" ? 8 : 7))
+        let planned = try session.run(output, feeds: ["images": x])
+        // The same graph run eagerly, op by op, on the same variables.
+        let eagerGraph = Graph()
+        let eager = try eagerGraph.asDefault { try layer(x) }
+        #expect(planned == eager)
+        #expect(planned.scalars.contains { $0 < 0 } && planned.scalars.contains { $0 > 0 })
+    }
+}

@@ -174,6 +174,22 @@ import TensorScopeModels
         for (i, output) in concurrent { #expect(output == serial[i]) }
     }
 
+    /// An eager op on variables alone (`-alpha`) used by a symbolic one is run by the Session, so
+    /// it sees the variable's value when the session runs.
+    @Test func eagerOpsOnVariablesAreRunAgain() throws {
+        let graph = Graph()
+        let (alpha, y) = try graph.asDefault {
+            let x = try placeholder(shape: [2], name: "x")
+            let alpha = try Variable(Tensor(shape: [2], scalars: [1, 2]), name: "alpha")
+            return (alpha, try x * (-alpha))
+        }
+        let session = try Session(graph: graph)
+        let x = try Tensor(shape: [2], scalars: [3, 4])
+        #expect(try session.run(y, feeds: ["x": x]).scalars == [-3, -8])
+        try alpha.assign(Tensor(shape: [2], scalars: [10, 20]))
+        #expect(try session.run(y, feeds: ["x": x]).scalars == [-30, -80])
+    }
+
     @Test func onlyTheOpsAFetchNeedsRun() throws {
         let graph = Graph()
         let (x, y, doubled) = try graph.asDefault {
@@ -193,11 +209,11 @@ import TensorScopeModels
 
     /// 10^4 runs reuse one plan and one arena. Resident memory is the whole test process's, where
     /// other suites run in parallel, so its bound is loose: it catches a run that keeps its arena
-    /// (64 images: 0.6 MB a run, 6 GB in all); LeakSanitizer (scripts/sanitizers) catches lost
+    /// (8 images: 80 KB a run, 800 MB in all); LeakSanitizer (scripts/sanitizers) catches lost
     /// buffers of any size.
     @Test func memoryStaysFlatOverManyRuns() throws {
         let (_, session, _, logits) = try Self.digitsSession()
-        let batch = try Initializer.randomNormal(seed: 9).tensor(shape: [64, 8, 8, 1])
+        let batch = try Initializer.randomNormal(seed: 9).tensor(shape: [8, 8, 8, 1])
         let first = try session.run(logits, feeds: ["images": batch])
         let start = Self.residentBytes()
         for _ in 0..<10_000 { _ = try session.run(logits, feeds: ["images": batch]) }
@@ -210,5 +226,38 @@ import TensorScopeModels
     static func residentBytes() -> Int {
         let statm = (try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8)) ?? "0 0"
         return (Int(statm.split(separator: " ")[1]) ?? 0) * 4096
+    }
+}
+
+/// Every op fixture built on placeholders and run through a Session equals the op run eagerly,
+/// bit for bit — with the inputs' shapes known, and with the first input's first dimension
+/// unknown (`nil`), so the plan infers every shape from the feeds.
+@Suite struct SessionOpFixtureTests {
+    @Test(arguments: try OpFixture.all().filter { $0.op != "argmax" })  // argmax returns indices, not a tensor
+    func sessionEqualsEager(_ f: OpFixture) throws {
+        let xs = try f.inputs.map { try $0.tensor }
+        let eager = try Graph().asDefault { try OpTensorFlowTests.output(f, xs) }
+        for unknownFirst in [false, true] {
+            let graph = Graph()
+            let (inputs, output) = try graph.asDefault {
+                let inputs = try xs.enumerated().map { i, x in
+                    try placeholder(shape: x.shape.enumerated().map { $0 == 0 && i == 0 && unknownFirst ? nil : $1 },
+                                    name: "in\(i)")
+                }
+                return (inputs, try OpTensorFlowTests.output(f, inputs))
+            }
+            #expect(output.isSymbolic)
+            let feeds = Dictionary(uniqueKeysWithValues: zip(inputs.map { $0.opName! }, xs))
+            let planned = try Session(graph: graph).run(output, feeds: feeds)
+            #expect(planned.shape == eager.shape, "\(f.name)")
+            let same = planned.scalarCount == eager.scalarCount
+                && zip(planned.scalars, eager.scalars).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }
+            #expect(same, "\(f.name), first dimension unknown: \(unknownFirst)")
+            // The recorded op is the eager one's, under the same name and type.
+            let eagerGraph = Graph()
+            _ = try eagerGraph.asDefault { try OpTensorFlowTests.output(f, xs) }
+            #expect(graph.operations.last?.type == eagerGraph.operations.last?.type)
+            #expect(graph.operations.last?.name == eagerGraph.operations.last?.name)
+        }
     }
 }

@@ -30,8 +30,15 @@ extension PendingOperation {
             for (input, argument) in zip(inputs, record.arguments) {
                 guard let value = input.value, !value.isSymbolic else { continue }
                 switch argument.source {
-                case .constant, .operation: state.constants[argument.node] = value
-                case .variableRead: break  // read by the Session when it runs
+                case .constant:
+                    state.constants[argument.node] = value
+                case .operation:
+                    // An eager op's output. One that read only variables (`-alpha`) is run again
+                    // by the Session, so it sees the variables' values then; any other is kept as
+                    // the value it had (the Session does not have its other inputs).
+                    if !state.readsOnlyVariables(argument.node) { state.constants[argument.node] = value }
+                case .variableRead:
+                    break  // read by the Session when it runs
                 }
             }
         }
@@ -48,7 +55,8 @@ extension OpRegistry {
 
     /// The output shapes of an op of `type` on inputs whose shapes may hold `-1`: the definition's
     /// shapes with every unknown dimension taken as each probe size in turn, `-1` where the two
-    /// results differ.
+    /// results differ; when the op takes no probe size (an unknown dimension that must match a
+    /// known one), the known size it takes.
     static func symbolicOutputShapes(_ type: String, _ inputs: [OpInput], _ attributes: Attributes) throws -> [[Int]] {
         guard let definition = definitions[type] else {
             throw TensorScopeError.invalidArgument(type, expected: "an op type TensorScope computes", got: "\"\(type)\"")
@@ -59,9 +67,31 @@ extension OpRegistry {
         func probe(_ size: Int) throws -> [[Int]] {
             try definition.outputShapes(inputs.map { $0.withShape($0.shape.map { $0 < 0 ? size : $0 }) }, attributes)
         }
-        let (a, b) = try (probe(probes.0), probe(probes.1))
-        return zip(a, b).map { x, y in
-            x.count == y.count ? zip(x, y).map { $0 == $1 ? $0 : -1 } : x
+        do {
+            let (a, b) = try (probe(probes.0), probe(probes.1))
+            return zip(a, b).map { x, y in
+                x.count == y.count ? zip(x, y).map { $0 == $1 ? $0 : -1 } : x
+            }
+        } catch {
+            // An unknown dimension that must equal a known one (`[?, 4] - [3, 4]`, a matrix
+            // product's inner size): the first known size of the inputs the op accepts in its
+            // place is the one it must have, as TensorFlow's shape functions infer it.
+            let known = Set(inputs.flatMap { $0.shape.filter { $0 >= 0 } }).sorted()
+            for size in known {
+                if let shapes = try? probe(size) { return shapes }
+            }
+            throw error
+        }
+    }
+}
+
+extension Graph.State {
+    /// Whether the recorded op with output `edge` has only variable reads as inputs.
+    func readsOnlyVariables(_ edge: String) -> Bool {
+        let name = edge.split(separator: ":").first.map(String.init) ?? edge
+        guard let operation = operations.last(where: { $0.name == name }) else { return false }
+        return !operation.arguments.isEmpty && operation.arguments.allSatisfy {
+            if case .variableRead = $0.source { true } else { false }
         }
     }
 }

@@ -18,11 +18,74 @@ struct PlannedEpilogue: Sendable {
 /// the graph's record is not changed.
 enum Fusion {
     static func apply(to plan: inout ExecutionPlan) {
+        recognizePReLU(in: &plan)
+        fuseEpilogues(in: &plan)
+    }
+
+    /// How many steps read each value (by the value whose floats it is), fetches counting as two.
+    private static func readers(_ plan: ExecutionPlan) -> [Int: Int] {
         var readers: [Int: Int] = [:]
         for step in plan.steps {
-            for input in step.inputs { readers[plan.root(of: input), default: 0] += 1 }
+            for input in step.inputs + (step.epilogue?.inputs ?? []) { readers[plan.root(of: input), default: 0] += 1 }
         }
         for fetched in plan.fetched { readers[plan.root(of: fetched), default: 0] += 2 }
+        return readers
+    }
+
+    /// Replaces PReLU written out of TensorFlow's ops by one `Prelu` step: Keras's
+    /// `relu(x) + (−α) · relu(−x)` (what `tf.keras.layers.PReLU` leaves in a graph) and
+    /// `relu(x) − α · relu(−x)`, with `α` a `[C]` vector over `x`'s last axis — when every value
+    /// between is read by the pattern alone. Both equal `x > 0 ? x : α·x` exactly (one of the two
+    /// terms is zero), so the step gives the composition's numbers, and the convolution before
+    /// it can take it into its epilogue.
+    private static func recognizePReLU(in plan: inout ExecutionPlan) {
+        let readers = readers(plan)
+        var producer: [Int: Int] = [:]
+        for (s, step) in plan.steps.enumerated() { for output in step.outputs { producer[output] = s } }
+        /// The step computing `id` when it is of `type` and `id` is read once.
+        func single(_ id: Int, _ type: String) -> Int? {
+            guard readers[id] == 1, let s = producer[id], plan.steps[s].type == type,
+                  plan.steps[s].epilogue == nil else { return nil }
+            return s
+        }
+        var removed = Set<Int>()
+        for e in plan.steps.indices where ["AddV2", "Sub"].contains(plan.steps[e].type) && plan.steps[e].inputs.count == 2 {
+            let step = plan.steps[e]
+            let sub = step.type == "Sub"
+            // Which operand is relu(x) and which the product: both orders for a sum.
+            for (positive, product) in sub ? [(step.inputs[0], step.inputs[1])]
+                                           : [(step.inputs[0], step.inputs[1]), (step.inputs[1], step.inputs[0])] {
+                guard let a = single(positive, "Relu"), let d = single(product, "Mul") else { continue }
+                let x = plan.steps[a].inputs[0]
+                let channels = plan.values[x].shape.last ?? -1
+                // The product's operands: relu(−x) and α (or −α for a sum).
+                let (m0, m1) = (plan.steps[d].inputs[0], plan.steps[d].inputs[1])
+                for (negativePart, slope) in [(m0, m1), (m1, m0)] {
+                    guard let c = single(negativePart, "Relu"), let b = single(plan.steps[c].inputs[0], "Neg"),
+                          plan.steps[b].inputs[0] == x else { continue }
+                    var alpha = slope, negated: Int?
+                    if !sub {
+                        guard let n = single(slope, "Neg") else { continue }
+                        alpha = plan.steps[n].inputs[0]
+                        negated = n
+                    }
+                    guard plan.values[alpha].shape == [channels], !removed.contains(e) else { continue }
+                    // The pattern's steps all come before the sum, so α is ready when it runs.
+                    let pattern = [a, b, c, d] + (negated.map { [$0] } ?? [])
+                    plan.steps[e] = ExecutionPlan.Step(
+                        names: pattern.sorted().flatMap { plan.steps[$0].names } + step.names, type: "Prelu",
+                        definition: preluDefinition, attributes: .float32, inputs: [x, alpha], outputs: step.outputs)
+                    removed.formUnion(pattern)
+                    break
+                }
+            }
+        }
+        plan.steps = plan.steps.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+    }
+
+    /// Convolutions and matrix products take the bias and activation after them.
+    private static func fuseEpilogues(in plan: inout ExecutionPlan) {
+        let readers = readers(plan)
         // The step that computes each value, so a bias computed after the producer is left alone.
         var definedAt: [Int: Int] = [:]
         for (s, step) in plan.steps.enumerated() { for output in step.outputs { definedAt[output] = s } }
