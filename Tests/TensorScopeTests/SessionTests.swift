@@ -190,6 +190,33 @@ import TensorScopeModels
         #expect(try session.run(y, feeds: ["x": x]).scalars == [-30, -80])
     }
 
+    /// Element-wise ops in a row run as one step, a chunk of rows at a time, with the eager numbers.
+    @Test func elementwiseChainsRunInOnePass() throws {
+        let shape = [3, 50, 70, 33]  // 3·50·70 rows of 33: several chunks and a short last one
+        let x = try Initializer.randomNormal(seed: 31).tensor(shape: shape)
+        let y = try Initializer.randomNormal(seed: 32).tensor(shape: shape)
+        let b = try Initializer.randomNormal(seed: 33).tensor(shape: [33])
+        func program(_ x: Tensor, _ y: Tensor) throws -> Tensor {
+            let z = try (x * 2 + 1) * y            // scalar operands, then a second chunked tensor
+            let w = try biasAdd(z, b) / 3          // a [C] vector, a scalar divisor
+            return relu6(elu(sigmoid(w) - 0.5))    // unary ops
+        }
+        let graph = Graph()
+        let (output, summary) = try graph.asDefault {
+            let px = try placeholder(shape: [nil, 50, 70, 33], name: "x")
+            let py = try placeholder(shape: [nil, 50, 70, 33], name: "y")
+            let output = try program(px, py)
+            return (output, output)
+        }
+        _ = summary
+        let session = try Session(graph: graph)
+        let steps = try session.planSummary([output], feedShapes: ["x": shape, "y": shape]).steps
+        #expect(steps.count == 1 && steps[0].count == 9, "\(steps)")
+        let planned = try session.run(output, feeds: ["x": x, "y": y])
+        let eager = try Graph().asDefault { try program(x, y) }
+        #expect(planned == eager)
+    }
+
     @Test func onlyTheOpsAFetchNeedsRun() throws {
         let graph = Graph()
         let (x, y, doubled) = try graph.asDefault {

@@ -38,6 +38,14 @@ struct ExecutionPlan: Sendable {
         /// Applied to the output in the kernel's epilogue (or right after it): ops fused into
         /// this step.
         var epilogue: PlannedEpilogue?
+        /// Element-wise ops applied after this one (itself element-wise) in the same pass, a
+        /// chunk at a time while it is in cache: each reads the previous one's output.
+        var chain: [Step] = []
+        /// For each op of `chain`, the value it reads from the op before it.
+        var chainValues: [Int] = []
+
+        /// Every value the step reads: its inputs, its epilogue's, its chain's.
+        var allInputs: [Int] { inputs + (epilogue?.inputs ?? []) + chain.flatMap(\.inputs) }
     }
 
     var values: [Value] = []

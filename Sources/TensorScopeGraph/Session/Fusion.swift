@@ -20,13 +20,66 @@ enum Fusion {
     static func apply(to plan: inout ExecutionPlan) {
         recognizePReLU(in: &plan)
         fuseEpilogues(in: &plan)
+        fuseElementwiseChains(in: &plan)
+    }
+
+    /// The op types computed element by element, so any run of elements can be computed alone.
+    static let elementwiseTypes: Set<String> = [
+        "Relu", "Relu6", "LeakyRelu", "Elu", "Prelu", "Sigmoid", "Tanh", "Exp", "Log", "Square", "Sqrt", "Rsqrt", "Neg",
+        "AddV2", "Sub", "Mul", "RealDiv", "BiasAdd",
+    ]
+
+    /// Whether `step` can be computed a chunk of rows at a time: element-wise, each input either
+    /// the output's shape (chunked with it) or a scalar or `[C]` vector over its last axis (read
+    /// whole).
+    static func isChunkable(_ step: ExecutionPlan.Step, _ plan: ExecutionPlan) -> Bool {
+        guard elementwiseTypes.contains(step.type), step.epilogue == nil, step.chain.isEmpty,
+              step.outputs.count == 1 else { return false }
+        let shape = plan.values[step.outputs[0]].shape
+        return step.inputs.allSatisfy { input in
+            let s = plan.values[input].shape
+            return s == shape || s == [] || (s.count == 1 && s == [shape.last ?? -1])
+        }
+    }
+
+    /// Element-wise ops that follow one another, each value between read by the next alone, run
+    /// in one pass: the first op's step takes the others as its `chain`.
+    private static func fuseElementwiseChains(in plan: inout ExecutionPlan) {
+        let readers = readers(plan)
+        var consumerOf: [Int: Int] = [:]
+        for (s, step) in plan.steps.enumerated() { for input in step.inputs { consumerOf[input] = s } }
+        var definedAt: [Int: Int] = [:]
+        for (s, step) in plan.steps.enumerated() { for output in step.outputs { definedAt[output] = s } }
+        var removed = Set<Int>()
+        for i in plan.steps.indices where !removed.contains(i) && isChunkable(plan.steps[i], plan) {
+            var chain: [ExecutionPlan.Step] = []
+            var chainValues: [Int] = []
+            var output = plan.steps[i].outputs[0]
+            while readers[output] == 1, let j = consumerOf[output], !removed.contains(j),
+                  isChunkable(plan.steps[j], plan),
+                  plan.values[plan.steps[j].outputs[0]].shape == plan.values[output].shape,
+                  plan.steps[j].inputs.filter({ $0 == output }).count == 1,
+                  plan.steps[j].inputs.allSatisfy({ $0 == output || (definedAt[plan.root(of: $0)].map { $0 < i } ?? true) }) {
+                chain.append(plan.steps[j])
+                chainValues.append(output)
+                removed.insert(j)
+                output = plan.steps[j].outputs[0]
+            }
+            guard !chain.isEmpty else { continue }
+            plan.steps[i].names += chain.flatMap(\.names)
+            plan.steps[i].chain = chain
+            plan.steps[i].chainValues = chainValues
+            plan.steps[i].outputs = [output]
+            plan.values[output].source = .computed(step: i, output: 0)
+        }
+        plan.steps = plan.steps.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
     }
 
     /// How many steps read each value (by the value whose floats it is), fetches counting as two.
     private static func readers(_ plan: ExecutionPlan) -> [Int: Int] {
         var readers: [Int: Int] = [:]
         for step in plan.steps {
-            for input in step.inputs + (step.epilogue?.inputs ?? []) { readers[plan.root(of: input), default: 0] += 1 }
+            for input in step.allInputs { readers[plan.root(of: input), default: 0] += 1 }
         }
         for fetched in plan.fetched { readers[plan.root(of: fetched), default: 0] += 2 }
         return readers

@@ -26,7 +26,7 @@ struct MemoryPlan: Sendable {
         var first: [Int: Int] = [:], last: [Int: Int] = [:]
         for (s, step) in plan.steps.enumerated() {
             for output in step.outputs { first[output] = s; last[output] = max(last[output] ?? s, s) }
-            for input in step.inputs + (step.epilogue?.inputs ?? []) {
+            for input in step.allInputs {
                 let root = plan.root(of: input)
                 if first[root] != nil { last[root] = max(last[root] ?? s, s) }
             }

@@ -35,6 +35,25 @@ final class CompiledPlan: @unchecked Sendable {
         let convolution: Conv2DGeometry?
         /// The op's own computation, prepared for these shapes.
         let compute: PreparedCompute
+        /// For a step with a chain of element-wise ops: how it runs, a chunk of rows at a time.
+        let chunks: ChunkedChain?
+    }
+
+    /// An element-wise step and the ops chained after it, run over chunks of `rowsPerChunk` rows
+    /// of `columns` (the output's last axis) spread over the workers: each chunk goes through
+    /// every op while it is in cache. Each op is prepared for a whole chunk and for the last one.
+    private struct ChunkedChain {
+        /// One op of the chain: each input chunked along with the output, or read whole (a
+        /// scalar, a `[C]` vector); for ops after the first, `nil` marks the previous op's output.
+        struct Link {
+            let inputs: [(operand: Operand?, chunked: Bool)]
+            let full: PreparedCompute
+            let tail: PreparedCompute?
+        }
+        let links: [Link]
+        let columns: Int
+        let rows: Int
+        let rowsPerChunk: Int
     }
 
     private let steps: [PreparedStep]
@@ -85,13 +104,35 @@ final class CompiledPlan: @unchecked Sendable {
             return Operand(location: locations[root]!, shape: plan.values[id].shape, count: plan.values[id].count,
                            variable: variableIndex[root])
         }
+        func chunked(_ step: ExecutionPlan.Step) throws -> ChunkedChain? {
+            guard !step.chain.isEmpty else { return nil }
+            let shape = plan.values[step.outputs[0]].shape
+            let columns = max(1, shape.last ?? 1)
+            let rows = shape.reduce(1, *) / columns
+            let rowsPerChunk = max(1, min(rows, 8192 / columns))
+            let links = try zip([step] + step.chain, [nil] + step.chainValues.map(Optional.some)).map { op, previous -> ChunkedChain.Link in
+                let inputs = op.inputs.map { id -> (operand: Operand?, chunked: Bool) in
+                    if id == previous { return (nil, true) }
+                    return (operand(id), plan.values[id].shape == shape)
+                }
+                func prepared(_ rows: Int) throws -> PreparedCompute {
+                    try op.definition.prepared(
+                        for: op.inputs.map { plan.values[$0].shape == shape || $0 == previous ? [rows, columns] : plan.values[$0].shape },
+                        op.attributes)
+                }
+                let tailRows = rows % rowsPerChunk
+                return ChunkedChain.Link(inputs: inputs, full: try prepared(rowsPerChunk),
+                                         tail: tailRows == 0 ? nil : try prepared(tailRows))
+            }
+            return ChunkedChain(links: links, columns: columns, rows: rows, rowsPerChunk: rowsPerChunk)
+        }
         steps = try plan.steps.map { step in
             let shapes = step.inputs.map { plan.values[$0].shape }
             return PreparedStep(
                 step: step, inputs: step.inputs.map(operand), outputs: step.outputs.map(operand),
                 bias: step.epilogue?.bias.map(operand), slopes: step.epilogue?.slopes.map(operand),
                 convolution: step.type == "Conv2D" ? try Conv2DGeometry(shapes: shapes, step.attributes) : nil,
-                compute: try step.definition.prepared(for: shapes, step.attributes))
+                compute: try step.definition.prepared(for: shapes, step.attributes), chunks: try chunked(step))
         }
         fetches = plan.fetched.map { id in (plan.memory.fetchSlots[plan.root(of: id)], operand(id)) }
         slotCounts = (0..<plan.fetched.count).map { slot in
@@ -128,6 +169,10 @@ final class CompiledPlan: @unchecked Sendable {
                     }
                 }
                 for prepared in steps {
+                    if let chain = prepared.chunks {
+                        try runChain(chain, output: pointer(prepared.outputs[0]), pointer: pointer)
+                        continue
+                    }
                     let arguments = prepared.inputs.map { input in
                         KernelArgument(
                             shape: input.shape, data: UnsafeBufferPointer(start: pointer(input), count: input.count),
@@ -171,6 +216,38 @@ final class CompiledPlan: @unchecked Sendable {
             _ = Epilogue(bias: bias, activation: planned.activation, slopes: slopes, checksFiniteness: false)
                 .apply(to: outputs[0].baseAddress!, rows: rows, columns: columns)
         }
+    }
+
+    /// Runs a chain of element-wise ops over its chunks, on the workers.
+    private func runChain(
+        _ chain: ChunkedChain, output: UnsafeMutablePointer<Float>, pointer: (Operand) -> UnsafeMutablePointer<Float>
+    ) throws {
+        let chunkCount = (chain.rows + chain.rowsPerChunk - 1) / chain.rowsPerChunk
+        // Each input's floats, resolved once: chunked ones are offset per chunk.
+        let bases = chain.links.map { link in link.inputs.map { $0.operand.map { (pointer($0), $0.count) } } }
+        let failure = Mutex<(any Error)?>(nil)
+        parallelChunks(count: chunkCount) { c in
+            let firstRow = c * chain.rowsPerChunk
+            let rows = min(chain.rowsPerChunk, chain.rows - firstRow)
+            let (start, count) = (firstRow * chain.columns, rows * chain.columns)
+            let out = UnsafeMutableBufferPointer(start: output + start, count: count)
+            do {
+                for (link, inputs) in zip(chain.links, bases) {
+                    let arguments = zip(link.inputs, inputs).map { input, base -> KernelArgument in
+                        guard let (floats, total) = base else {
+                            return KernelArgument(shape: [rows, chain.columns], data: UnsafeBufferPointer(out))
+                        }
+                        return input.chunked
+                            ? KernelArgument(shape: [rows, chain.columns], data: UnsafeBufferPointer(start: floats + start, count: count))
+                            : KernelArgument(shape: input.operand!.shape, data: UnsafeBufferPointer(start: floats, count: total))
+                    }
+                    try (rows == chain.rowsPerChunk ? link.full : link.tail!)(arguments, [out])
+                }
+            } catch {
+                failure.withLock { $0 = $0 ?? error }
+            }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
     }
 
     private func takeArena() -> Arena {
