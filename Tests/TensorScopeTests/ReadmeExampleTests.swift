@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TensorScope
 import TensorScopeModels
@@ -35,4 +36,39 @@ import TensorScopeModels
         #expect(names.prefix(3) == ["image_filters/conv1/Conv2D", "image_filters/conv1/add", "image_filters/conv1/Relu"])
         #expect(names[6] == "image_filters/conv1_1/Conv2D")
     }
+
+    /// The README's placeholder and Session example, as written there (a checkpoint written
+    /// first, a few batches).
+    @Test func sessionExampleRunsAsDocumented() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("readme-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let checkpoint = folder + "/digits.safetensors"
+        var weights: [String: Tensor] = [:]
+        for (i, (name, shape)) in DigitsCNN.variableShapes.enumerated() {
+            weights[name] = try Initializer.randomNormal(stddev: 0.2, seed: i).tensor(shape: shape)
+        }
+        try SafeTensors.write(weights, to: checkpoint)
+        let batches = try (0..<3).map { try Initializer.randomNormal(seed: 40 + $0).tensor(shape: [4 + $0, 8, 8, 1]) }
+        var outputs: [Tensor] = []
+
+        let graph = Graph()
+        let logits = try graph.asDefault {
+            try digitsCNN(try placeholder(shape: [nil, 8, 8, 1], name: "images"))
+        }
+        try graph.restoreVariables(from: checkpoint)
+        let session = try Session(graph: graph)
+        for batch in batches {
+            let out = try session.run(logits, feeds: ["images": batch])
+            outputs.append(out)
+        }
+
+        let eager = Graph()
+        eager.setInitialValues(weights)
+        for (batch, out) in zip(batches, outputs) {
+            #expect(out.shape == [batch.shape[0], 10])
+            #expect(out == (try eager.asDefault { try variableScope("", reuse: .autoReuse) { _ in try digitsCNN(batch) } }))
+        }
+    }
 }
+
