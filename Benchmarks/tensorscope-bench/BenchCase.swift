@@ -62,7 +62,7 @@ enum Cases {
 
     /// `relu(conv2d(x, w, SAME) + b)` (fused, as the seed program runs it), or the bare conv.
     static func convLayer(name: String, description: String, input: [Int], filter: [Int], strides: [Int] = [1],
-                          bias: Bool) throws -> BenchCase {
+                          bias: Bool, viaSession: Bool = false) throws -> BenchCase {
         let x = try random(input, seed: 1)
         let w = try random(filter, seed: 2)
         let b = try random([filter[3]], seed: 3)
@@ -72,6 +72,22 @@ enum Cases {
         let graph = Graph()
         graph.recordsOperations = false
         let weights = try graph.asDefault { try Variable(w, name: "weights") }
+        if viaSession {
+            // The same layer recorded once on a placeholder and run by a Session (its bias and
+            // ReLU fused by the plan), for the Session-versus-eager comparison.
+            let sessionGraph = Graph()
+            let output = try sessionGraph.asDefault {
+                let images = try placeholder(shape: input.map { $0 }, name: "input")
+                let weights = try Variable(w, name: "weights")
+                let y = try conv2d(images, weights, strides: strides, padding: .same)
+                return bias ? relu(try y + b) : y
+            }
+            let session = try Session(graph: sessionGraph)
+            return BenchCase(
+                name: name, description: description + ", Session", batch: input[0],
+                convolutions: [.init(plan: plan, input: { x }, filter: w)],
+                run: { _ = try session.run(output, feeds: ["input": x]) })
+        }
         return BenchCase(
             name: name, description: description, batch: input[0],
             convolutions: [.init(plan: plan, input: { x }, filter: w)],

@@ -20,6 +20,8 @@ struct TensorScopeBench: ParsableCommand {
     @Flag(help: "Print one JSON object per case instead of a table.") var json = false
     @Flag(help: "Also run image-filter-224 at batch 1, 8 and 32.") var batchScaling = false
     @Flag(help: "Also run image-filter-224's two layers on their own (random input).") var layers = false
+    @Flag(help: "Run the single-layer cases (seed-layer, s2-3x3, pointwise, deep-3x3) through a Session, built once on a placeholder, instead of eagerly.")
+    var viaSession = false
     @Option(help: "Pin the convolution algorithm (\(Conv2DAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))); default: the planner's choice.")
     var algorithm: Conv2DAlgorithm?
     @Option(help: "Pin the instruction set of TensorScope's own kernels (avx2, avx512); default: the best the CPU has.")
@@ -38,17 +40,17 @@ struct TensorScopeBench: ParsableCommand {
         var all: [(String, () throws -> BenchCase)] = [
             ("seed-layer", { try Cases.convLayer(
                 name: "seed-layer", description: "[8,64,64,32]*[5,5,32,32] SAME + bias + ReLU",
-                input: [8, 64, 64, 32], filter: [5, 5, 32, 32], bias: true) }),
+                input: [8, 64, 64, 32], filter: [5, 5, 32, 32], bias: true, viaSession: viaSession) }),
             ("image-filter-224", { try Cases.imageFilter(name: "image-filter-224", images: Cases.photos(8)) }),
             ("s2-3x3", { try Cases.convLayer(
                 name: "s2-3x3", description: "[1,112,112,64]*[3,3,64,64] stride 2 SAME",
-                input: [1, 112, 112, 64], filter: [3, 3, 64, 64], strides: [2], bias: false) }),
+                input: [1, 112, 112, 64], filter: [3, 3, 64, 64], strides: [2], bias: false, viaSession: viaSession) }),
             ("pointwise", { try Cases.convLayer(
                 name: "pointwise", description: "[4,56,56,64]*[1,1,64,64]",
-                input: [4, 56, 56, 64], filter: [1, 1, 64, 64], bias: false) }),
+                input: [4, 56, 56, 64], filter: [1, 1, 64, 64], bias: false, viaSession: viaSession) }),
             ("deep-3x3", { try Cases.convLayer(
                 name: "deep-3x3", description: "[4,14,14,256]*[3,3,256,256] SAME (2.25 MiB of weights)",
-                input: [4, 14, 14, 256], filter: [3, 3, 256, 256], bias: false) }),
+                input: [4, 14, 14, 256], filter: [3, 3, 256, 256], bias: false, viaSession: viaSession) }),
         ]
         all.append(("digits-cnn-eager", { try Cases.digits(batch: 256) }))
         all += ModelCases.all()
