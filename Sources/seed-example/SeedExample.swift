@@ -4,7 +4,8 @@ import TensorScope
 import TensorScopeModels
 
 /// Runs the seed program's two-layer stack (`my_image_filter` with 32-channel input, twice,
-/// sharing its four variables) on random input and reports shapes, time and the BLAS kernel.
+/// sharing its four variables) on random input and reports shapes, time and the BLAS kernel;
+/// then, as the seed program ends, runs `init` and reads each variable through a `Session`.
 @main
 struct SeedExample: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,6 +40,17 @@ struct SeedExample: ParsableCommand {
             print("result1 shape \(result1.shape), result2 shape \(result2.shape)")
             let flops = 2.0 * 2 * 2 * Double(batch * size * size) * 32 * 5 * 5 * 32
             print(String(format: "time %.3f s for both towers, %.1f GFLOP/s", seconds, flops / seconds / 1e9))
+
+            // The seed's last section: var_list = tf.trainable_variables();
+            // init = tf.global_variables_initializer(); sess.run(init); for var in var_list: sess.run(var)
+            let varList = trainableVariables()
+            let initOp = globalVariablesInitializer()
+            let session = try Session(graph: graph)
+            try session.run(initOp)
+            for variable in varList {
+                let value = try session.run(variable)
+                print("\(variable.name): \(value.shape), first value \(value.scalars[0])")
+            }
         }
     }
 }

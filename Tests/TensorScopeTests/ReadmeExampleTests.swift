@@ -22,6 +22,7 @@ import TensorScopeModels
         let image2 = try Initializer.randomNormal(seed: 2).tensor(shape: [2, 8, 8, 32])
         var printed: [String] = []
         var names: [String] = []
+        var shapes: [[Int]] = []
         try Graph().asDefault {
             try variableScope("image_filters") { scope in
                 _ = try myImageFilter(image1)
@@ -30,7 +31,14 @@ import TensorScopeModels
             }
             trainableVariables().forEach { printed.append("\($0)") }
             names = Graph.current.operations.map(\.name)
+
+            let varList = trainableVariables()
+            let initOp = globalVariablesInitializer()
+            let session = try Session(graph: Graph.current)
+            try session.run(initOp)
+            for variable in varList { shapes.append(try session.run(variable).shape) }
         }
+        #expect(shapes == [[5, 5, 32, 32], [32], [5, 5, 32, 32], [32]])
         #expect(printed.count == 4)
         #expect(printed[0] == "<Variable 'image_filters/conv1/weights:0' shape=(5, 5, 32, 32) dtype=float32>")
         #expect(names.prefix(3) == ["image_filters/conv1/Conv2D", "image_filters/conv1/add", "image_filters/conv1/Relu"])

@@ -43,6 +43,7 @@ public func getVariable(
     }
     let shape = shape!  // checkCreation made sure there is one
     let value: Result<Tensor, Error>
+    var initialization: Variable.Initialization?
     if let initialValue {
         value = initialValue.shape == shape
             ? .success(initialValue)
@@ -53,6 +54,7 @@ public func getVariable(
         var initializer = chosenInitializer ?? .glorotUniform()
         if let graphSeed { initializer = initializer.seeded(ifUnseeded: derivedSeed(graphSeed, fullName)) }
         let chosen = initializer
+        initialization = .initializer(chosen)
         value = Result { try chosen.tensor(shape: shape) }
     }
     return try graph.state.withLock { state in
@@ -62,7 +64,7 @@ public func getVariable(
         // As in TensorFlow, the variable's name scope is taken before its initializer runs, so
         // an initializer that fails (a list longer than the shape) still uses up the name.
         let uniqueName = state.uniqueName(fullName)
-        let variable = Variable(name: uniqueName, value: try value.get(), trainable: trainable)
+        let variable = Variable(name: uniqueName, value: try value.get(), trainable: trainable, initialization: initialization)
         state.store[fullName] = variable
         state.append(variable)
         return variable

@@ -11,11 +11,30 @@ public struct GraphOperation: Sendable, Equatable, CustomStringConvertible {
     public let arguments: [Input]
     /// The shape of each output, in output order (`"name:1"` is the second).
     public let outputShapes: [[Int]]
-    /// The shape of the (first) output.
-    public var outputShape: [Int] { outputShapes[0] }
+    /// The shape of the (first) output; `[]` for an op without outputs (`NoOp`).
+    public var outputShape: [Int] { outputShapes.first ?? [] }
     /// The attributes TensorFlow's `NodeDef` carries for this op (`T`, `strides`, `padding`,
     /// `dilations`, `data_format`, …), for exporters.
     public let attributes: [String: AttributeValue]
+    /// `Graph.id` of the graph that recorded the op (0 for one made elsewhere); not part of the
+    /// op's value, which is what TensorFlow would record.
+    var graphID: UInt64 = 0
+
+    init(name: String, type: String, arguments: [Input], outputShapes: [[Int]], attributes: [String: AttributeValue],
+         graphID: UInt64 = 0) {
+        self.name = name
+        self.type = type
+        self.arguments = arguments
+        self.outputShapes = outputShapes
+        self.attributes = attributes
+        self.graphID = graphID
+    }
+
+    /// Equal names, types, inputs, shapes and attributes, whichever graph recorded them.
+    public static func == (lhs: GraphOperation, rhs: GraphOperation) -> Bool {
+        lhs.name == rhs.name && lhs.type == rhs.type && lhs.arguments == rhs.arguments
+            && lhs.outputShapes == rhs.outputShapes && lhs.attributes == rhs.attributes
+    }
 
     /// The producers of the inputs as a `NodeDef` lists them: another op's name
     /// (`"image_filters/conv1/Relu"`), the `ReadVariableOp` node that read a variable

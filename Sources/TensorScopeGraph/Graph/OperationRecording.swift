@@ -150,7 +150,8 @@ struct PendingOperation {
     func finish(outputShapes shapes: [[Int]], values: [Tensor]? = nil) -> [Producer?] {
         guard let record else { return shapes.map { _ in nil } }
         let operation = GraphOperation(
-            name: record.name, type: type, arguments: record.arguments, outputShapes: shapes, attributes: attributes)
+            name: record.name, type: type, arguments: record.arguments, outputShapes: shapes, attributes: attributes,
+            graphID: graph.id)
         // Output k is the edge `name:k`, as a NodeDef's input lists it (`name` for the first).
         let edges = shapes.indices.map { $0 == 0 ? record.name : "\(record.name):\($0)" }
         graph.state.withLock { state in

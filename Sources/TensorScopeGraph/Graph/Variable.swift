@@ -24,10 +24,23 @@ public final class Variable: Sendable, TensorConvertible, CustomStringConvertibl
 
     /// The shape, fixed at creation.
     public let shape: [Int]
+    /// Where a fresh value comes from when an initializer op runs (`globalVariablesInitializer`).
+    let initialization: Initialization
 
-    init(name: String, value: Tensor, trainable: Bool) {
+    /// How a variable gets a fresh value, as TensorFlow's initializer op for it computes one.
+    enum Initialization: Sendable {
+        /// Drawn again from this initializer (its seed, if any, resolved at creation).
+        case initializer(Initializer)
+        /// This value again: `Variable(_:)`'s initial value, or `setInitialValues`'s.
+        case value(Tensor)
+    }
+
+    init(name: String, value: Tensor, trainable: Bool, initialization: Initialization? = nil) {
         self.name = name
         self.trainable = trainable
+        var initial = value
+        initial.producer = nil
+        self.initialization = initialization ?? .value(initial)
         self.shape = value.shape
         var stored = value
         stored.producer = nil  // a variable's value is not the output of whatever op computed it
@@ -85,6 +98,14 @@ public final class Variable: Sendable, TensorConvertible, CustomStringConvertibl
             return Producer(graphID: graph.id, node: node, readOf: name)
         }
         return tensor
+    }
+
+    /// A fresh value from the variable's initializer (see `Initialization`).
+    func freshValue() throws -> Tensor {
+        switch initialization {
+        case .initializer(let initializer): try initializer.tensor(shape: shape)
+        case .value(let value): value
+        }
     }
 
     /// Replaces the value, as `v.assign(t)`.
