@@ -16,7 +16,7 @@ import TensorScope
     @Test func elementwiseActivationsMatchPlainLoops() throws {
         let x = try Tensor(shape: [Self.inputs.count], scalars: Self.inputs)
         let graph = Graph()
-        try graph.asDefault {
+        graph.asDefault {
             let cases: [(String, Tensor, (Double) -> Double)] = [
                 ("relu6", relu6(x), { min(max($0, 0), 6) }),
                 ("leakyRelu", leakyRelu(x), { $0 > 0 ? $0 : 0.2 * $0 }),

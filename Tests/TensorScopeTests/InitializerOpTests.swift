@@ -58,6 +58,11 @@ import TensorScopeModels
         let assign = try #require(def.node.first { $0.name == f.assigns[0].name })
         #expect(assign.op == "AssignVariableOp" && assign.input == f.assigns[0].inputs.map(Self.edge))
         #expect(def.node.contains { $0.name == Self.edge(f.assigns[0].inputs[1]) })
+        // The placeholders are Placeholder nodes with TensorFlow's attributes, -1 where unknown.
+        let placeholder = try #require(def.node.first { $0.name == "image1" })
+        #expect(placeholder.op == "Placeholder" && placeholder.attr["dtype"]?.type == .dtFloat)
+        #expect(placeholder.attr["shape"]?.shape.dim.map(\.size) == [-1, -1, -1, 3])
+        #expect(def.node.first { $0.name == "image_filters/conv1/Conv2D" }?.input.first == "image1")
     }
 
     @Test func runningInitGivesEveryVariableAFreshValue() throws {
