@@ -63,20 +63,7 @@ struct OpInput {
     /// The integer values of this argument: exact when it was made from integers, else its
     /// values when each is a whole number that fits in `Int`.
     func integerValues(op: String) throws -> [Int] {
-        if let integers { return integers }
-        return try value!.scalars.map { v in
-            guard let n = Int(exactly: v) else {
-                throw TensorScopeError.invalidArgument(op, expected: "whole numbers in \(argument)", got: "\(v)")
-            }
-            return n
-        }
-    }
-
-    /// This input as a convolution filter in `isa`'s packed layout: a variable's cached one,
-    /// or packed now.
-    func packedFilter(isa: KernelISA) -> PackedFilter {
-        if let variable { return variable.packedFilter((value!, variableVersion), isa: isa) }
-        return PackedFilter(value!, isa: isa)
+        try integers ?? wholeNumbers(value!.scalars, op: op, argument: argument)
     }
 
     /// The output of an op computed fused into this one: only its edge is recorded.

@@ -14,8 +14,8 @@ struct ExecutionPlan: Sendable {
         case constant(Tensor)
         /// A variable's value, read when the run starts.
         case variable(Variable)
-        /// Output `output` of step `step`.
-        case computed(step: Int, output: Int)
+        /// An output of one of the plan's steps.
+        case computed
         /// The floats of another value under this value's shape (a reshape).
         case alias(Int)
     }
@@ -124,7 +124,7 @@ struct ExecutionPlan: Sendable {
                 _ = try Shapes.allocatableCount(of: shape, op: operation.name)
                 let edge = k == 0 ? operation.name : "\(operation.name):\(k)"
                 let source: Source = definition.forwardsInput.map { .alias(inputs[$0]) }
-                    ?? .computed(step: steps.count, output: k)
+                    ?? .computed
                 valueOfEdge[edge] = addValue(Value(shape: shape, source: source))
             }
             if definition.forwardsInput != nil { continue }

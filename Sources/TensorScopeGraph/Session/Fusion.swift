@@ -48,8 +48,7 @@ enum Fusion {
         let readers = readers(plan)
         var consumerOf: [Int: Int] = [:]
         for (s, step) in plan.steps.enumerated() { for input in step.inputs { consumerOf[input] = s } }
-        var definedAt: [Int: Int] = [:]
-        for (s, step) in plan.steps.enumerated() { for output in step.outputs { definedAt[output] = s } }
+        let definedAt = definingSteps(plan)
         var removed = Set<Int>()
         for i in plan.steps.indices where !removed.contains(i) && isChunkable(plan.steps[i], plan) {
             var chain: [ExecutionPlan.Step] = []
@@ -70,8 +69,19 @@ enum Fusion {
             plan.steps[i].chain = chain
             plan.steps[i].chainValues = chainValues
             plan.steps[i].outputs = [output]
-            plan.values[output].source = .computed(step: i, output: 0)
         }
+        removeSteps(removed, from: &plan)
+    }
+
+    /// The step that computes each value.
+    private static func definingSteps(_ plan: ExecutionPlan) -> [Int: Int] {
+        var definedAt: [Int: Int] = [:]
+        for (s, step) in plan.steps.enumerated() { for output in step.outputs { definedAt[output] = s } }
+        return definedAt
+    }
+
+    /// Drops the steps a pass fused into others.
+    private static func removeSteps(_ removed: Set<Int>, from plan: inout ExecutionPlan) {
         plan.steps = plan.steps.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
     }
 
@@ -93,8 +103,7 @@ enum Fusion {
     /// it can take it into its epilogue.
     private static func recognizePReLU(in plan: inout ExecutionPlan) {
         let readers = readers(plan)
-        var producer: [Int: Int] = [:]
-        for (s, step) in plan.steps.enumerated() { for output in step.outputs { producer[output] = s } }
+        let producer = definingSteps(plan)
         /// The step computing `id` when it is of `type` and `id` is read once.
         func single(_ id: Int, _ type: String) -> Int? {
             guard readers[id] == 1, let s = producer[id], plan.steps[s].type == type,
@@ -133,15 +142,14 @@ enum Fusion {
                 }
             }
         }
-        plan.steps = plan.steps.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+        removeSteps(removed, from: &plan)
     }
 
     /// Convolutions and matrix products take the bias and activation after them.
     private static func fuseEpilogues(in plan: inout ExecutionPlan) {
         let readers = readers(plan)
         // The step that computes each value, so a bias computed after the producer is left alone.
-        var definedAt: [Int: Int] = [:]
-        for (s, step) in plan.steps.enumerated() { for output in step.outputs { definedAt[output] = s } }
+        var definedAt = definingSteps(plan)
         var removed = Set<Int>()
         var consumerOf: [Int: Int] = [:]
         for (s, step) in plan.steps.enumerated() {
@@ -172,14 +180,11 @@ enum Fusion {
                 plan.steps[i].names += next.names
                 plan.steps[i].outputs = next.outputs
                 plan.steps[i].epilogue = epilogue
-                for out in next.outputs {
-                    definedAt[out] = i
-                    plan.values[out].source = .computed(step: i, output: 0)
-                }
+                for out in next.outputs { definedAt[out] = i }
                 removed.insert(j)
             }
         }
-        plan.steps = plan.steps.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+        removeSteps(removed, from: &plan)
     }
 
     /// The bias `next` adds to `output`, when it is a bias add of a `[channels]` vector.

@@ -201,9 +201,9 @@ final class CompiledPlan: @unchecked Sendable {
         let step = prepared.step
         guard let planned = step.epilogue else { return try prepared.compute(arguments, outputs) }
         if let geometry = prepared.convolution {
-            if let bias, let i = Finiteness.firstNonFinite(UnsafeBufferPointer(start: bias, count: geometry.n)) {
-                throw TensorScopeError.invalidArgument(
-                    step.names[1], expected: "finite bias values", got: "\(bias[i]) at index \(i)")
+            if let bias, let problem = Conv2DRunner.nonFiniteBias(UnsafeBufferPointer(start: bias, count: geometry.n),
+                                                                  op: step.names[1]) {
+                throw problem
             }
             try Conv2DRunner.compute(
                 geometry, input: arguments[0].data, filter: arguments[1],

@@ -85,10 +85,7 @@ public final class Session: Sendable {
     public func planSummary(_ fetches: [Tensor], feedShapes: [String: [Int]]) throws -> PlanSummary {
         let edges = fetches.compactMap { $0.isSymbolic ? $0.producer?.node : nil }
         var shapes: [String: [Int]] = [:]
-        for (key, shape) in feedShapes {
-            guard let index = program.placeholder(forFeed: key) else { throw unknownFeed(key) }
-            shapes[program.operations[index].name] = shape
-        }
+        for (key, shape) in feedShapes { shapes[try placeholder(fedBy: key).name] = shape }
         let plan = try compiledPlan(fetches: edges, feedShapes: shapes).plan
         return PlanSummary(steps: plan.steps.map(\.names), arenaBytes: plan.memory.arenaBytes,
                            unsharedBytes: plan.memory.unsharedBytes)
@@ -113,8 +110,7 @@ public final class Session: Sendable {
     private func resolve(_ feeds: [String: Tensor]) throws -> [String: Tensor] {
         var resolved: [String: Tensor] = [:]
         for (key, value) in feeds.sorted(by: { $0.key < $1.key }) {
-            guard let index = program.placeholder(forFeed: key) else { throw unknownFeed(key) }
-            let placeholder = program.operations[index]
+            let placeholder = try placeholder(fedBy: key)
             guard resolved[placeholder.name] == nil else {
                 throw TensorScopeError.invalidArgument(
                     "Session.run", expected: "one feed per placeholder", got: "placeholder '\(placeholder.name)' fed twice")
@@ -136,9 +132,14 @@ public final class Session: Sendable {
         return resolved
     }
 
-    private func unknownFeed(_ key: String) -> TensorScopeError {
-        .invalidArgument("Session.run", expected: "feeds keyed by placeholders of this graph",
-                         got: "feed '\(key)', which names no placeholder")
+    /// The placeholder a feed key names (`"images"` or `"images:0"`).
+    private func placeholder(fedBy key: String) throws -> GraphOperation {
+        guard let index = program.placeholder(forFeed: key) else {
+            throw TensorScopeError.invalidArgument(
+                "Session.run", expected: "feeds keyed by placeholders of this graph",
+                got: "feed '\(key)', which names no placeholder")
+        }
+        return program.operations[index]
     }
 
     private func compiledPlan(fetches: [String], feedShapes: [String: [Int]]) throws -> CompiledPlan {

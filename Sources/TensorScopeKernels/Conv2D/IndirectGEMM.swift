@@ -84,26 +84,18 @@ package struct IndirectGEMM: Conv2DOperator {
         // The bias padded to whole blocks of NR channels, as the kernels read it; for PReLU and
         // leaky ReLU each block's NR slopes follow its NR biases.
         let nr = isa.tile.channels
-        let paddedBias: UnsafeMutablePointer<Float>? = {
-            switch epilogue.activation {
-            case .prelu, .leakyRelu:
-                let alpha: Float = if case .leakyRelu(let alpha) = epilogue.activation { alpha } else { 0 }
-                let padded = UnsafeMutablePointer<Float>.allocate(capacity: 2 * blockCount * nr)
-                padded.initialize(repeating: 0, count: 2 * blockCount * nr)
-                for c in 0..<g.n {
-                    let (block, lane) = c.quotientAndRemainder(dividingBy: nr)
-                    padded[2 * block * nr + lane] = epilogue.bias?[c] ?? 0
-                    padded[2 * block * nr + nr + lane] = epilogue.slopes?[c] ?? alpha
-                }
-                return padded
-            default:
-                return epilogue.bias.map { bias in
-                    let padded = UnsafeMutablePointer<Float>.allocate(capacity: blockCount * nr)
-                    padded.initialize(repeating: 0, count: blockCount * nr)
-                    padded.update(from: bias, count: g.n)
-                    return padded
-                }
+        let slopesFollow = epilogue.activation.code == Int32(TS_ACTIVATION_PRELU.rawValue)
+        let paddedBias: UnsafeMutablePointer<Float>? = epilogue.bias == nil && !slopesFollow ? nil : {
+            let alpha: Float = if case .leakyRelu(let alpha) = epilogue.activation { alpha } else { 0 }
+            let stride = slopesFollow ? 2 * nr : nr
+            let padded = UnsafeMutablePointer<Float>.allocate(capacity: blockCount * stride)
+            padded.initialize(repeating: 0, count: blockCount * stride)
+            for c in 0..<g.n {
+                let (block, lane) = c.quotientAndRemainder(dividingBy: nr)
+                padded[block * stride + lane] = epilogue.bias?[c] ?? 0
+                if slopesFollow { padded[block * stride + nr + lane] = epilogue.slopes?[c] ?? alpha }
             }
+            return padded
         }()
         defer { paddedBias?.deallocate() }
         var params = ts_conv_params(

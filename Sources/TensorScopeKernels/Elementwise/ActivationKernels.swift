@@ -54,23 +54,4 @@ extension Elementwise {
         case .elu, .prelu: for i in 0..<count { out[i] = activation(x[i], slope: 0) }
         }
     }
-
-    /// `out[i] = lane(x[i…], y[i…])` 16 at a time, `one` for the rest (`out` may be `x`).
-    @inline(__always)
-    package static func lanes(
-        _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int, into out: UnsafeMutablePointer<Float>,
-        _ lane: (SIMD16<Float>, SIMD16<Float>) -> SIMD16<Float>, _ one: (Float, Float) -> Float
-    ) {
-        var i = 0
-        while i + 16 <= count {
-            let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
-            let w = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD16<Float>.self)
-            UnsafeMutableRawPointer(out + i).storeBytes(of: lane(v, w), as: SIMD16<Float>.self)
-            i += 16
-        }
-        while i < count {
-            out[i] = one(x[i], y[i])
-            i += 1
-        }
-    }
 }

@@ -56,7 +56,11 @@ package enum Elementwise {
         let rowsPerChunk = max(1, chunk / period)
         parallelChunks(count: (rows + rowsPerChunk - 1) / rowsPerChunk) { c in
             for r in (c * rowsPerChunk)..<min(rows, (c + 1) * rowsPerChunk) {
-                applyRow(f, a + r * period, b, count: period, smallOnRight, out + r * period)
+                if smallOnRight {
+                    lanes(a + r * period, b, count: period, into: out + r * period, { f($0, $1) }, { f($0, $1) })
+                } else {
+                    lanes(a + r * period, b, count: period, into: out + r * period, { f($1, $0) }, { f($1, $0) })
+                }
             }
         }
     }
@@ -79,21 +83,21 @@ package enum Elementwise {
         }
     }
 
-    /// One row: `x[i] ⊙ y[i]` (or `y[i] ⊙ x[i]`).
+    /// `out[i] = lane(x[i…], y[i…])` 16 at a time, `one` for the rest (`out` may be `x`).
     @inline(__always)
-    private static func applyRow(
-        _ f: BinaryOperator, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int, _ yOnRight: Bool,
-        _ out: UnsafeMutablePointer<Float>
+    package static func lanes(
+        _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int, into out: UnsafeMutablePointer<Float>,
+        _ lane: (SIMD16<Float>, SIMD16<Float>) -> SIMD16<Float>, _ one: (Float, Float) -> Float
     ) {
         var i = 0
         while i + 16 <= count {
             let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
             let w = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD16<Float>.self)
-            UnsafeMutableRawPointer(out + i).storeBytes(of: yOnRight ? f(v, w) : f(w, v), as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(out + i).storeBytes(of: lane(v, w), as: SIMD16<Float>.self)
             i += 16
         }
         while i < count {
-            out[i] = yOnRight ? f(x[i], y[i]) : f(y[i], x[i])
+            out[i] = one(x[i], y[i])
             i += 1
         }
     }

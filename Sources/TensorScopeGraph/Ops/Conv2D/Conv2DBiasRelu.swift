@@ -41,10 +41,8 @@ public func conv2dBiasRelu(
             .invalidArgument(
                 "conv2dBiasRelu", expected: "bias of shape [\(geometry.outChannels)] (the filter's out_channels)",
                 got: "shape \(b.shape)")
-        } else if let i = Finiteness.firstNonFinite(b.scalars) {
-            .invalidArgument("conv2dBiasRelu", expected: "finite bias values", got: "\(b.scalars[i]) at index \(i)")
         } else {
-            nil
+            b.withUnsafeBufferPointer { Conv2DRunner.nonFiniteBias($0, op: "conv2dBiasRelu") }
         }
     if let biasProblem {
         // The unfused expression would have run its Conv2D and failed in `add`.

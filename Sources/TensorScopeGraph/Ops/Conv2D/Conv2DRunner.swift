@@ -47,6 +47,14 @@ enum Conv2DRunner {
         }
     }
 
+    /// The error for a bias of a fused convolution that holds NaN or infinity (which the
+    /// epilogue would add unseen), naming `op`; nil when every value is finite.
+    static func nonFiniteBias(_ bias: UnsafeBufferPointer<Float>, op: String) -> TensorScopeError? {
+        Finiteness.firstNonFinite(bias).map {
+            .invalidArgument(op, expected: "finite bias values", got: "\(bias[$0]) at index \($0)")
+        }
+    }
+
     /// Names the first NaN or infinity among the arguments, or reports an overflow.
     static func nonFiniteError(
         input x: UnsafeBufferPointer<Float>, shape xShape: [Int], filter w: UnsafeBufferPointer<Float>,

@@ -25,13 +25,7 @@ struct KernelArgument: @unchecked Sendable {
     /// The integer values of this argument: exact when it was made from integers, else its
     /// values when each is a whole number that fits in `Int`.
     func integerValues(op: String, argument: String) throws -> [Int] {
-        if let integers { return integers }
-        return try data.map { v in
-            guard let n = Int(exactly: v) else {
-                throw TensorScopeError.invalidArgument(op, expected: "whole numbers in \(argument)", got: "\(v)")
-            }
-            return n
-        }
+        try integers ?? wholeNumbers(data, op: op, argument: argument)
     }
 
     /// This argument as a convolution filter in `isa`'s packed layout: a variable's cached one,
@@ -41,6 +35,17 @@ struct KernelArgument: @unchecked Sendable {
             return variable.variable.packedFilter((variable.snapshot, variable.version), isa: isa)
         }
         return PackedFilter(hwio: pointer, shape: shape, isa: isa)
+    }
+}
+
+/// `values` as integers, each a whole number that fits in `Int`; `op` and `argument` name them
+/// in the error for one that is not.
+func wholeNumbers(_ values: some Sequence<Float>, op: String, argument: String) throws -> [Int] {
+    try values.map { v in
+        guard let n = Int(exactly: v) else {
+            throw TensorScopeError.invalidArgument(op, expected: "whole numbers in \(argument)", got: "\(v)")
+        }
+        return n
     }
 }
 
