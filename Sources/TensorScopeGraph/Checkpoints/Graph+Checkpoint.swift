@@ -29,20 +29,38 @@ extension Graph {
     /// values or the new ones, never some of each. Calling this inside `readingVariables` is
     /// an error.
     public func restoreVariables(from path: String) throws {
+        try replaceVariableValues(operation: "restoreVariables", source: path) { expected in
+            try SafeTensors.read(path, expecting: expected)
+        }
+    }
+
+    /// Replaces the value of every global variable with the tensor `read` returns under its
+    /// name, all at once under the values lock (forward passes see the old values or the new).
+    /// `read` gets each variable's name and shape and must return exactly those, or throw —
+    /// then no variable changes. For the restores from files.
+    package func replaceVariableValues(
+        operation: String, source: String, read: ([String: [Int]]) throws -> [String: Tensor]
+    ) throws {
         guard Graph.readingDepth == 0 else {
-            throw TensorScopeError(.invalidArgument, "restoreVariables: \(path): called inside readingVariables, which it would wait for")
+            throw TensorScopeError(.invalidArgument, "\(operation): \(source): called inside readingVariables, which it would wait for")
         }
         let variables = globalVariables
         guard !variables.isEmpty else {
             throw TensorScopeError(
                 .invalidArgument,
-                "restoreVariables: \(path): the graph has no variables yet; create them first (run the model once), "
-                    + "or use setInitialValues(_:) to create them from the checkpoint")
+                "\(operation): \(source): the graph has no variables yet; create them first (run the model once), "
+                    + "or use setInitialValues to create them from the checkpoint")
         }
         let expected = Dictionary(uniqueKeysWithValues: variables.map { ($0.name, $0.shape) })
-        let tensors = try SafeTensors.read(path, expecting: expected)
+        let tensors = try read(expected)
+        let values = try variables.map { variable in
+            guard let value = tensors[variable.name], value.shape == variable.shape, !value.isSymbolic else {
+                throw TensorScopeError(.invalidArgument, "\(operation): \(source): no value of shape \(variable.shape) for \(variable.name)")
+            }
+            return value
+        }
         try valuesLock.writing {
-            for variable in variables { try variable.assign(tensors[variable.name]!) }
+            for (variable, value) in zip(variables, values) { try variable.assign(value) }
         }
     }
 

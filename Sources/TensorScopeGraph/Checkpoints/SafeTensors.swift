@@ -224,21 +224,8 @@ public enum SafeTensors {
         case .failure(let problem): throw TensorScopeError(.io, "\(path): \(problem)")
         }
         defer { try? handle.close() }
-        let fd = handle.fileDescriptor
         let source = Source(name: path) { range, destination in
-            // pread until the range is in, straight into its buffer.
-            var done = 0
-            while done < range.count {
-                let got = pread(fd, destination.baseAddress! + done, range.count - done, off_t(range.lowerBound + done))
-                if got < 0 {
-                    if errno == EINTR { continue }
-                    throw TensorScopeError(.io, "\(path): unreadable (\(String(cString: strerror(errno))))")
-                }
-                guard got > 0 else {
-                    throw TensorScopeError(.io, "\(path): truncated: expected \(range.count) bytes at \(range.lowerBound), got \(done)")
-                }
-                done += got
-            }
+            try RegularFile.read(handle, at: range.lowerBound, into: destination, path: path)
         }
         return try body(source, size)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TensorScopeKernels
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -53,6 +54,27 @@ package enum RegularFile {
         // Reads of a regular file never block; clear the flag all the same, for plain reads.
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         return .success((FileHandle(fileDescriptor: fd, closeOnDealloc: true), Int(status.st_size)))
+    }
+
+    /// Fills `destination` with the bytes of `handle`'s file at `offset`, with `pread` (no
+    /// shared file position, so readers on several threads do not disturb each other).
+    ///
+    /// - Throws: `.io` naming `path` when the file is unreadable or ends before the range does.
+    package static func read(
+        _ handle: FileHandle, at offset: Int, into destination: UnsafeMutableRawBufferPointer, path: String
+    ) throws {
+        var done = 0
+        while done < destination.count {
+            let got = pread(handle.fileDescriptor, destination.baseAddress! + done, destination.count - done, off_t(offset + done))
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw TensorScopeError(.io, "\(path): unreadable (\(reason(errno)))")
+            }
+            guard got > 0 else {
+                throw TensorScopeError(.io, "\(path): truncated: expected \(destination.count) bytes at \(offset), got \(done)")
+            }
+            done += got
+        }
     }
 
     private static func reason(_ code: Int32) -> String {

@@ -8,10 +8,12 @@
 // For information on using the generated types, please see the documentation:
 //   https://github.com/apple/swift-protobuf/
 
-/// The subset of TensorFlow's protocol buffers that a TensorBoard graph export needs, written
-/// for TensorScope with TensorFlow's own message names, field numbers and types (from
-/// tensorflow/core/framework/{graph,node_def,attr_value,tensor_shape,types,versions}.proto and
-/// tensorflow/core/util/event.proto), so the bytes are what TensorFlow writes and reads.
+/// The subset of TensorFlow's protocol buffers that TensorScope reads and writes (TensorBoard
+/// graphs, frozen GraphDefs, V2 checkpoints' index entries), written for TensorScope with
+/// TensorFlow's own message names, field numbers and types (from tensorflow/core/framework/
+/// {graph,node_def,attr_value,tensor,tensor_shape,tensor_slice,types,versions}.proto,
+/// tensorflow/core/protobuf/tensor_bundle.proto and tensorflow/core/util/event.proto), so the
+/// bytes are what TensorFlow writes and reads.
 /// Fields TensorScope never sets are left out; a reader skips unknown fields either way.
 ///
 /// Regenerate tensorflow.pb.swift with scripts/generate-protos (protoc + protoc-gen-swift 1.39.0).
@@ -37,9 +39,28 @@ nonisolated enum Tensorflow_DataType: SwiftProtobuf.Enum, Swift.CaseIterable {
   typealias RawValue = Int
   case dtInvalid // = 0
   case dtFloat // = 1
+  case dtDouble // = 2
   case dtInt32 // = 3
+  case dtUint8 // = 4
+  case dtInt16 // = 5
+  case dtInt8 // = 6
+  case dtString // = 7
+  case dtComplex64 // = 8
   case dtInt64 // = 9
+  case dtBool // = 10
+  case dtQint8 // = 11
+  case dtQuint8 // = 12
+  case dtQint32 // = 13
+  case dtBfloat16 // = 14
+  case dtQint16 // = 15
+  case dtQuint16 // = 16
+  case dtUint16 // = 17
+  case dtComplex128 // = 18
+  case dtHalf // = 19
   case dtResource // = 20
+  case dtVariant // = 21
+  case dtUint32 // = 22
+  case dtUint64 // = 23
   case UNRECOGNIZED(Int)
 
   init() {
@@ -50,9 +71,28 @@ nonisolated enum Tensorflow_DataType: SwiftProtobuf.Enum, Swift.CaseIterable {
     switch rawValue {
     case 0: self = .dtInvalid
     case 1: self = .dtFloat
+    case 2: self = .dtDouble
     case 3: self = .dtInt32
+    case 4: self = .dtUint8
+    case 5: self = .dtInt16
+    case 6: self = .dtInt8
+    case 7: self = .dtString
+    case 8: self = .dtComplex64
     case 9: self = .dtInt64
+    case 10: self = .dtBool
+    case 11: self = .dtQint8
+    case 12: self = .dtQuint8
+    case 13: self = .dtQint32
+    case 14: self = .dtBfloat16
+    case 15: self = .dtQint16
+    case 16: self = .dtQuint16
+    case 17: self = .dtUint16
+    case 18: self = .dtComplex128
+    case 19: self = .dtHalf
     case 20: self = .dtResource
+    case 21: self = .dtVariant
+    case 22: self = .dtUint32
+    case 23: self = .dtUint64
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -61,9 +101,28 @@ nonisolated enum Tensorflow_DataType: SwiftProtobuf.Enum, Swift.CaseIterable {
     switch self {
     case .dtInvalid: return 0
     case .dtFloat: return 1
+    case .dtDouble: return 2
     case .dtInt32: return 3
+    case .dtUint8: return 4
+    case .dtInt16: return 5
+    case .dtInt8: return 6
+    case .dtString: return 7
+    case .dtComplex64: return 8
     case .dtInt64: return 9
+    case .dtBool: return 10
+    case .dtQint8: return 11
+    case .dtQuint8: return 12
+    case .dtQint32: return 13
+    case .dtBfloat16: return 14
+    case .dtQint16: return 15
+    case .dtQuint16: return 16
+    case .dtUint16: return 17
+    case .dtComplex128: return 18
+    case .dtHalf: return 19
     case .dtResource: return 20
+    case .dtVariant: return 21
+    case .dtUint32: return 22
+    case .dtUint64: return 23
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -72,9 +131,28 @@ nonisolated enum Tensorflow_DataType: SwiftProtobuf.Enum, Swift.CaseIterable {
   static let allCases: [Tensorflow_DataType] = [
     .dtInvalid,
     .dtFloat,
+    .dtDouble,
     .dtInt32,
+    .dtUint8,
+    .dtInt16,
+    .dtInt8,
+    .dtString,
+    .dtComplex64,
     .dtInt64,
+    .dtBool,
+    .dtQint8,
+    .dtQuint8,
+    .dtQint32,
+    .dtBfloat16,
+    .dtQint16,
+    .dtQuint16,
+    .dtUint16,
+    .dtComplex128,
+    .dtHalf,
     .dtResource,
+    .dtVariant,
+    .dtUint32,
+    .dtUint64,
   ]
 
 }
@@ -105,6 +183,49 @@ nonisolated struct Tensorflow_TensorShapeProto: Sendable {
   }
 
   init() {}
+}
+
+/// A tensor's values: in tensor_content (little-endian, row-major) or in the typed repeated
+/// field, where a shorter list than the shape needs repeats its last value (TensorFlow's rule).
+nonisolated struct Tensorflow_TensorProto: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var dtype: Tensorflow_DataType = .dtInvalid
+
+  var tensorShape: Tensorflow_TensorShapeProto {
+    get {_tensorShape ?? Tensorflow_TensorShapeProto()}
+    set {_tensorShape = newValue}
+  }
+  /// Returns true if `tensorShape` has been explicitly set.
+  var hasTensorShape: Bool {self._tensorShape != nil}
+  /// Clears the value of `tensorShape`. Subsequent reads from it will return its default value.
+  mutating func clearTensorShape() {self._tensorShape = nil}
+
+  var versionNumber: Int32 = 0
+
+  var tensorContent: Data = Data()
+
+  var halfVal: [Int32] = []
+
+  var floatVal: [Float] = []
+
+  var doubleVal: [Double] = []
+
+  var intVal: [Int32] = []
+
+  var stringVal: [Data] = []
+
+  var int64Val: [Int64] = []
+
+  var boolVal: [Bool] = []
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
+
+  fileprivate var _tensorShape: Tensorflow_TensorShapeProto? = nil
 }
 
 nonisolated struct Tensorflow_AttrValue: Sendable {
@@ -162,6 +283,14 @@ nonisolated struct Tensorflow_AttrValue: Sendable {
     set {value = .shape(newValue)}
   }
 
+  var tensor: Tensorflow_TensorProto {
+    get {
+      if case .tensor(let v)? = value {return v}
+      return Tensorflow_TensorProto()
+    }
+    set {value = .tensor(newValue)}
+  }
+
   var list: Tensorflow_AttrValue.ListValue {
     get {
       if case .list(let v)? = value {return v}
@@ -179,6 +308,7 @@ nonisolated struct Tensorflow_AttrValue: Sendable {
     case b(Bool)
     case type(Tensorflow_DataType)
     case shape(Tensorflow_TensorShapeProto)
+    case tensor(Tensorflow_TensorProto)
     case list(Tensorflow_AttrValue.ListValue)
 
   }
@@ -199,6 +329,8 @@ nonisolated struct Tensorflow_AttrValue: Sendable {
     var type: [Tensorflow_DataType] = []
 
     var shape: [Tensorflow_TensorShapeProto] = []
+
+    var tensor: [Tensorflow_TensorProto] = []
 
     var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -305,12 +437,146 @@ nonisolated struct Tensorflow_Event: Sendable {
   init() {}
 }
 
+nonisolated struct Tensorflow_TensorSliceProto: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var extent: [Tensorflow_TensorSliceProto.Extent] = []
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  nonisolated struct Extent: Sendable {
+    // SwiftProtobuf.Message conformance is added in an extension below. See the
+    // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+    // methods supported on all messages.
+
+    var start: Int64 = 0
+
+    var hasLength_p: Tensorflow_TensorSliceProto.Extent.OneOf_HasLength? = nil
+
+    var length: Int64 {
+      get {
+        if case .length(let v)? = hasLength_p {return v}
+        return 0
+      }
+      set {hasLength_p = .length(newValue)}
+    }
+
+    var unknownFields = SwiftProtobuf.UnknownStorage()
+
+    nonisolated enum OneOf_HasLength: Equatable, Sendable {
+      case length(Int64)
+
+    }
+
+    init() {}
+  }
+
+  init() {}
+}
+
+/// The entry under the empty key of a V2 checkpoint's index.
+nonisolated struct Tensorflow_BundleHeaderProto: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var numShards: Int32 = 0
+
+  var endianness: Tensorflow_BundleHeaderProto.Endianness = .little
+
+  var version: Tensorflow_VersionDef {
+    get {_version ?? Tensorflow_VersionDef()}
+    set {_version = newValue}
+  }
+  /// Returns true if `version` has been explicitly set.
+  var hasVersion: Bool {self._version != nil}
+  /// Clears the value of `version`. Subsequent reads from it will return its default value.
+  mutating func clearVersion() {self._version = nil}
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  nonisolated enum Endianness: SwiftProtobuf.Enum, Swift.CaseIterable {
+    typealias RawValue = Int
+    case little // = 0
+    case big // = 1
+    case UNRECOGNIZED(Int)
+
+    init() {
+      self = .little
+    }
+
+    init?(rawValue: Int) {
+      switch rawValue {
+      case 0: self = .little
+      case 1: self = .big
+      default: self = .UNRECOGNIZED(rawValue)
+      }
+    }
+
+    var rawValue: Int {
+      switch self {
+      case .little: return 0
+      case .big: return 1
+      case .UNRECOGNIZED(let i): return i
+      }
+    }
+
+    // The compiler won't synthesize support with the UNRECOGNIZED case.
+    static let allCases: [Tensorflow_BundleHeaderProto.Endianness] = [
+      .little,
+      .big,
+    ]
+
+  }
+
+  init() {}
+
+  fileprivate var _version: Tensorflow_VersionDef? = nil
+}
+
+/// One tensor of a V2 checkpoint: where its bytes are (shard, offset, size) and their masked
+/// CRC-32C.
+nonisolated struct Tensorflow_BundleEntryProto: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var dtype: Tensorflow_DataType = .dtInvalid
+
+  var shape: Tensorflow_TensorShapeProto {
+    get {_shape ?? Tensorflow_TensorShapeProto()}
+    set {_shape = newValue}
+  }
+  /// Returns true if `shape` has been explicitly set.
+  var hasShape: Bool {self._shape != nil}
+  /// Clears the value of `shape`. Subsequent reads from it will return its default value.
+  mutating func clearShape() {self._shape = nil}
+
+  var shardID: Int32 = 0
+
+  var offset: Int64 = 0
+
+  var size: Int64 = 0
+
+  var crc32C: UInt32 = 0
+
+  var slices: [Tensorflow_TensorSliceProto] = []
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
+
+  fileprivate var _shape: Tensorflow_TensorShapeProto? = nil
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "tensorflow"
 
 nonisolated extension Tensorflow_DataType: SwiftProtobuf._ProtoNameProviding {
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0DT_INVALID\0\u{1}DT_FLOAT\0\u{2}\u{2}DT_INT32\0\u{2}\u{6}DT_INT64\0\u{2}\u{b}DT_RESOURCE\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0DT_INVALID\0\u{1}DT_FLOAT\0\u{1}DT_DOUBLE\0\u{1}DT_INT32\0\u{1}DT_UINT8\0\u{1}DT_INT16\0\u{1}DT_INT8\0\u{1}DT_STRING\0\u{1}DT_COMPLEX64\0\u{1}DT_INT64\0\u{1}DT_BOOL\0\u{1}DT_QINT8\0\u{1}DT_QUINT8\0\u{1}DT_QINT32\0\u{1}DT_BFLOAT16\0\u{1}DT_QINT16\0\u{1}DT_QUINT16\0\u{1}DT_UINT16\0\u{1}DT_COMPLEX128\0\u{1}DT_HALF\0\u{1}DT_RESOURCE\0\u{1}DT_VARIANT\0\u{1}DT_UINT32\0\u{1}DT_UINT64\0")
 }
 
 nonisolated extension Tensorflow_TensorShapeProto: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -383,9 +649,93 @@ nonisolated extension Tensorflow_TensorShapeProto.Dim: SwiftProtobuf.Message, Sw
   }
 }
 
+nonisolated extension Tensorflow_TensorProto: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".TensorProto"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}dtype\0\u{3}tensor_shape\0\u{3}version_number\0\u{3}tensor_content\0\u{3}float_val\0\u{3}double_val\0\u{3}int_val\0\u{3}string_val\0\u{4}\u{2}int64_val\0\u{3}bool_val\0\u{4}\u{2}half_val\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.dtype) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._tensorShape) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.versionNumber) }()
+      case 4: try { try decoder.decodeSingularBytesField(value: &self.tensorContent) }()
+      case 5: try { try decoder.decodeRepeatedFloatField(value: &self.floatVal) }()
+      case 6: try { try decoder.decodeRepeatedDoubleField(value: &self.doubleVal) }()
+      case 7: try { try decoder.decodeRepeatedInt32Field(value: &self.intVal) }()
+      case 8: try { try decoder.decodeRepeatedBytesField(value: &self.stringVal) }()
+      case 10: try { try decoder.decodeRepeatedInt64Field(value: &self.int64Val) }()
+      case 11: try { try decoder.decodeRepeatedBoolField(value: &self.boolVal) }()
+      case 13: try { try decoder.decodeRepeatedInt32Field(value: &self.halfVal) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.dtype != .dtInvalid {
+      try visitor.visitSingularEnumField(value: self.dtype, fieldNumber: 1)
+    }
+    try { if let v = self._tensorShape {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if self.versionNumber != 0 {
+      try visitor.visitSingularInt32Field(value: self.versionNumber, fieldNumber: 3)
+    }
+    if !self.tensorContent.isEmpty {
+      try visitor.visitSingularBytesField(value: self.tensorContent, fieldNumber: 4)
+    }
+    if !self.floatVal.isEmpty {
+      try visitor.visitPackedFloatField(value: self.floatVal, fieldNumber: 5)
+    }
+    if !self.doubleVal.isEmpty {
+      try visitor.visitPackedDoubleField(value: self.doubleVal, fieldNumber: 6)
+    }
+    if !self.intVal.isEmpty {
+      try visitor.visitPackedInt32Field(value: self.intVal, fieldNumber: 7)
+    }
+    if !self.stringVal.isEmpty {
+      try visitor.visitRepeatedBytesField(value: self.stringVal, fieldNumber: 8)
+    }
+    if !self.int64Val.isEmpty {
+      try visitor.visitPackedInt64Field(value: self.int64Val, fieldNumber: 10)
+    }
+    if !self.boolVal.isEmpty {
+      try visitor.visitPackedBoolField(value: self.boolVal, fieldNumber: 11)
+    }
+    if !self.halfVal.isEmpty {
+      try visitor.visitPackedInt32Field(value: self.halfVal, fieldNumber: 13)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Tensorflow_TensorProto, rhs: Tensorflow_TensorProto) -> Bool {
+    if lhs.dtype != rhs.dtype {return false}
+    if lhs._tensorShape != rhs._tensorShape {return false}
+    if lhs.versionNumber != rhs.versionNumber {return false}
+    if lhs.tensorContent != rhs.tensorContent {return false}
+    if lhs.halfVal != rhs.halfVal {return false}
+    if lhs.floatVal != rhs.floatVal {return false}
+    if lhs.doubleVal != rhs.doubleVal {return false}
+    if lhs.intVal != rhs.intVal {return false}
+    if lhs.stringVal != rhs.stringVal {return false}
+    if lhs.int64Val != rhs.int64Val {return false}
+    if lhs.boolVal != rhs.boolVal {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Tensorflow_AttrValue: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".AttrValue"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}list\0\u{1}s\0\u{1}i\0\u{1}f\0\u{1}b\0\u{1}type\0\u{1}shape\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}list\0\u{1}s\0\u{1}i\0\u{1}f\0\u{1}b\0\u{1}type\0\u{1}shape\0\u{1}tensor\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -459,6 +809,19 @@ nonisolated extension Tensorflow_AttrValue: SwiftProtobuf.Message, SwiftProtobuf
           self.value = .shape(v)
         }
       }()
+      case 8: try {
+        var v: Tensorflow_TensorProto?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .tensor(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .tensor(v)
+        }
+      }()
       default: break
       }
     }
@@ -498,6 +861,10 @@ nonisolated extension Tensorflow_AttrValue: SwiftProtobuf.Message, SwiftProtobuf
       guard case .shape(let v)? = self.value else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
     }()
+    case .tensor?: try {
+      guard case .tensor(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+    }()
     case nil: break
     }
     try unknownFields.traverse(visitor: &visitor)
@@ -512,7 +879,7 @@ nonisolated extension Tensorflow_AttrValue: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Tensorflow_AttrValue.ListValue: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = Tensorflow_AttrValue.protoMessageName + ".ListValue"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\u{2}s\0\u{1}i\0\u{1}f\0\u{1}b\0\u{1}type\0\u{1}shape\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\u{2}s\0\u{1}i\0\u{1}f\0\u{1}b\0\u{1}type\0\u{1}shape\0\u{1}tensor\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -526,6 +893,7 @@ nonisolated extension Tensorflow_AttrValue.ListValue: SwiftProtobuf.Message, Swi
       case 5: try { try decoder.decodeRepeatedBoolField(value: &self.b) }()
       case 6: try { try decoder.decodeRepeatedEnumField(value: &self.type) }()
       case 7: try { try decoder.decodeRepeatedMessageField(value: &self.shape) }()
+      case 8: try { try decoder.decodeRepeatedMessageField(value: &self.tensor) }()
       default: break
       }
     }
@@ -550,6 +918,9 @@ nonisolated extension Tensorflow_AttrValue.ListValue: SwiftProtobuf.Message, Swi
     if !self.shape.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.shape, fieldNumber: 7)
     }
+    if !self.tensor.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.tensor, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -560,6 +931,7 @@ nonisolated extension Tensorflow_AttrValue.ListValue: SwiftProtobuf.Message, Swi
     if lhs.b != rhs.b {return false}
     if lhs.type != rhs.type {return false}
     if lhs.shape != rhs.shape {return false}
+    if lhs.tensor != rhs.tensor {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -756,6 +1128,194 @@ nonisolated extension Tensorflow_Event: SwiftProtobuf.Message, SwiftProtobuf._Me
     if lhs.wallTime != rhs.wallTime {return false}
     if lhs.step != rhs.step {return false}
     if lhs.what != rhs.what {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tensorflow_TensorSliceProto: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".TensorSliceProto"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}extent\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.extent) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.extent.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.extent, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Tensorflow_TensorSliceProto, rhs: Tensorflow_TensorSliceProto) -> Bool {
+    if lhs.extent != rhs.extent {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tensorflow_TensorSliceProto.Extent: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = Tensorflow_TensorSliceProto.protoMessageName + ".Extent"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}start\0\u{1}length\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.start) }()
+      case 2: try {
+        var v: Int64?
+        try decoder.decodeSingularInt64Field(value: &v)
+        if let v = v {
+          if self.hasLength_p != nil {try decoder.handleConflictingOneOf()}
+          self.hasLength_p = .length(v)
+        }
+      }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.start != 0 {
+      try visitor.visitSingularInt64Field(value: self.start, fieldNumber: 1)
+    }
+    try { if case .length(let v)? = self.hasLength_p {
+      try visitor.visitSingularInt64Field(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Tensorflow_TensorSliceProto.Extent, rhs: Tensorflow_TensorSliceProto.Extent) -> Bool {
+    if lhs.start != rhs.start {return false}
+    if lhs.hasLength_p != rhs.hasLength_p {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tensorflow_BundleHeaderProto: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".BundleHeaderProto"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}num_shards\0\u{1}endianness\0\u{1}version\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt32Field(value: &self.numShards) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.endianness) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._version) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.numShards != 0 {
+      try visitor.visitSingularInt32Field(value: self.numShards, fieldNumber: 1)
+    }
+    if self.endianness != .little {
+      try visitor.visitSingularEnumField(value: self.endianness, fieldNumber: 2)
+    }
+    try { if let v = self._version {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Tensorflow_BundleHeaderProto, rhs: Tensorflow_BundleHeaderProto) -> Bool {
+    if lhs.numShards != rhs.numShards {return false}
+    if lhs.endianness != rhs.endianness {return false}
+    if lhs._version != rhs._version {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tensorflow_BundleHeaderProto.Endianness: SwiftProtobuf._ProtoNameProviding {
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0LITTLE\0\u{1}BIG\0")
+}
+
+nonisolated extension Tensorflow_BundleEntryProto: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".BundleEntryProto"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}dtype\0\u{1}shape\0\u{3}shard_id\0\u{1}offset\0\u{1}size\0\u{1}crc32c\0\u{1}slices\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.dtype) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._shape) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.shardID) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.offset) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.size) }()
+      case 6: try { try decoder.decodeSingularFixed32Field(value: &self.crc32C) }()
+      case 7: try { try decoder.decodeRepeatedMessageField(value: &self.slices) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.dtype != .dtInvalid {
+      try visitor.visitSingularEnumField(value: self.dtype, fieldNumber: 1)
+    }
+    try { if let v = self._shape {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if self.shardID != 0 {
+      try visitor.visitSingularInt32Field(value: self.shardID, fieldNumber: 3)
+    }
+    if self.offset != 0 {
+      try visitor.visitSingularInt64Field(value: self.offset, fieldNumber: 4)
+    }
+    if self.size != 0 {
+      try visitor.visitSingularInt64Field(value: self.size, fieldNumber: 5)
+    }
+    if self.crc32C != 0 {
+      try visitor.visitSingularFixed32Field(value: self.crc32C, fieldNumber: 6)
+    }
+    if !self.slices.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.slices, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Tensorflow_BundleEntryProto, rhs: Tensorflow_BundleEntryProto) -> Bool {
+    if lhs.dtype != rhs.dtype {return false}
+    if lhs._shape != rhs._shape {return false}
+    if lhs.shardID != rhs.shardID {return false}
+    if lhs.offset != rhs.offset {return false}
+    if lhs.size != rhs.size {return false}
+    if lhs.crc32C != rhs.crc32C {return false}
+    if lhs.slices != rhs.slices {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1,0 +1,94 @@
+import TensorScopeKernels
+
+/// TensorFlow's `DataType`s as TensorScope meets them in checkpoints and graphs: their Python
+/// names, their widths, and the conversion of the floating-point ones to float32.
+enum TensorFlowDType {
+    /// `tf.DType.name` for a `DataType`; values this file does not know as `DT_<number>`.
+    static func name(_ type: Tensorflow_DataType) -> String {
+        switch type {
+        case .dtFloat: "float32"
+        case .dtDouble: "float64"
+        case .dtHalf: "float16"
+        case .dtBfloat16: "bfloat16"
+        case .dtInt8: "int8"
+        case .dtUint8: "uint8"
+        case .dtInt16: "int16"
+        case .dtUint16: "uint16"
+        case .dtInt32: "int32"
+        case .dtUint32: "uint32"
+        case .dtInt64: "int64"
+        case .dtUint64: "uint64"
+        case .dtBool: "bool"
+        case .dtString: "string"
+        case .dtComplex64: "complex64"
+        case .dtComplex128: "complex128"
+        case .dtResource: "resource"
+        case .dtVariant: "variant"
+        case .dtQint8: "qint8"
+        case .dtQuint8: "quint8"
+        case .dtQint16: "qint16"
+        case .dtQuint16: "quint16"
+        case .dtQint32: "qint32"
+        case .dtInvalid: "invalid"
+        case .UNRECOGNIZED(let value): "DT_\(value)"
+        }
+    }
+
+    /// Bytes per element of the fixed-width dtypes, by name.
+    static let byteWidth: [String: Int] = [
+        "float32": 4, "float16": 2, "bfloat16": 2, "float64": 8, "int8": 1, "uint8": 1, "int16": 2, "uint16": 2,
+        "int32": 4, "uint32": 4, "int64": 8, "uint64": 8, "bool": 1, "complex64": 8, "complex128": 16,
+    ]
+
+    /// Little-endian `bytes` of a float32, float16, bfloat16 or float64 tensor as float32.
+    /// float16 and bfloat16 widen exactly; float64 rounds to nearest, and a finite value beyond
+    /// float32's range is an error rather than a silent infinity.
+    ///
+    /// - Parameters:
+    ///   - bytes: the tensor's bytes; their count is a multiple of the dtype's width.
+    ///   - dtype: the dtype's name, as `name(_:)` gives it.
+    ///   - source: what the values are, for error messages (`"model.ckpt: key 'w'"`).
+    static func float32(_ bytes: [UInt8], dtype: String, source: () -> String) throws -> [Float] {
+        switch dtype {
+        case "float32":
+            return converted(bytes, as: UInt32.self) { Float(bitPattern: $0) }
+        case "float16":
+            return converted(bytes, as: UInt16.self) { Float(Float16(bitPattern: $0)) }
+        case "bfloat16":
+            return converted(bytes, as: UInt16.self) { Float(bitPattern: UInt32($0) << 16) }
+        case "float64":
+            return try float64(bytes, source: source)
+        default:
+            throw TensorScopeError(.invalidArgument, "\(source()): \(dtype) values, expected float32, float16, bfloat16 or float64")
+        }
+    }
+
+    /// Each little-endian `Word` of `bytes` (read unaligned) through `convert`.
+    private static func converted<Word: FixedWidthInteger>(
+        _ bytes: [UInt8], as _: Word.Type, _ convert: (Word) -> Float
+    ) -> [Float] {
+        let count = bytes.count / MemoryLayout<Word>.size
+        return bytes.withUnsafeBytes { raw in
+            [Float](unsafeUninitializedCapacity: count) { out, initialized in
+                for i in 0..<count {
+                    out[i] = convert(Word(littleEndian: raw.loadUnaligned(fromByteOffset: i * MemoryLayout<Word>.size, as: Word.self)))
+                }
+                initialized = count
+            }
+        }
+    }
+
+    private static func float64(_ bytes: [UInt8], source: () -> String) throws -> [Float] {
+        let count = bytes.count / 8
+        var result = [Float](repeating: 0, count: count)
+        for index in 0..<count {
+            let value = Double(bitPattern: UInt64(littleEndian: bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self) }))
+            let narrowed = Float(value)
+            if value.isFinite && !narrowed.isFinite {
+                throw TensorScopeError(.invalidArgument, "\(source()): float64 value \(value) at index \(index) is beyond float32's range")
+            }
+            result[index] = narrowed
+        }
+        return result
+    }
+}
