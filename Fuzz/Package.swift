@@ -21,5 +21,9 @@ let package = Package(
             name: "fuzz-safetensors",
             dependencies: ["FuzzDriver", .product(name: "TensorScope", package: root)]
         ),
+        .executableTarget(
+            name: "fuzz-tf-checkpoint",
+            dependencies: ["FuzzDriver", .product(name: "TensorScope", package: root)]
+        ),
     ]
 )

@@ -6,6 +6,11 @@ port needs to prove itself, into Tests/TensorScopeTests/Fixtures/digits/:
 - weights.safetensors: the trained variables keyed by TensorFlow's names (conv1/weights, …);
 - test.safetensors: the held-out images [N, 8, 8, 1] (pixel / 16), their labels, and
   TensorFlow's logits and softmax probabilities for them;
+- model.ckpt.{index,data-00000-of-00001}: the training checkpoint as
+  tf.compat.v1.train.Saver writes it, Adam's slots (`conv1/weights/Adam`, `…/Adam_1`) and
+  beta powers included — what a TF1 user has;
+- frozen.pb: the inference graph frozen by convert_variables_to_constants (placeholder
+  `images`, fetches `logits` and `probabilities`), as a binary GraphDef;
 - manifest.json: TensorFlow's version, the split, and its accuracy on the held-out set.
 
     pip install tensorflow-cpu scikit-learn safetensors numpy
@@ -62,8 +67,8 @@ def main():
         v1.set_random_seed(0)
         x = v1.placeholder(tf.float32, [None, 8, 8, 1], name="images")
         y = v1.placeholder(tf.int64, [None], name="labels")
-        logits = digits_cnn(x)
-        probabilities = tf.nn.softmax(logits)
+        logits = tf.identity(digits_cnn(x), name="logits")
+        probabilities = tf.nn.softmax(logits, name="probabilities")
         loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
         train = v1.train.AdamOptimizer(1e-3).minimize(loss)
         with v1.Session(graph=graph) as session:
@@ -76,6 +81,13 @@ def main():
                     session.run(train, {x: train_x[batch], y: train_y[batch]})
             test_logits, test_probabilities = session.run([logits, probabilities], {x: test_x})
             weights = {v.name[:-2]: session.run(v) for v in v1.trainable_variables()}
+            os.makedirs(OUT, exist_ok=True)
+            v1.train.Saver().save(session, os.path.join(OUT, "model.ckpt"), write_meta_graph=False, write_state=False)
+            frozen = v1.graph_util.convert_variables_to_constants(
+                session, graph.as_graph_def(), ["logits", "probabilities"])
+            frozen = v1.graph_util.extract_sub_graph(frozen, ["logits", "probabilities"])
+            with open(os.path.join(OUT, "frozen.pb"), "wb") as f:
+                f.write(frozen.SerializeToString())
     accuracy = float(np.mean(np.argmax(test_logits, axis=1) == test_y))
     os.makedirs(OUT, exist_ok=True)
     save_file(weights, os.path.join(OUT, "weights.safetensors"))

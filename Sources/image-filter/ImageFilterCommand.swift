@@ -58,7 +58,10 @@ struct ImageFilter: ParsableCommand {
     @Option(help: "Process only this share of the sorted images: INDEX/COUNT, INDEX from 0.") var shard: String?
     @Option(help: "The number of shards, with Kubernetes' JOB_COMPLETION_INDEX.") var shardCount: Int?
     @Option(help: "Write the 4 variables to this safetensors file after the run.") var saveWeights: String?
-    @Option(help: "Start from the 4 variables in this safetensors file instead of random ones.") var loadWeights: String?
+    @Option(help: ArgumentHelp(
+        "Start from the 4 variables in this safetensors file or TensorFlow checkpoint instead of random ones.",
+        discussion: "A checkpoint is named by its prefix (model.ckpt for model.ckpt.index and its data files) or its .index file."))
+    var loadWeights: String?
     @Option(help: "Write the run's graph (both towers, the shared variables) for TensorBoard into this folder.")
     var logdir: String?
 
@@ -113,9 +116,7 @@ struct ImageFilter: ParsableCommand {
         guard chosenShard.isValid else { throw ValidationError("shard \(chosenShard) from the environment is not valid") }
         let plan = OutputPlan(mosaicsFolder: mosaics ? output : nil, featuresFolder: features, total: inputs.files.count, flat: flat)
         try plan.checkDistinct(inputs.files)
-        let initialValues = try loadWeights.map {
-            try SafeTensors.read($0, expecting: ImageFilterModel.variableShapes(channels: 3))
-        }
+        let initialValues = try loadWeights.map { try ImageFilter.weights(at: $0, expecting: ImageFilterModel.variableShapes(channels: 3)) }
         // What the outputs depend on; a resumed run must match what the folders hold.
         let settings = RunSettings(
             size: size, fit: "\(fit)", weights: initialValues.map { "file \(RunSettings.digest(of: $0))" } ?? "seed \(seed)",

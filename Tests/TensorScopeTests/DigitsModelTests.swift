@@ -45,4 +45,23 @@ import TensorScopeModels
             "conv1/Conv2D", "conv1/add", "conv1/Relu", "MaxPool2d", "conv2/Conv2D", "conv2/add", "conv2/Relu",
             "MaxPool2d_1", "Reshape", "fc1/MatMul", "fc1/add", "fc1/Relu", "fc2/MatMul", "fc2/add", "Softmax", "ArgMax"])
     }
+
+    /// The training checkpoint itself, as tf.compat.v1.train.Saver wrote it (Adam's slots and
+    /// beta powers beside the variables): restored into the graph built on a placeholder and run
+    /// through a Session, it gives TensorFlow's logits, and the same tensors as the converted
+    /// weights.safetensors.
+    @Test func trainingCheckpointRestoresThroughASession() throws {
+        let folder = Paths.fixture("digits")
+        let test = try SafeTensors.read(folder + "/test.safetensors")
+        let checkpoint = try TensorFlowCheckpoint(prefix: folder + "/model.ckpt")
+        #expect(checkpoint.keys.contains("conv1/weights/Adam_1") && checkpoint.keys.contains("beta1_power"))
+        let graph = Graph()
+        let logits = try graph.asDefault { try digitsCNN(try placeholder(shape: [nil, 8, 8, 1], name: "images")) }
+        try graph.restoreVariables(fromTensorFlowCheckpoint: folder + "/model.ckpt")
+        let converted = try SafeTensors.read(folder + "/weights.safetensors")
+        for variable in graph.globalVariables { #expect(variable.value == converted[variable.name], "\(variable.name)") }
+        let session = try Session(graph: graph)
+        let got = try session.run(logits, feeds: ["images": test["images"]!])
+        expectClose(got.scalars, test["logits"]!.scalars, relative: 1e-4, "logits")
+    }
 }

@@ -79,7 +79,6 @@ import TensorScope
         let folder = try Paths.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let weights = folder.appendingPathComponent("w.safetensors").path
-        func statistics(_ r: Run) -> [String] { r.stdout.split(separator: "\n").filter { $0.hasPrefix("batch ") }.map(String.init) }
         let saved = try run(["--size", "24", "--seed", "5", "--output", folder.path, "--save-weights", weights])
         #expect(saved.status == 0, "\(saved.stderr)")
         for method in ["1", "2", "3"] {
@@ -93,6 +92,34 @@ import TensorScope
         #expect(failed.status != 0 && failed.stderr.contains(bogus.path))
         let badMethod = try run(["--method", "4"])
         #expect(badMethod.status != 0 && badMethod.stderr.contains("--method"))
+    }
+
+    /// The per-batch statistics lines a run printed.
+    func statistics(_ r: Run) -> [String] { r.stdout.split(separator: "\n").filter { $0.hasPrefix("batch ") }.map(String.init) }
+
+    /// --load-weights takes a TensorFlow checkpoint too, by prefix or by its .index file, with
+    /// the same strictness: the weights a run saved, written as a checkpoint (the tests' own
+    /// writer), give the same statistics.
+    @Test func weightsLoadFromATensorFlowCheckpoint() throws {
+        let folder = try Paths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let weights = folder.appendingPathComponent("w.safetensors").path
+        let saved = try run(["--size", "24", "--seed", "5", "--output", folder.path, "--save-weights", weights])
+        #expect(saved.status == 0, "\(saved.stderr)")
+        let tensors = try SafeTensors.read(weights)
+        let writer = CheckpointWriter()
+        let prefix = try writer.write(
+            try writer.parts(tensors.map { (key: $0.key, shape: $0.value.shape, values: $0.value.scalars) }), to: folder)
+        for path in [prefix, prefix + ".index"] {
+            let loaded = try run(["--size", "24", "--seed", "77", "--output", folder.path, "--load-weights", path])
+            #expect(loaded.status == 0, "\(loaded.stderr)")
+            #expect(statistics(loaded) == statistics(saved), "\(path)")
+        }
+        let partial = try writer.write(
+            try writer.parts(tensors.filter { $0.key != "image_filters/conv2/biases" }
+                .map { (key: $0.key, shape: $0.value.shape, values: $0.value.scalars) }), to: folder, name: "partial.ckpt")
+        let failed = try run(["--size", "24", "--output", folder.path, "--load-weights", partial])
+        #expect(failed.status != 0 && failed.stderr.contains("missing key 'image_filters/conv2/biases'"), "\(failed.stderr)")
     }
 
     /// --logdir writes the run's graph: both towers reading the four shared variables.

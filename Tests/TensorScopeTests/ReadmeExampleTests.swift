@@ -45,18 +45,11 @@ import TensorScopeModels
         #expect(names[6] == "image_filters/conv1_1/Conv2D")
     }
 
-    /// The README's placeholder and Session example, as written there (a checkpoint written
-    /// first, a few batches).
+    /// The README's placeholder and Session example, as written there: the digits CNN's training
+    /// checkpoint (Fixtures/digits/model.ckpt, from scripts/train_digits.py), a few batches.
     @Test func sessionExampleRunsAsDocumented() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("readme-\(UUID())").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let checkpoint = folder + "/digits.safetensors"
-        var weights: [String: Tensor] = [:]
-        for (i, (name, shape)) in DigitsCNN.variableShapes.enumerated() {
-            weights[name] = try Initializer.randomNormal(stddev: 0.2, seed: i).tensor(shape: shape)
-        }
-        try SafeTensors.write(weights, to: checkpoint)
+        let checkpoint = Paths.fixture("digits/model.ckpt")
+        let weights = try TensorFlowCheckpoint(prefix: checkpoint).tensors(expecting: DigitsCNN.variableShapes)
         let batches = try (0..<3).map { try Initializer.randomNormal(seed: 40 + $0).tensor(shape: [4 + $0, 8, 8, 1]) }
         var outputs: [Tensor] = []
 
@@ -64,7 +57,7 @@ import TensorScopeModels
         let logits = try graph.asDefault {
             try digitsCNN(try placeholder(shape: [nil, 8, 8, 1], name: "images"))
         }
-        try graph.restoreVariables(from: checkpoint)
+        try graph.restoreVariables(fromTensorFlowCheckpoint: checkpoint)
         let session = try Session(graph: graph)
         for batch in batches {
             let out = try session.run(logits, feeds: ["images": batch])

@@ -280,6 +280,25 @@ import TensorScope
         return file + footer
     }
 
+    /// The fuzz target's seeds (scripts/generate_checkpoint_fuzz_seeds.py) are indexes that are
+    /// their own data shard: every tensor in them reads, so the fuzzer starts from inputs that
+    /// reach the conversions and the slice assembly.
+    @Test(arguments: ["self-dtypes", "self-slices"])
+    func fuzzSeedsAreWholeCheckpoints(_ seed: String) throws {
+        let folder = try Paths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bytes = try Data(contentsOf: Paths.root.appendingPathComponent("Fuzz/corpus/tf-checkpoint/\(seed).index"))
+        let prefix = folder.appendingPathComponent("seed").path
+        try bytes.write(to: URL(fileURLWithPath: prefix + ".index"))
+        try bytes.write(to: URL(fileURLWithPath: prefix + ".data-00000-of-00001"))
+        let checkpoint = try TensorFlowCheckpoint(prefix: prefix)
+        #expect(checkpoint.keys == (seed == "self-slices" ? ["w"] : ["a/f16", "a/f32", "a/f64", "b/bf16"]))
+        for entry in checkpoint.entries {
+            let tensor = try checkpoint.tensor(entry.key)
+            #expect(tensor.shape == entry.shape && tensor.scalars.allSatisfy { $0.isFinite && $0 != 0 }, "\(entry.key)")
+        }
+    }
+
     @Test func damagedDataIsCaughtByItsChecksumAndMissingShardsByName() throws {
         let folder = try Paths.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

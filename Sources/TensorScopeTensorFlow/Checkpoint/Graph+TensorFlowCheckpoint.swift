@@ -23,7 +23,7 @@ extension Graph {
     public func restoreVariables(fromTensorFlowCheckpoint prefix: String) throws {
         let checkpoint = try TensorFlowCheckpoint(prefix: prefix)
         try replaceVariableValues(operation: "restoreVariables", source: prefix) { expected in
-            try checkpoint.values(restoring: expected)
+            try checkpoint.tensors(expecting: expected)
         }
     }
 
@@ -73,9 +73,14 @@ extension TensorFlowCheckpoint {
         return variables.contains(String(name[..<slash]))
     }
 
-    /// One float32 tensor per name of `expected`, read after every key has been matched: what
-    /// `restoreVariables(fromTensorFlowCheckpoint:)` assigns.
-    func values(restoring expected: [String: [Int]]) throws -> [String: Tensor] {
+    /// One float32 tensor per name of `expected`, with that shape, keyed by name: what
+    /// `Graph.restoreVariables(fromTensorFlowCheckpoint:)` assigns, for loading weights before
+    /// the variables exist (pass them to `Graph.setInitialValues(_:)`).
+    ///
+    /// As strict as that restore, and matching keys the same way: every name without a key,
+    /// every key without a name (training state aside), every shape that differs and every
+    /// dtype that is not floating point is named in one error before any tensor is read.
+    public func tensors(expecting expected: [String: [Int]]) throws -> [String: Tensor] {
         var keyOf: [String: String] = [:]
         var problems: [String] = []
         var unexpected: [String] = []

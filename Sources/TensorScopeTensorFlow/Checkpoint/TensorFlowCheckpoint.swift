@@ -26,6 +26,7 @@ public struct TensorFlowCheckpoint: Sendable {
         /// The key: a variable's name for `Saver` checkpoints (`conv1/weights`), an object path
         /// for `tf.train.Checkpoint` ones (`model/conv/kernel/.ATTRIBUTES/VARIABLE_VALUE`).
         public let key: String
+        /// The stored shape (`[]` for a scalar).
         public let shape: [Int]
         /// TensorFlow's name of the stored type, as `tf.DType.name` spells it: `float32`,
         /// `float16`, `bfloat16`, `float64`, `int64`, `string`, …
