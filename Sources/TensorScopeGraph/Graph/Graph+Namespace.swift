@@ -3,6 +3,16 @@ extension Graph.State {
     /// TensorFlow's `Graph.unique_name` for a full name (the name stack already prepended):
     /// counters are keyed by the lower-cased name, a taken candidate is skipped, and the
     /// result keeps the caller's capitalisation.
+    /// Takes `name` as it is, for an op imported under its own name: false when an op of
+    /// exactly that name exists. (Names that differ only in case may both be imported, as
+    /// TensorFlow's importer allows; later automatic names still avoid both.)
+    mutating func reserveExactName(_ name: String) -> Bool {
+        guard exactNames.insert(name).inserted else { return false }
+        let key = name.lowercased()
+        namesInUse[key] = max(namesInUse[key, default: 0], 1)
+        return true
+    }
+
     mutating func uniqueName(_ name: String) -> String {
         var key = name.lowercased()
         var i = namesInUse[key, default: 0]

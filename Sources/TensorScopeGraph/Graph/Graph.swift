@@ -12,6 +12,8 @@ public final class Graph: Sendable {
     struct State {
         /// TF's `_names_in_use`: lower-cased full name → how often it was asked for.
         var namesInUse: [String: Int] = [:]
+        /// Names taken exactly, by ops imported from a GraphDef.
+        var exactNames: Set<String> = []
         var operations: [GraphOperation] = []
         /// The variable store, keyed by `getVariable`'s full name.
         var store: [String: Variable] = [:]

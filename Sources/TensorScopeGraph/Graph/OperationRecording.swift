@@ -48,15 +48,16 @@ struct OpInput {
     }
 
     /// An integer argument, recorded as TensorFlow records it (a `Const` of `DT_INT32`) and
-    /// kept exact for the op: `[n]` values, or a scalar.
-    init(_ argument: String, integers: [Int], scalar: Bool = false) {
+    /// kept exact for the op: `[n]` values, or a scalar. `producer` is the `Const` node that
+    /// holds it, when there is one (an imported graph's).
+    init(_ argument: String, integers: [Int], scalar: Bool = false, producer: Producer? = nil) {
         self.argument = argument
         let tensor = Tensor(uncheckedShape: scalar ? [] : [integers.count], scalars: integers.map(Float.init))
         value = tensor
         shape = tensor.shape
         variable = nil
         variableVersion = 0
-        producer = nil
+        self.producer = producer
         self.integers = integers
     }
 
@@ -95,8 +96,10 @@ struct PendingOperation {
     /// - Parameters:
     ///   - type: the `NodeDef` op type (`"AddV2"`).
     ///   - name: the name to make unique, when it differs from the type (`"add"`).
+    ///   - exactName: take `name` exactly, outside any name scope (an op imported from a
+    ///     GraphDef); `record` is nil when an op of that name exists.
     init(_ type: String, name: String? = nil, _ inputs: [OpInput],
-         attributes: [String: GraphOperation.AttributeValue] = [:]) {
+         attributes: [String: GraphOperation.AttributeValue] = [:], exactName: Bool = false) {
         let context = ScopeContext.current
         let graph = context.graph
         self.type = type
@@ -106,7 +109,13 @@ struct PendingOperation {
         let base = name ?? type
         record = graph.state.withLock { state in
             guard state.recordsOperations else { return nil }
-            let opName = state.uniqueName(context.qualified(base))
+            let opName: String
+            if exactName {
+                guard state.reserveExactName(base) else { return nil }
+                opName = base
+            } else {
+                opName = state.uniqueName(context.qualified(base))
+            }
             let arguments = inputs.map { input -> GraphOperation.Input in
                 if let variable = input.variable {
                     return .init(node: state.uniqueName(opName + "/ReadVariableOp"),

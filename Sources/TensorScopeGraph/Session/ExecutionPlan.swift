@@ -87,6 +87,10 @@ struct ExecutionPlan: Sendable {
                 valueOfEdge[operation.name] = addValue(Value(shape: shape, source: .feed(operation.name)))
                 continue
             }
+            if operation.type == "Const", let value = program.constants[operation.name] {
+                valueOfEdge[operation.name] = addValue(Value(shape: value.shape, source: .constant(value)))
+                continue
+            }
             guard let definition = OpRegistry.definitions[operation.type] else {
                 throw TensorScopeError.invalidArgument(
                     "Session.run", expected: "ops a Session computes", got: "'\(operation.name)' of type \(operation.type)")

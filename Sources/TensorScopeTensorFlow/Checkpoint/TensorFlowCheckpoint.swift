@@ -108,7 +108,7 @@ public struct TensorFlowCheckpoint: Sendable {
             do { proto = try Tensorflow_BundleEntryProto(serializedBytes: raw.value) } catch {
                 throw fault("key '\(key)': its entry is not a BundleEntryProto (\(error))")
             }
-            let shape = try Self.shape(proto.shape, key: key, fault: fault)
+            let shape = try TensorFlowDType.shape(proto.shape) { fault("key '\(key)': " + $0) }
             let dtype = TensorFlowDType.name(proto.dtype)
             guard (0..<shardCount).contains(Int(proto.shardID)) else {
                 throw fault("key '\(key)': shard \(proto.shardID), but the checkpoint has \(shardCount)")
@@ -318,24 +318,4 @@ public struct TensorFlowCheckpoint: Sendable {
 
     // MARK: - Entries
 
-    /// At most this many dimensions (TensorFlow's own limit is 254).
-    static let maxRank = 254
-
-    private static func shape(
-        _ proto: Tensorflow_TensorShapeProto, key: String, fault: (String) -> TensorScopeError
-    ) throws -> [Int] {
-        guard !proto.unknownRank, proto.dim.count <= maxRank else {
-            throw fault("key '\(key)': shape of unknown rank or more than \(maxRank) dimensions")
-        }
-        var count = 1
-        var shape: [Int] = []
-        for dim in proto.dim {
-            guard dim.size >= 0, dim.size <= Int64(Int.max) else { throw fault("key '\(key)': dimension \(dim.size) in its shape") }
-            let (product, overflow) = count.multipliedReportingOverflow(by: Int(dim.size))
-            guard !overflow else { throw fault("key '\(key)': shape \(proto.dim.map(\.size)) has more elements than Int.max") }
-            count = product
-            shape.append(Int(dim.size))
-        }
-        return shape
-    }
 }

@@ -34,6 +34,44 @@ enum TensorFlowDType {
         }
     }
 
+    /// At most this many dimensions (TensorFlow's own limit is 254).
+    static let maxRank = 254
+
+    /// A stored tensor's shape: every dimension known and at least 0, at most `maxRank` of
+    /// them, their product an `Int`. `fault` makes the error from what is wrong.
+    static func shape(_ proto: Tensorflow_TensorShapeProto, fault: (String) -> TensorScopeError) throws -> [Int] {
+        guard !proto.unknownRank, proto.dim.count <= maxRank else {
+            throw fault("shape of unknown rank or more than \(maxRank) dimensions")
+        }
+        var count = 1
+        var shape: [Int] = []
+        for dim in proto.dim {
+            guard dim.size >= 0 else { throw fault("dimension \(dim.size) in its shape") }
+            let (product, overflow) = count.multipliedReportingOverflow(by: Int(dim.size))
+            guard !overflow else { throw fault("shape \(proto.dim.map(\.size)) has more elements than Int.max") }
+            count = product
+            shape.append(Int(dim.size))
+        }
+        return shape
+    }
+
+    /// `DataType`'s own spelling (`DT_FLOAT`), as `NodeDef` attributes carry it.
+    static func enumName(_ type: Tensorflow_DataType) -> String {
+        switch type {
+        case .dtFloat: "DT_FLOAT"
+        case .dtDouble: "DT_DOUBLE"
+        case .dtHalf: "DT_HALF"
+        case .dtBfloat16: "DT_BFLOAT16"
+        case .dtInt32: "DT_INT32"
+        case .dtInt64: "DT_INT64"
+        case .dtBool: "DT_BOOL"
+        case .dtString: "DT_STRING"
+        case .dtResource: "DT_RESOURCE"
+        case .UNRECOGNIZED(let value): "DT_\(value)"
+        default: "DT_" + name(type).uppercased()
+        }
+    }
+
     /// Bytes per element of the fixed-width dtypes, by name.
     static let byteWidth: [String: Int] = [
         "float32": 4, "float16": 2, "bfloat16": 2, "float64": 8, "int8": 1, "uint8": 1, "int16": 2, "uint16": 2,

@@ -7,7 +7,7 @@ enum OpRegistry {
         addDefinition, subtractDefinition, multiplyDefinition, matMulDefinition, softmaxDefinition,
         argMaxDefinition, reshapeDefinition, maxPoolDefinition, avgPoolDefinition, divideDefinition,
         expDefinition, logDefinition, squareDefinition, sqrtDefinition, rsqrtDefinition, negDefinition, addNDefinition,
-        relu6Definition, leakyReluDefinition, eluDefinition, preluDefinition,
+        relu6Definition, leakyReluDefinition, eluDefinition, preluDefinition, identityDefinition, stopGradientDefinition,
     ].map { ($0.type, $0) })
 
     /// Computes an op of `type` on `inputs`.
