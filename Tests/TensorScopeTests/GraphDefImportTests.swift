@@ -36,4 +36,120 @@ import TensorScopeModels
         let handWritten = try writtenSession.planSummary([writtenLogits], feedShapes: feedShapes)
         #expect(imported.steps == handWritten.steps, "\(imported.steps)")
     }
+
+    // MARK: - Faults, in GraphDefs made here
+
+    static func node(_ name: String, _ op: String, _ inputs: [String] = [], _ attributes: [String: Tensorflow_AttrValue] = [:]) -> Tensorflow_NodeDef {
+        .with {
+            $0.name = name
+            $0.op = op
+            $0.input = inputs
+            $0.attr = attributes
+        }
+    }
+
+    static func floatPlaceholder(_ name: String, _ dims: [Int64]) -> Tensorflow_NodeDef {
+        node(name, "Placeholder", [], [
+            "dtype": .with { $0.type = .dtFloat },
+            "shape": .with { $0.shape = .with { $0.dim = dims.map { d in .with { $0.size = d } } } },
+        ])
+    }
+
+    static func constant(_ name: String, _ values: [Float], shape: [Int64], dtype: Tensorflow_DataType = .dtFloat) -> Tensorflow_NodeDef {
+        node(name, "Const", [], [
+            "dtype": .with { $0.type = dtype },
+            "value": .with { $0.tensor = .with {
+                $0.dtype = dtype
+                $0.tensorShape = .with { $0.dim = shape.map { d in .with { $0.size = d } } }
+                if dtype == .dtInt32 { $0.intVal = values.map { Int32($0) } } else { $0.floatVal = values }
+            } },
+        ])
+    }
+
+    static func string(_ text: String) -> Tensorflow_AttrValue { .with { $0.s = Data(text.utf8) } }
+
+    /// Writes `nodes` as a GraphDef and imports it; returns the error's text ("" if none).
+    func importError(_ nodes: [Tensorflow_NodeDef], bytes: Data? = nil) throws -> String {
+        let folder = try Paths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("graph.pb")
+        try (bytes ?? Tensorflow_GraphDef.with { $0.node = nodes }.serializedData()).write(to: url)
+        do {
+            _ = try Graph(importingGraphDef: url)
+            return ""
+        } catch let error as TensorScopeError {
+            #expect(error.description.hasPrefix(url.path + ": "), "names the file: \(error)")
+            return String(error.description.dropFirst(url.path.count + 2))
+        }
+    }
+
+    @Test func unsupportedOpTypesAreListedAllAtOnceWithTheirNodes() throws {
+        let text = try importError([
+            Self.floatPlaceholder("x", [-1, 4, 4, 2]),
+            Self.node("flatten/Shape", "Shape", ["x"]),
+            Self.node("flatten/strided_slice", "StridedSlice", ["flatten/Shape"]),
+            Self.node("relu", "Relu", ["x"]),
+            Self.node("flatten/strided_slice_1", "StridedSlice", ["flatten/Shape"]),
+            Self.node("lrn", "LRN", ["relu"]),
+        ])
+        #expect(text == "3 op types TensorScope does not run: LRN (lrn); Shape (flatten/Shape); "
+                + "StridedSlice (flatten/strided_slice, flatten/strided_slice_1)", "\(text)")
+    }
+
+    @Test func eachOtherFaultIsNamed() throws {
+        let x = Self.floatPlaceholder("x", [1, 4, 4, 2])
+        let w = Self.constant("w", [1], shape: [1, 1, 2, 3])  // one value, filled as TensorFlow fills
+        let cases: [(String, [Tensorflow_NodeDef], String)] = [
+            ("NCHW", [x, w, Self.node("conv", "Conv2D", ["x", "w"], [
+                "data_format": Self.string("NCHW"), "padding": Self.string("SAME"),
+                "strides": .with { $0.list = .with { $0.i = [1, 1, 1, 1] } }])],
+             "node 'conv' (Conv2D): data_format NCHW; TensorScope takes NHWC"),
+            ("explicit padding", [x, w, Self.node("conv", "Conv2D", ["x", "w"], [
+                "padding": Self.string("EXPLICIT"), "strides": .with { $0.list = .with { $0.i = [1, 1, 1, 1] } }])],
+             "node 'conv' (Conv2D): padding EXPLICIT; TensorScope takes SAME and VALID"),
+            ("int placeholder", [Self.node("labels", "Placeholder", [], ["dtype": .with { $0.type = .dtInt64 },
+                                                                         "shape": .with { $0.shape = .with { $0.dim = [.with { $0.size = 4 }] } }])],
+             "placeholder 'labels' is int64; TensorScope feeds float32"),
+            ("unknown rank", [Self.node("any", "Placeholder", [], ["dtype": .with { $0.type = .dtFloat },
+                                                                   "shape": .with { $0.shape = .with { $0.unknownRank = true } }])],
+             "placeholder 'any' has no shape of known rank"),
+            ("dangling", [x, Self.node("relu", "Relu", ["y:0"])], "node 'relu': input 'y:0' names no node of the file"),
+            ("duplicate", [x, Self.node("x", "Relu", ["x"])], "two nodes named 'x'"),
+            ("cycle", [Self.node("a", "Relu", ["b"]), Self.node("b", "Relu", ["a"])], "the nodes form a cycle (through 'a', 'b')"),
+            ("double T", [x, Self.node("relu", "Relu", ["x"], ["T": .with { $0.type = .dtDouble }])],
+             "node 'relu' (Relu): T is float64; TensorScope computes float32"),
+            ("huge fill", [Self.constant("big", [1], shape: [1 << 20, 1 << 20])],
+             "node 'big' (Const): 1099511627776 elements filled from 1 values, more than the 67108864 TensorScope fills"),
+            ("content size", [Self.node("c", "Const", [], ["value": .with { $0.tensor = .with {
+                $0.dtype = .dtFloat
+                $0.tensorShape = .with { $0.dim = [.with { $0.size = 3 }] }
+                $0.tensorContent = Data([0, 0, 128, 63])
+            } }])], "node 'c' (Const): 4 bytes of content for float32 of shape [3]"),
+            ("string const", [Self.node("s", "Const", [], ["value": .with { $0.tensor = .with { $0.dtype = .dtString } }])],
+             "node 's' (Const): a constant of string"),
+            ("float shape", [x, Self.constant("shape", [16, 2], shape: [2]), Self.node("r", "Reshape", ["x", "shape"])],
+             "node 'r' (Reshape): input 1 ('shape') must be an int32 or int64 Const"),
+            ("bad reshape", [x, Self.constant("shape", [5, 7], shape: [2], dtype: .dtInt32), Self.node("r", "Reshape", ["x", "shape"])],
+             "node 'r' (Reshape): reshape: expected a shape with 32 elements"),
+        ]
+        for (name, nodes, words) in cases {
+            let text = try importError(nodes)
+            #expect(text.contains(words), "\(name): \(text)")
+        }
+        #expect(try importError([], bytes: Data("not a graph, just words".utf8)).hasPrefix("not a binary GraphDef"))
+        // Nothing wrong: the filled constant holds its one value everywhere.
+        #expect(try importError([x, w]) == "")
+    }
+
+    @Test func tensorNamedNamesWhatItCannotFind() throws {
+        let graph = try Graph(importingGraphDef: URL(fileURLWithPath: Self.digits + "/frozen.pb"))
+        for (name, words) in [("nope:0", "'nope:0', which no op of the graph has"), ("logits:3", "an output of 'logits' (it has 1)")] {
+            let error = #expect(throws: TensorScopeError.self) { try graph.tensor(named: name) }
+            #expect(error?.description.contains(words) == true, "\(error?.description ?? "")")
+        }
+        // A Const is its value; it can be fetched, and built on.
+        let weights = try graph.tensor(named: "conv1/weights")
+        #expect(!weights.isSymbolic && weights.shape == [3, 3, 1, 16])
+        #expect(try Session(graph: graph).run(weights, feeds: [:]) == weights)
+    }
 }
