@@ -25,5 +25,9 @@ let package = Package(
             name: "fuzz-tf-checkpoint",
             dependencies: ["FuzzDriver", .product(name: "TensorScope", package: root)]
         ),
+        .executableTarget(
+            name: "fuzz-graphdef",
+            dependencies: ["FuzzDriver", .product(name: "TensorScope", package: root)]
+        ),
     ]
 )

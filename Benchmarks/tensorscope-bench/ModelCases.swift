@@ -1,4 +1,5 @@
 @_spi(Benchmarking) import TensorScope
+import Foundation
 import TensorScopeModels
 
 /// Whole models built once on a placeholder and run through a `Session`, as a TF1 program runs
@@ -89,6 +90,25 @@ enum ModelCases {
             algorithmOverride: "session(\(summary.steps.count) steps, arena \(summary.arenaBytes / 1024) KiB)")
     }
 
+    /// A case that runs a frozen GraphDef of the repository, imported, through a Session.
+    static func imported(
+        name: String, description: String, file: String, feed: String, fetch: String, input: Tensor, flopsPerImage: Double
+    ) throws -> BenchCase {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let graph = try Graph(importingGraphDef: root.appendingPathComponent(file))
+        let output = try graph.tensor(named: fetch)
+        let session = try Session(graph: graph)
+        let summary = try session.planSummary([output], feedShapes: [feed: input.shape])
+        let batch = input.shape[0]
+        return BenchCase(
+            name: name, description: description, batch: batch, convolutions: [],
+            run: { _ = try session.run(output, feeds: [feed: input]) },
+            gemmOnly: { _ = try session.run(output, feeds: [feed: input]) },
+            flopsOverride: flopsPerImage * Double(batch),
+            bytesOverride: 4 * input.scalarCount + summary.arenaBytes,
+            algorithmOverride: "session(\(summary.steps.count) steps, arena \(summary.arenaBytes / 1024) KiB)")
+    }
+
     static func all() -> [(String, () throws -> BenchCase)] {
         func detectorCase(_ name: String, _ layers: [Layer], _ shape: [Int]) -> (String, () throws -> BenchCase) {
             (name, {
@@ -108,6 +128,11 @@ enum ModelCases {
         return [
             digitsCase("digits-cnn", batch: 256),
             digitsCase("digits-cnn-b1", batch: 1),
+            ("digits-cnn-frozen", {
+                try imported(name: "digits-cnn-frozen", description: "TensorFlow's frozen digits CNN on [256, 8, 8, 1], imported, Session",
+                             file: "Tests/TensorScopeTests/Fixtures/digits/frozen.pb", feed: "images", fetch: "logits",
+                             input: try Cases.random([256, 8, 8, 1], seed: 5), flopsPerImage: digitsFLOPs)
+            }),
             ("image-filter-224-b1", {
                 try session(name: "image-filter-224-b1", description: "my_image_filter on [1, 224, 224, 3], Session",
                             input: try Cases.photos(1), flopsPerImage: imageFilterFLOPs,

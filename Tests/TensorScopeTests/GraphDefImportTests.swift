@@ -141,6 +141,16 @@ import TensorScopeModels
         #expect(try importError([x, w]) == "")
     }
 
+    /// The graphdef fuzz target's seeds (scripts/generate_fuzz_seeds.py, written by TensorFlow)
+    /// import and run: the fuzzer starts from graphs that reach planning.
+    @Test(arguments: [("small-convnet", "x", [3, 6, 6, 2], "prob", [3, 3]), ("small-keras-ops", "x", [1, 5, 5, 3], "out", [1, 2, 2, 2])])
+    func fuzzSeedsImportAndRun(_ seed: String, _ feed: String, _ shape: [Int], _ fetch: String, _ outShape: [Int]) throws {
+        let graph = try Graph(importingGraphDef: Paths.root.appendingPathComponent("Fuzz/corpus/graphdef/\(seed).pb"))
+        let input = try Initializer.randomNormal(seed: 3).tensor(shape: shape)
+        let out = try Session(graph: graph).run(try graph.tensor(named: fetch), feeds: [feed: input])
+        #expect(out.shape == outShape && out.scalars.allSatisfy(\.isFinite))
+    }
+
     @Test func tensorNamedNamesWhatItCannotFind() throws {
         let graph = try Graph(importingGraphDef: URL(fileURLWithPath: Self.digits + "/frozen.pb"))
         for (name, words) in [("nope:0", "'nope:0', which no op of the graph has"), ("logits:3", "an output of 'logits' (it has 1)")] {

@@ -1,5 +1,11 @@
 #!/usr/bin/env python3
-"""Seeds for the tf-checkpoint fuzz target (Fuzz/corpus/tf-checkpoint/self-*.index): V2
+"""Seeds for the TensorFlow-format fuzz targets.
+
+graphdef (Fuzz/corpus/graphdef/small-*.pb): small frozen graphs TensorFlow writes — a conv,
+bias, ReLU, pooling, reshape, matmul and softmax net on a placeholder, and one with the ops a
+Keras model leaves (BiasAdd, Relu6, PReLU written out, Identity).
+
+tf-checkpoint (Fuzz/corpus/tf-checkpoint/self-*.index): V2
 checkpoint indexes that are their own data shard — the fuzz target writes its input as both
 prefix.index and prefix.data-00000-of-00001 — so each entry's offset, size and CRC-32C point at
 real tensor bytes at the start of the file, ahead of the table's blocks. One seed with a tensor
@@ -14,7 +20,8 @@ import struct
 import numpy as np
 from tensorflow.core.protobuf import tensor_bundle_pb2
 
-OUT = os.path.join(os.path.dirname(__file__), "..", "Fuzz", "corpus", "tf-checkpoint")
+CORPUS = os.path.join(os.path.dirname(__file__), "..", "Fuzz", "corpus")
+OUT = os.path.join(CORPUS, "tf-checkpoint")
 DT = {"float32": 1, "float64": 2, "bfloat16": 14, "float16": 19}
 
 
@@ -92,7 +99,38 @@ def slice_key(name, extents):
     return key
 
 
+def graphdefs():
+    import tensorflow as tf
+    v1 = tf.compat.v1
+    rng = np.random.default_rng(2)
+    folder = os.path.join(CORPUS, "graphdef")
+    os.makedirs(folder, exist_ok=True)
+    graph = tf.Graph()
+    with graph.as_default():
+        x = v1.placeholder(tf.float32, [None, 6, 6, 2], name="x")
+        h = tf.nn.conv2d(x, tf.constant(rng.standard_normal((3, 3, 2, 4)), tf.float32), [1, 1, 1, 1], "SAME")
+        h = tf.nn.relu(h + tf.constant(rng.standard_normal(4), tf.float32))
+        h = tf.nn.max_pool2d(h, 2, 2, "VALID")
+        h = tf.reshape(h, [-1, 36])
+        h = tf.matmul(h, tf.constant(rng.standard_normal((36, 3)), tf.float32))
+        tf.nn.softmax(h, name="prob")
+    with open(os.path.join(folder, "small-convnet.pb"), "wb") as f:
+        f.write(graph.as_graph_def().SerializeToString())
+    graph = tf.Graph()
+    with graph.as_default():
+        x = v1.placeholder(tf.float32, [1, 5, 5, 3], name="x")
+        h = tf.nn.conv2d(x, tf.constant(rng.standard_normal((2, 2, 3, 2)), tf.float32), [1, 2, 2, 1], "VALID")
+        h = tf.nn.bias_add(h, tf.constant(rng.standard_normal(2), tf.float32))
+        alpha = tf.constant(rng.standard_normal(2), tf.float32)
+        h = tf.nn.relu(h) - alpha * tf.nn.relu(-h)
+        h = tf.nn.relu6(tf.identity(h))
+        tf.nn.avg_pool2d(h, 2, 1, "SAME", name="out")
+    with open(os.path.join(folder, "small-keras-ops.pb"), "wb") as f:
+        f.write(graph.as_graph_def().SerializeToString())
+
+
 def main():
+    graphdefs()
     rng = np.random.default_rng(1)
     data, entries = b"", [(b"", header())]
     tensors = {"a/f16": ("float16", [3], rng.standard_normal(3).astype("<f2").tobytes()),
