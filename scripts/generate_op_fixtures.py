@@ -102,6 +102,12 @@ CASES = [
     ("leaky_relu_alpha", "leaky_relu", [r(2, 9) * 3], {"alpha": 0.01}),
     ("elu", "elu", [np.concatenate([r(30) * 4, np.array([0, -20, -1e-4, 1e-4], np.float32)])], {}),
     ("prelu_nhwc", "prelu", [r(2, 3, 4, 5) * 2, r(5) * 0.5], {}),
+    # Keras's PReLU with shared_axes=[1, 2] keeps its slopes as [1, 1, C].
+    ("prelu_keras_shared_axes", "prelu", [r(2, 3, 4, 5) * 2, r(1, 1, 5) * 0.5], {}),
+    # Issue 23: MTCNN's RNet and ONet permute height and width before flattening.
+    ("transpose_swap_hw", "transpose", [r(2, 3, 4, 5)], {"perm": [0, 2, 1, 3]}),
+    ("transpose_reverse", "transpose", [r(2, 3, 4)], {"perm": [2, 1, 0]}),
+    ("transpose_rows_kept", "transpose", [r(3, 2, 4, 6)], {"perm": [1, 0, 2, 3]}),
 ]
 
 
@@ -147,6 +153,8 @@ def build(op, xs, p):
         return tf.nn.elu(xs[0])
     if op == "prelu":
         return tf.nn.relu(xs[0]) - xs[1] * tf.nn.relu(-xs[0])
+    if op == "transpose":
+        return tf.transpose(xs[0], p["perm"])
     raise ValueError(op)
 
 

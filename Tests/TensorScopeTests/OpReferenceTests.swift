@@ -152,4 +152,42 @@ import TensorScope
         let ragged = #expect(throws: TensorScopeError.self) { try Tensor([[1, 2], [3]]) }
         #expect(ragged?.description == "Tensor([[Float]]): expected parts of one shape ([2], as the first), got part 1 of shape [1]")
     }
+
+    /// Transpose against the definition, element by element: output index `i` reads input
+    /// index `j` with `j[perm[k]] = i[k]`, on random shapes of rank 1–5 and every permutation
+    /// of the small ranks (rows kept at the end, or not); and a `perm` that is no permutation.
+    @Test func transposeMatchesTheDefinitionOnRandomCases() throws {
+        var rng = TestRandom(99)
+        func permutations(_ n: Int) -> [[Int]] {
+            n == 0 ? [[]] : permutations(n - 1).flatMap { p in (0...p.count).map { var q = p; q.insert(n - 1, at: $0); return q } }
+        }
+        var checked = 0
+        for rank in 1...5 {
+            for perm in permutations(rank).filter({ _ in rank <= 3 || rng.int(0...5) == 0 }) {
+                let shape = (0..<rank).map { _ in rng.int(1...4) }
+                let count = shape.reduce(1, *)
+                let values = (0..<count).map { Float($0) + 0.5 }
+                let y = try transpose(try Tensor(shape: shape, scalars: values), perm: perm)
+                #expect(y.shape == perm.map { shape[$0] })
+                // Walk every output index and read the input where the definition says.
+                var out = [Float](repeating: .nan, count: count)
+                for flat in 0..<count {
+                    var rest = flat
+                    var index = [Int](repeating: 0, count: rank)
+                    for k in (0..<rank).reversed() { index[k] = rest % y.shape[k]; rest /= y.shape[k] }
+                    var source = [Int](repeating: 0, count: rank)
+                    for k in 0..<rank { source[perm[k]] = index[k] }
+                    let offset = source.indices.reduce(0) { $0 * shape[$1] + source[$1] }
+                    out[flat] = values[offset]
+                }
+                #expect(y.scalars == out, "shape \(shape) perm \(perm)")
+                checked += 1
+            }
+        }
+        #expect(checked > 20)
+        for bad in [[0, 0, 1], [0, 1], [0, 1, 3]] {
+            let error = #expect(throws: TensorScopeError.self) { try transpose(Tensor(zeros: [2, 3, 4]), perm: bad) }
+            #expect(error?.description.hasPrefix("transpose: expected perm, a permutation of 0..<3") == true)
+        }
+    }
 }

@@ -97,7 +97,7 @@ enum Fusion {
 
     /// Replaces PReLU written out of TensorFlow's ops by one `Prelu` step: Keras's
     /// `relu(x) + (−α) · relu(−x)` (what `tf.keras.layers.PReLU` leaves in a graph) and
-    /// `relu(x) − α · relu(−x)`, with `α` a `[C]` vector over `x`'s last axis — when every value
+    /// `relu(x) − α · relu(−x)`, with `α` a `[C]` (or Keras's `[1, 1, C]`) vector over `x`'s last axis — when every value
     /// between is read by the pattern alone. Both equal `x > 0 ? x : α·x` exactly (one of the two
     /// terms is zero), so the step gives the composition's numbers, and the convolution before
     /// it can take it into its epilogue.
@@ -131,7 +131,8 @@ enum Fusion {
                         alpha = plan.steps[n].inputs[0]
                         negated = n
                     }
-                    guard plan.values[alpha].shape == [channels], !removed.contains(e) else { continue }
+                    guard isChannelVector(plan.values[alpha].shape, channels: channels),
+                          plan.values[alpha].shape.count <= plan.values[x].shape.count, !removed.contains(e) else { continue }
                     // The pattern's steps all come before the sum, so α is ready when it runs.
                     let pattern = [a, b, c, d] + (negated.map { [$0] } ?? [])
                     plan.steps[e] = ExecutionPlan.Step(
@@ -215,7 +216,7 @@ enum Fusion {
             guard case .float(let alpha)? = next.attributes["alpha"] else { return nil }
             return (.leakyRelu(alpha: alpha), nil)
         case "Prelu":
-            guard next.inputs[1] != output, plan.values[next.inputs[1]].shape == [channels] else { return nil }
+            guard next.inputs[1] != output, isChannelVector(plan.values[next.inputs[1]].shape, channels: channels) else { return nil }
             return (.prelu, next.inputs[1])
         default:
             return nil

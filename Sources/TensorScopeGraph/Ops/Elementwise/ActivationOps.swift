@@ -22,9 +22,11 @@ public func elu(_ x: some TensorConvertible, name: String? = nil) -> Tensor {
 ///
 /// - Parameters:
 ///   - x: a tensor of rank ≥ 1, `[…, C]`.
-///   - alpha: the slopes, `[C]` — a tensor or a `Variable`.
+///   - alpha: the slopes, `[C]`, or `[1, …, 1, C]` as Keras stores them (`[1, 1, C]` for
+///     `shared_axes=[1, 2]`) — a tensor or a `Variable`.
 ///   - name: the op's name under the current name scope, made unique (default `Prelu`).
-/// - Throws: `.invalidArgument` (message starting `prelu:`) when `alpha` is not `[C]`.
+/// - Throws: `.invalidArgument` (message starting `prelu:`) when `alpha` is not `[C]` or
+///   `[1, …, 1, C]` of at most `x`'s rank.
 ///
 /// TensorFlow has no PReLU op (Keras composes it as `relu(x) − alpha · relu(−x)`); this records
 /// one `Prelu` node, as ONNX and TensorFlow Lite name it, which a `Session` fuses into the
@@ -42,17 +44,23 @@ let leakyReluDefinition = activationDefinition("LeakyRelu") { attributes in
 }
 let eluDefinition = activationDefinition("Elu") { _ in .elu }
 
-/// `Prelu`: `x` and the slopes `[C]` over its last axis.
+/// `Prelu`: `x` and the slopes over its last axis, `[C]` or `[1, …, 1, C]` (the same `C`
+/// floats in memory).
 let preluDefinition = OpDefinition("Prelu", outputShapes: { inputs, _ in
     let (x, alpha) = (inputs[0].shape, inputs[1].shape)
-    guard x.count >= 1, alpha == [x[x.count - 1]] else {
+    guard let channels = x.last, isChannelVector(alpha, channels: channels), alpha.count <= x.count else {
         throw TensorScopeError.invalidArgument(
-            "prelu", expected: "alpha of shape [C] for x of shape [..., C]", got: "alpha \(alpha) for x \(x)")
+            "prelu", expected: "alpha of shape [C] or [1, ..., 1, C] for x of shape [..., C]", got: "alpha \(alpha) for x \(x)")
     }
     return [x]
 }, compute: { inputs, _, outputs in
     Elementwise.activation(.prelu, inputs[0].data, slopes: inputs[1].data, into: outputs[0].baseAddress!)
 })
+
+/// Whether `shape` is `channels` values along the last axis: `[C]`, or `[1, …, 1, C]`.
+func isChannelVector(_ shape: [Int], channels: Int) -> Bool {
+    shape.last == channels && shape.dropLast().allSatisfy { $0 == 1 }
+}
 
 /// A one-input activation op computed by `Elementwise.activation`.
 func activationDefinition(_ type: String, _ activation: @escaping @Sendable (Attributes) throws -> Activation) -> OpDefinition {
