@@ -89,7 +89,14 @@ import TensorScope
         #expect(try (a - Tensor(2)).scalars == [-1, 0, 1, 2, 3, 4])
         let error = #expect(throws: TensorScopeError.self) { try a - Tensor([1, 2]) }
         #expect(error?.description == "sub: expected equal shapes, or a scalar or a [C] vector matching the other operand's last axis, got shapes [2, 3] and [2]")
-        #expect(throws: TensorScopeError.self) { try a * Tensor([[1, 2, 3]]) }
+        // [1, C] and [1, 1] repeat as [C] and a scalar do (Keras keeps PReLU slopes as [1, 1, C]);
+        // a column [2, 1] does not (TensorFlow would broadcast it; TensorScope refuses it).
+        #expect(try (a * Tensor([[1, 2, 3]])).scalars == [1, 4, 9, 4, 10, 18])
+        #expect(try (a - Tensor([[1]])).scalars == [0, 1, 2, 3, 4, 5])
+        #expect(try (Tensor([[[1, 2, 3]]]) * v).shape == [1, 1, 3])
+        #expect(throws: TensorScopeError.self) { try a * Tensor([[1], [2]]) }
+        // A vector of higher rank than the tensor would grow the output's rank: refused.
+        #expect(throws: TensorScopeError.self) { try Tensor([[[0.5, 1, 2]]]) * a }
     }
 
     @Test func errorsNameTheOpAndTheShapes() throws {

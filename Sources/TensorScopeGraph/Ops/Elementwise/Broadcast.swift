@@ -2,10 +2,11 @@ import TensorScopeKernels
 
 /// The shapes TensorScope's binary element-wise ops (`+`, `-`, `*`, `/`) accept.
 ///
-/// Equal shapes; or one operand a scalar (`[]`); or one operand a vector `[C]` whose length is
-/// the other's last dimension, repeated along it (a bias over the channels). This is the part
-/// of NumPy/TensorFlow broadcasting a network needs; other pairs are an error naming both
-/// shapes.
+/// Equal shapes; or one operand a scalar (`[]`, or all ones: `[1, 1]`); or one operand a vector
+/// `[C]` — or `[1, …, 1, C]`, as Keras keeps a PReLU's slopes — whose length is the other's last
+/// dimension, repeated along it (a bias over the channels), of at most the other's rank. This
+/// is the part of NumPy/TensorFlow broadcasting a network needs; other pairs are an error naming
+/// both shapes.
 enum Broadcast {
     /// The op type and the name TensorFlow 2 graphs record for `x + y`, `x - y`, `x * y`.
     static func node(_ f: BinaryOperator) -> (type: String, name: String) {
@@ -28,12 +29,13 @@ enum Broadcast {
     static func layout(_ lhs: [Int], _ rhs: [Int], op: String) throws -> (shape: [Int], period: Int, smallOnRight: Bool) {
         let count = { (shape: [Int]) in shape.reduce(1, *) }
         if lhs == rhs { return (lhs, count(lhs), true) }
-        if rhs.count == 0 || (rhs.count == 1 && lhs.count >= 1 && lhs.last == rhs[0]) {
-            return (lhs, count(rhs), true)
+        /// Whether `small` is repeated whole along `big`: a scalar, or a vector over its last axis.
+        func repeats(_ small: [Int], over big: [Int]) -> Bool {
+            guard small.count <= big.count else { return false }
+            return small.allSatisfy { $0 == 1 } || (big.last.map { isChannelVector(small, channels: $0) } ?? false)
         }
-        if lhs.count == 0 || (lhs.count == 1 && rhs.count >= 1 && rhs.last == lhs[0]) {
-            return (rhs, count(lhs), false)
-        }
+        if repeats(rhs, over: lhs) { return (lhs, count(rhs), true) }
+        if repeats(lhs, over: rhs) { return (rhs, count(lhs), false) }
         throw TensorScopeError.invalidArgument(
             op, expected: "equal shapes, or a scalar or a [C] vector matching the other operand's last axis",
             got: "shapes \(lhs) and \(rhs)")
