@@ -98,6 +98,15 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "face-example",
+            dependencies: [
+                "TensorScope",
+                "TensorScopeImage",
+                "BundledPhotos",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
             name: "tensorscope-bench",
             dependencies: [
                 "TensorScope",

@@ -3,12 +3,13 @@
 (XNNPACK, through TensorFlow's own tf.lite.Interpreter) in one invocation, with the same thread
 count, and prints one table of GFLOP/s and ratios.
 
-    pip install tensorflow-cpu onnxruntime onnx numpy
+    pip install tensorflow-cpu onnxruntime onnx tf2onnx numpy
     swift build -c release --product tensorscope-bench
     python3 scripts/bench_peers.py [--threads 2] [--repeats 7] [--rounds 3] [--markdown] [--no-photo-job]
 
 Whole models (the digits CNN at batch 256 and 1, my_image_filter at batch 1, the detector-style
-nets) run in TensorScope through a Session, built once on a placeholder.
+nets) run in TensorScope through a Session, built once on a placeholder; MTCNN's three pretrained
+nets run from TensorFlow's frozen graphs in every engine (TensorScope imports them).
 
 Not run in CI. Each case is timed as tensorscope-bench times it: warm-up runs, then the median
 of repeated runs. --rounds repeats the whole comparison (TensorScope, TensorFlow, ORT, in turn)
@@ -208,7 +209,38 @@ def digits_onnx(w, batch):
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
 
 
+# MTCNN's pretrained nets (scripts/convert_mtcnn.py), TensorFlow's frozen Keras graphs, run by every
+# engine from the same file: TensorFlow imports it (tf.compat.v1.import_graph_def), TFLite converts
+# it (TFLiteConverter.from_frozen_graph), ONNX Runtime runs tf2onnx's conversion (NHWC input, as a
+# converted TF model is), TensorScope imports it (Graph(importingGraphDef:)) — fetch: the face
+# probability. name: (net, input shape, multiply-add FLOPs per image, as tensorscope-bench counts).
+MTCNN = {
+    "mtcnn-pnet": ("pnet", [1, 160, 160, 3],
+                   2 * (158 * 158 * 27 * 10 + 77 * 77 * 90 * 16 + 75 * 75 * 144 * 32 + 75 * 75 * 32 * 6)),
+    "mtcnn-rnet": ("rnet", [100, 24, 24, 3],
+                   2 * (22 * 22 * 27 * 28 + 9 * 9 * 252 * 48 + 3 * 3 * 192 * 64 + 576 * 128 + 128 * 6)),
+    "mtcnn-onet": ("onet", [100, 48, 48, 3],
+                   2 * (46 * 46 * 27 * 32 + 21 * 21 * 288 * 64 + 8 * 8 * 576 * 64 + 3 * 3 * 256 * 128 + 1152 * 256 + 256 * 16)),
+}
+MTCNN_FOLDER = os.path.join(ROOT, "Tests", "TensorScopeTests", "Fixtures", "mtcnn")
+
+
+def mtcnn_graph_def(tf, net):
+    graph_def = tf.compat.v1.GraphDef()
+    with open(os.path.join(MTCNN_FOLDER, f"{net}.pb"), "rb") as f:
+        graph_def.ParseFromString(f.read())
+    return graph_def
+
+
+def mtcnn_tf(tf, net):
+    graph_def = mtcnn_graph_def(tf, net)
+    wrapped = tf.compat.v1.wrap_function(lambda: tf.compat.v1.import_graph_def(graph_def, name=""), [])
+    return wrapped.prune("input:0", "Identity_1:0")
+
+
 def flops(case):
+    if case in MTCNN:
+        return MTCNN[case][2] * MTCNN[case][1][0]
     if case in DIGITS:
         return DIGITS_FLOPS_PER_IMAGE * DIGITS[case]
     if case in DETECTORS:
@@ -275,6 +307,7 @@ def run_tensorflow(threads, repeats, warmup):
     models = {case: (digits_tf(tf, [tf.constant(v) for v in digits_weights(rng)], batch), [batch, 8, 8, 1])
               for case, batch in DIGITS.items()}
     models.update({case: (detector_tf(tf, case, detector_weights(case, rng)), DETECTORS[case][0]) for case in DETECTORS})
+    models.update({case: (mtcnn_tf(tf, net), shape) for case, (net, shape, _) in MTCNN.items()})
     for case, (forward, shape) in models.items():
         x = tf.constant(rng.standard_normal(shape, dtype=np.float32))
         seconds = time_median(lambda: forward(x).numpy(), warmup, repeats)
@@ -317,6 +350,20 @@ def run_tflite(threads, repeats, warmup):
     models.update({case: (detector_tf(tf, case, detector_weights(case, rng)), DETECTORS[case][0]) for case in DETECTORS})
     for case, (forward, shape) in models.items():
         converter = tf.lite.TFLiteConverter.from_concrete_functions([forward.get_concrete_function()], forward)
+        interpreter = tf.lite.Interpreter(model_content=converter.convert(), num_threads=threads)
+        interpreter.allocate_tensors()
+        interpreter.set_tensor(interpreter.get_input_details()[0]["index"], rng.standard_normal(shape, dtype=np.float32))
+        out = interpreter.get_output_details()[0]["index"]
+
+        def run():
+            interpreter.invoke()
+            interpreter.get_tensor(out)
+
+        seconds = time_median(run, warmup, repeats)
+        results[case] = {"seconds": seconds, "gflops": flops(case) / seconds / 1e9}
+    for case, (net, shape, _) in MTCNN.items():
+        converter = tf.compat.v1.lite.TFLiteConverter.from_frozen_graph(
+            os.path.join(MTCNN_FOLDER, f"{net}.pb"), ["input"], ["Identity_1"], {"input": shape})
         interpreter = tf.lite.Interpreter(model_content=converter.convert(), num_threads=threads)
         interpreter.allocate_tensors()
         interpreter.set_tensor(interpreter.get_input_details()[0]["index"], rng.standard_normal(shape, dtype=np.float32))
@@ -378,6 +425,15 @@ def run_onnxruntime(threads, repeats, warmup):
         x = rng.standard_normal(shape, dtype=np.float32)
         seconds = time_median(lambda: session.run(None, {"x": x}), warmup, repeats)
         results[case] = {"seconds": seconds, "gflops": flops(case) / seconds / 1e9}
+    import tensorflow as tf
+    import tf2onnx
+    for case, (net, shape, _) in MTCNN.items():
+        model, _ = tf2onnx.convert.from_graph_def(mtcnn_graph_def(tf, net), input_names=["input:0"],
+                                                  output_names=["Identity_1:0"], opset=17)
+        session = ort_session(ort, model, threads)
+        x = rng.standard_normal(shape, dtype=np.float32)
+        seconds = time_median(lambda: session.run(None, {"input:0": x}), warmup, repeats)
+        results[case] = {"seconds": seconds, "gflops": flops(case) / seconds / 1e9}
     return results, ort.__version__
 
 
@@ -424,7 +480,7 @@ def main():
               f"{any_ts['blas_kernel']}; TensorFlow {tf_version} (and its TFLite/XNNPACK); ONNX Runtime {ort_version}; "
               f"median of {a.repeats} runs, best of {a.rounds} rounds")
     rows = []
-    for case in list(CASES) + list(DIGITS) + list(DETECTORS):
+    for case in list(CASES) + list(DIGITS) + list(DETECTORS) + list(MTCNN):
         t, f, o, li = ts[case], tfr[case], ortr[case], litr[case]
         fastest = max(f["gflops"], o["gflops"], li["gflops"])
         rows.append([case, t.get("algorithm", "?"), f"{t['gflops']:.1f}", f"{f['gflops']:.1f}", f"{o['gflops']:.1f}",

@@ -21,6 +21,7 @@ computes on real photos. Writes Tests/TensorScopeTests/Fixtures/mtcnn/:
   coffee_256.png and chelsea.png — all normalised as MTCNN does, (pixel - 127.5) / 128, resized
   bilinearly by TensorFlow. Then `<net>_<output>` for every output.
 - manifest.json: the package and TensorFlow versions, the face boxes, the output names.
+- LICENSE: the package's licence (MIT), which covers the weights it ships.
 
 The TF1 program's outputs are checked against the Keras models' (within 1e-5) before anything
 is written.
@@ -173,6 +174,9 @@ def main():
                     assert diff < 1e-5, f"TF1 {net} {name} differs from Keras by {diff}"
             v1.train.Saver().save(session, os.path.join(OUT, "mtcnn.ckpt"), write_meta_graph=False, write_state=False)
 
+    from importlib.metadata import distribution
+    licence = next(f for f in distribution("mtcnn").files if f.name in ("LICENSE", "LICENSE.txt"))
+    shutil.copyfile(licence.locate(), os.path.join(OUT, "LICENSE"))
     save_file(expected, os.path.join(OUT, "expected.safetensors"))
     os.chmod(os.path.join(OUT, "expected.safetensors"), 0o644)
     with open(os.path.join(OUT, "manifest.json"), "w") as f:

@@ -109,6 +109,45 @@ enum ModelCases {
             algorithmOverride: "session(\(summary.steps.count) steps, arena \(summary.arenaBytes / 1024) KiB)")
     }
 
+    /// MTCNN's nets (the pretrained face detector of Tests/TensorScopeTests/Fixtures/mtcnn, from
+    /// scripts/convert_mtcnn.py): input shape and multiply-add FLOPs per image, counted per
+    /// layer as `scripts/bench_peers.py` counts them.
+    static let mtcnn: [(net: String, shape: [Int], flops: Double)] = [
+        ("pnet", [1, 160, 160, 3], 2.0 * Double(158 * 158 * 27 * 10 + 77 * 77 * 90 * 16 + 75 * 75 * 144 * 32 + 75 * 75 * 32 * 6)),
+        ("rnet", [100, 24, 24, 3], 2.0 * Double(22 * 22 * 27 * 28 + 9 * 9 * 252 * 48 + 3 * 3 * 192 * 64 + 576 * 128 + 128 * 6)),
+        ("onet", [100, 48, 48, 3],
+         2.0 * Double(46 * 46 * 27 * 32 + 21 * 21 * 288 * 64 + 8 * 8 * 576 * 64 + 3 * 3 * 256 * 128 + 1152 * 256 + 256 * 16)),
+    ]
+
+    /// The MTCNN cases: each frozen Keras graph imported, and (`-swift`) the same net written in
+    /// Swift and restored from the TF1 checkpoint, both through a Session.
+    static func mtcnnCases() -> [(String, () throws -> BenchCase)] {
+        mtcnn.flatMap { net, shape, flops -> [(String, () throws -> BenchCase)] in
+            let photos = shape[1] == 160 ? "a 160 × 160 image" : "\(shape[0]) crops of \(shape[1]) × \(shape[2])"
+            return [
+                ("mtcnn-\(net)", {
+                    try imported(name: "mtcnn-\(net)", description: "MTCNN \(net), TensorFlow's frozen Keras graph, on \(photos), Session",
+                                 file: "Tests/TensorScopeTests/Fixtures/mtcnn/\(net).pb", feed: "input", fetch: "Identity_1",
+                                 input: try Cases.random(shape, seed: 9), flopsPerImage: flops)
+                }),
+                ("mtcnn-\(net)-swift", {
+                    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                    return try session(name: "mtcnn-\(net)-swift", description: "MTCNN \(net) written in Swift, from the TF1 checkpoint, on \(photos), Session",
+                                       input: try Cases.random(shape, seed: 9), flopsPerImage: flops) { x in
+                        try Graph.current.setInitialValues(
+                            fromTensorFlowCheckpoint: root.appendingPathComponent("Tests/TensorScopeTests/Fixtures/mtcnn/mtcnn.ckpt").path,
+                            assignmentMap: ["\(net)/": "\(net)/"])
+                        switch net {
+                        case "pnet": return (try MTCNN.pnet(x).probability, 0)
+                        case "rnet": return (try MTCNN.rnet(x).probability, 0)
+                        default: return (try MTCNN.onet(x).probability, 0)
+                        }
+                    }
+                }),
+            ]
+        }
+    }
+
     static func all() -> [(String, () throws -> BenchCase)] {
         func detectorCase(_ name: String, _ layers: [Layer], _ shape: [Int]) -> (String, () throws -> BenchCase) {
             (name, {
@@ -141,7 +180,7 @@ enum ModelCases {
             detectorCase("detector-12", detector12, [1, 12, 12, 3]),
             detectorCase("detector-24", detector24, [100, 24, 24, 3]),
             detectorCase("detector-48", detector48, [100, 48, 48, 3]),
-        ]
+        ] + mtcnnCases()
     }
 }
 

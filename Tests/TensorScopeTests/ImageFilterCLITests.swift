@@ -7,38 +7,12 @@ import TensorScope
 
 /// The image-filter executable, run as a user runs it.
 @Suite(.serialized) struct ImageFilterCLITests {
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Run = Executable.Run
 
-    static var executable: URL {
-        // swift test builds every product into the folder that holds the test bundle.
-        var folder = Bundle.main.bundleURL
-        while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("image-filter").path),
-              folder.pathComponents.count > 2 {
-            folder.deleteLastPathComponent()
-        }
-        return folder.appendingPathComponent("image-filter")
-    }
+    static var executable: URL { Executable.url("image-filter") }
 
     func run(_ arguments: [String], environment: [String: String] = [:], executable: URL = Self.executable) throws -> Run {
-        try #require(FileManager.default.isExecutableFile(atPath: executable.path), "image-filter not built at \(executable.path)")
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+        try Executable.run(executable, arguments, environment: environment)
     }
 
     @Test func runsOnTheBundledPhotosAndWritesMosaics() throws {

@@ -71,5 +71,23 @@ import TensorScopeModels
             #expect(out == (try eager.asDefault { try variableScope("", reuse: .autoReuse) { _ in try digitsCNN(batch) } }))
         }
     }
-}
 
+    /// The README's MTCNN example, both ways, as written there (paths into the fixtures).
+    @Test func mtcnnExampleRunsAsDocumented() throws {
+        let folder = Paths.fixture("mtcnn")
+        let crops = try SafeTensors.read(folder + "/expected.safetensors")["onet_input"]!
+
+        let graph = Graph()
+        let onet = try graph.asDefault { try MTCNN.onet(try placeholder(shape: [nil, 48, 48, 3], name: "crops")) }
+        _ = try graph.asDefault {
+            (try MTCNN.pnet(try placeholder(shape: [nil, nil, nil, 3], name: "image")),
+             try MTCNN.rnet(try placeholder(shape: [nil, 24, 24, 3], name: "crops24")))
+        }
+        try graph.restoreVariables(fromTensorFlowCheckpoint: folder + "/mtcnn.ckpt")   // (+ pnet, rnet)
+        let probability = try Session(graph: graph).run(onet.probability, feeds: ["crops": crops])
+
+        let frozen = try Graph(importingGraphDef: URL(fileURLWithPath: folder + "/onet.pb"))
+        let same = try Session(graph: frozen).run(try frozen.tensor(named: "Identity_2"), feeds: ["input": crops])
+        #expect(same == probability)
+    }
+}
