@@ -23,6 +23,9 @@ final class CompiledPlan: @unchecked Sendable {
         let count: Int
         /// Index in `pinned` of the variable whose value this is (for packed filters).
         let variable: Int?
+        /// For a constant convolution filter: the holder that keeps its packed forms, so they
+        /// are packed once per plan, not once per run.
+        var constantFilter: (holder: Variable, value: Tensor)? = nil
     }
 
     private struct PreparedStep {
@@ -126,10 +129,24 @@ final class CompiledPlan: @unchecked Sendable {
             }
             return ChunkedChain(links: links, columns: columns, rows: rows, rowsPerChunk: rowsPerChunk)
         }
+        // Constant filters (an imported graph's weights) get a holder each, whose packed forms are
+        // cached as a variable's are.
+        var filterHolders: [Int: (holder: Variable, value: Tensor)] = [:]
+        for step in plan.steps where step.type == "Conv2D" && step.inputs.count == 2 {
+            let root = plan.root(of: step.inputs[1])
+            if filterHolders[root] == nil, case .constant(let tensor) = plan.values[root].source {
+                filterHolders[root] = (Variable(name: "Const", value: tensor, trainable: false), tensor)
+            }
+        }
+        func input(_ id: Int) -> Operand {
+            var operand = operand(id)
+            operand.constantFilter = filterHolders[plan.root(of: id)]
+            return operand
+        }
         steps = try plan.steps.map { step in
             let shapes = step.inputs.map { plan.values[$0].shape }
             return PreparedStep(
-                step: step, inputs: step.inputs.map(operand), outputs: step.outputs.map(operand),
+                step: step, inputs: step.inputs.map(input), outputs: step.outputs.map(operand),
                 bias: step.epilogue?.bias.map(operand), slopes: step.epilogue?.slopes.map(operand),
                 convolution: step.type == "Conv2D" ? try Conv2DGeometry(shapes: shapes, step.attributes) : nil,
                 compute: try step.definition.prepared(for: shapes, step.attributes), chunks: try chunked(step))
@@ -176,7 +193,8 @@ final class CompiledPlan: @unchecked Sendable {
                     let arguments = prepared.inputs.map { input in
                         KernelArgument(
                             shape: input.shape, data: UnsafeBufferPointer(start: pointer(input), count: input.count),
-                            variable: input.variable.map { (pinnedVariables[$0], snapshots[$0].value, snapshots[$0].version) })
+                            variable: input.variable.map { (pinnedVariables[$0], snapshots[$0].value, snapshots[$0].version) }
+                                ?? input.constantFilter.map { ($0.holder, $0.value, 0) })
                     }
                     let outputs = prepared.outputs.map { UnsafeMutableBufferPointer(start: pointer($0), count: $0.count) }
                     try execute(prepared, arguments, outputs, bias: prepared.bias.map { UnsafePointer(pointer($0)) },
