@@ -108,6 +108,8 @@ CASES = [
     ("transpose_swap_hw", "transpose", [r(2, 3, 4, 5)], {"perm": [0, 2, 1, 3]}),
     ("transpose_reverse", "transpose", [r(2, 3, 4)], {"perm": [2, 1, 0]}),
     ("transpose_rows_kept", "transpose", [r(3, 2, 4, 6)], {"perm": [1, 0, 2, 3]}),
+    # Batch normalisation at inference, as Keras's BatchNormalization runs it.
+    ("fused_batch_norm", "fused_batch_norm", [r(2, 3, 4, 5) * 3, r(5), r(5), r(5), np.abs(r(5)) + 0.1], {"epsilon": 0.001}),
 ]
 
 
@@ -155,6 +157,9 @@ def build(op, xs, p):
         return tf.nn.relu(xs[0]) - xs[1] * tf.nn.relu(-xs[0])
     if op == "transpose":
         return tf.transpose(xs[0], p["perm"])
+    if op == "fused_batch_norm":
+        return v1.nn.fused_batch_norm(xs[0], xs[1], xs[2], mean=xs[3], variance=xs[4], epsilon=p["epsilon"],
+                                      is_training=False)[0]
     raise ValueError(op)
 
 

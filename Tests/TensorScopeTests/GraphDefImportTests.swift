@@ -37,6 +37,40 @@ import TensorScopeModels
         #expect(imported.steps == handWritten.steps, "\(imported.steps)")
     }
 
+    /// Keras's BatchNormalization in a frozen graph (scripts/generate_graphdef_fixtures.py): each
+    /// FusedBatchNormV3 folded into the convolution before it — with the bias between — so each
+    /// convolution, its normalisation and its activation are one step; Keras's output within 1e-4.
+    @Test func kerasBatchNormIsFoldedIntoTheConvolution() throws {
+        let graph = try Graph(importingGraphDef: URL(fileURLWithPath: Paths.fixture("graphdef/keras_bn.pb")))
+        let data = try SafeTensors.read(Paths.fixture("graphdef/keras_bn.safetensors"))
+        let output = try graph.tensor(named: "Identity")
+        let session = try Session(graph: graph)
+        let got = try session.run(output, feeds: ["input": data["input"]!])
+        expectClose(got.scalars, data["output"]!.scalars, relative: 1e-4, "keras_bn")
+        let steps = try session.planSummary([output], feedShapes: ["input": [2, 10, 10, 3]]).steps
+        let types = steps.map { names in names.map { name in graph.operations.first { $0.name == name }!.type } }
+        #expect(types.filter { $0.first == "Conv2D" } == [
+            ["Conv2D", "FusedBatchNormV3", "Relu"], ["Conv2D", "BiasAdd", "FusedBatchNormV3", "Relu6"],
+        ], "\(types)")
+        // Unfolded, as the eager ops compute it from the graph's constants: the same numbers
+        // within rounding (folding reorders the products).
+        func inputs(_ node: String) throws -> [Tensor] {
+            let op = try #require(graph.operations.first { $0.name == node })
+            return try op.inputs.dropFirst().map { try session.run(try graph.tensor(named: $0), feeds: [:]) }
+        }
+        let conv1 = try inputs("sequential/conv1/Conv2D")[0], bn1 = try inputs("sequential/bn1/FusedBatchNormV3")
+        let conv2 = try inputs("sequential/conv2/Conv2D")[0], bias2 = try inputs("sequential/conv2/BiasAdd")[0]
+        let bn2 = try inputs("sequential/bn2/FusedBatchNormV3")
+        let unfolded = try Graph().asDefault {
+            var h = try conv2d(data["input"]!, conv1, strides: [1, 1, 1, 1], padding: .valid)
+            h = relu(try fusedBatchNorm(h, scale: bn1[0], offset: bn1[1], mean: bn1[2], variance: bn1[3], epsilon: 0.001))
+            h = try biasAdd(try conv2d(h, conv2, strides: [1, 1, 1, 1], padding: .valid), bias2)
+            h = relu6(try fusedBatchNorm(h, scale: bn2[0], offset: bn2[1], mean: bn2[2], variance: bn2[3], epsilon: 1e-5))
+            return try maxPool(h, ksize: [2], strides: [2], padding: .valid)
+        }
+        expectClose(got.scalars, unfolded.scalars, relative: 1e-5, "folded vs unfolded")
+    }
+
     // MARK: - Faults, in GraphDefs made here
 
     static func node(_ name: String, _ op: String, _ inputs: [String] = [], _ attributes: [String: Tensorflow_AttrValue] = [:]) -> Tensorflow_NodeDef {

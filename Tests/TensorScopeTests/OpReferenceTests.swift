@@ -197,4 +197,33 @@ import TensorScope
             #expect(error?.description.hasPrefix("transpose: expected perm, a permutation of 0..<3") == true)
         }
     }
+
+    /// Batch normalisation against its formula in Double, `(x − mean) · scale / √(var + ε) +
+    /// offset` per channel, on random shapes; and its refusals.
+    @Test func fusedBatchNormMatchesTheFormula() throws {
+        var rng = TestRandom(7)
+        for _ in 0..<20 {
+            let shape = [rng.int(1...3), rng.int(1...5), rng.int(1...5), rng.int(1...9)]
+            let c = shape[3]
+            let x = rng.floats(shape.reduce(1, *)).map { $0 * 4 }
+            let (scale, offset, mean) = (rng.floats(c), rng.floats(c), rng.floats(c))
+            let variance = rng.floats(c).map { abs($0) + 0.05 }
+            let epsilon = Float(rng.int(1...100)) * 1e-4
+            let y = try fusedBatchNorm(try Tensor(shape: shape, scalars: x), scale: Tensor(scale), offset: Tensor(offset),
+                                       mean: Tensor(mean), variance: Tensor(variance), epsilon: epsilon)
+            let expected = x.indices.map { i -> Float in
+                let ch = i % c
+                return Float((Double(x[i]) - Double(mean[ch])) * Double(scale[ch]) / (Double(variance[ch]) + Double(epsilon)).squareRoot()
+                             + Double(offset[ch]))
+            }
+            #expect(y.shape == shape)
+            expectClose(y.scalars, expected, relative: 1e-5, "fusedBatchNorm \(shape)")
+        }
+        let x = Tensor(zeros: [1, 2, 2, 3]), v = Tensor([1, 1, 1])
+        let rank = #expect(throws: TensorScopeError.self) { try fusedBatchNorm(Tensor(zeros: [2, 3]), scale: v, offset: v, mean: v, variance: v) }
+        #expect(rank?.description == "fusedBatchNorm: expected x of rank 4 (NHWC), got shape [2, 3]")
+        let length = #expect(throws: TensorScopeError.self) { try fusedBatchNorm(x, scale: v, offset: Tensor([1, 1]), mean: v, variance: v) }
+        #expect(length?.description == "fusedBatchNorm: expected offset of shape [3] for x [1, 2, 2, 3], got shape [2]")
+        #expect(throws: TensorScopeError.self) { try fusedBatchNorm(x, scale: v, offset: v, mean: v, variance: v, epsilon: -1) }
+    }
 }

@@ -10,7 +10,7 @@ import TensorScope
         let ops = Set(try OpFixture.all().map(\.op))
         #expect(ops == ["max_pool", "avg_pool", "reshape", "matmul", "softmax", "sigmoid", "tanh", "sub", "mul",
                         "add_scalar", "sub_scalar", "mul_scalar", "argmax", "div", "div_scalar", "neg", "exp", "log",
-                        "square", "sqrt", "rsqrt", "add_n", "relu6", "leaky_relu", "elu", "prelu", "transpose"])
+                        "square", "sqrt", "rsqrt", "add_n", "relu6", "leaky_relu", "elu", "prelu", "transpose", "fused_batch_norm"])
     }
 
     /// Runs one case; returns the output as floats with its shape.
@@ -54,6 +54,8 @@ import TensorScope
         case "elu": y = elu(xs[0])
         case "prelu": y = try prelu(xs[0], alpha: xs[1])
         case "transpose": y = try transpose(xs[0], perm: f.ints("perm"))
+        case "fused_batch_norm":
+            y = try fusedBatchNorm(xs[0], scale: xs[1], offset: xs[2], mean: xs[3], variance: xs[4], epsilon: f.number("epsilon"))
         case "add_scalar", "sub_scalar", "mul_scalar", "div_scalar":
             let s = f.number("scalar"), right = f.string("side") == "right"
             switch f.op {

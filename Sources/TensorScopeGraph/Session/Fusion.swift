@@ -18,6 +18,7 @@ struct PlannedEpilogue: Sendable {
 /// the graph's record is not changed.
 enum Fusion {
     static func apply(to plan: inout ExecutionPlan) {
+        foldBatchNorms(in: &plan)
         recognizePReLU(in: &plan)
         fuseEpilogues(in: &plan)
         fuseElementwiseChains(in: &plan)
@@ -93,6 +94,69 @@ enum Fusion {
         }
         for fetched in plan.fetched { readers[plan.root(of: fetched), default: 0] += 2 }
         return readers
+    }
+
+    /// Folds a `FusedBatchNormV3` into the convolution before it when the filter, the
+    /// statistics and any bias between are constants (a frozen graph's): the filter's output
+    /// channels scaled by `scale / √(variance + ε)`, and the normalisation's shift — with the bias
+    /// folded in — left as a `BiasAdd` that `fuseEpilogues` then takes into the convolution's
+    /// epilogue, with the activation after it. Exact up to rounding: the products are reordered.
+    private static func foldBatchNorms(in plan: inout ExecutionPlan) {
+        let readers = readers(plan)
+        let producer = definingSteps(plan)
+        func constant(_ id: Int) -> Tensor? {
+            if case .constant(let tensor) = plan.values[plan.root(of: id)].source { return tensor }
+            return nil
+        }
+        var removed = Set<Int>()
+        for n in plan.steps.indices where plan.steps[n].type == "FusedBatchNormV3" && plan.steps[n].epilogue == nil {
+            let norm = plan.steps[n]
+            // Only `y` may be read: the other outputs are the statistics themselves.
+            guard norm.outputs.dropFirst().allSatisfy({ (readers[plan.root(of: $0)] ?? 0) == 0 }),
+                  let scale = constant(norm.inputs[1]), let offset = constant(norm.inputs[2]),
+                  let mean = constant(norm.inputs[3]), let variance = constant(norm.inputs[4]),
+                  let epsilon = try? batchNormEpsilon(norm.attributes) else { continue }
+            // conv → [bias add of a constant] → batch norm, each value read by the next alone.
+            var source = norm.inputs[0]
+            var biasStep: Int?
+            var bias: Tensor?
+            if readers[source] == 1, let b = producer[source], plan.steps[b].epilogue == nil,
+               plan.steps[b].inputs.count == 2, ["BiasAdd", "AddV2"].contains(plan.steps[b].type) {
+                let (first, second) = (plan.steps[b].inputs[0], plan.steps[b].inputs[1])
+                // BiasAdd adds its second input; a sum may hold the vector on either side.
+                let orders = plan.steps[b].type == "BiasAdd" ? [(first, second)] : [(first, second), (second, first)]
+                for (value, vector) in orders {
+                    guard let tensor = constant(vector), tensor.shape == [scale.scalarCount], constant(value) == nil else { continue }
+                    biasStep = b
+                    bias = tensor
+                    source = value
+                    break
+                }
+            }
+            guard readers[source] == 1, let c = producer[source], plan.steps[c].type == "Conv2D",
+                  plan.steps[c].epilogue == nil, !removed.contains(c), let filter = constant(plan.steps[c].inputs[1]),
+                  filter.shape.last == scale.scalarCount else { continue }
+            let factor = scale.withUnsafeBufferPointer { s in
+                variance.withUnsafeBufferPointer { BatchNorm.factors(scale: s, variance: $0, epsilon: epsilon) }
+            }
+            let channels = factor.count
+            var folded = filter.scalars
+            for i in folded.indices { folded[i] *= factor[i % channels] }
+            var shift = [Float](repeating: 0, count: channels)
+            for c in 0..<channels {
+                let centred: Float = (bias?.scalars[c] ?? 0) - mean.scalars[c]
+                shift[c] = centred * factor[c] + offset.scalars[c]
+            }
+            plan.values.append(.init(shape: filter.shape, source: .constant(Tensor(uncheckedShape: filter.shape, scalars: folded))))
+            plan.steps[c].inputs[1] = plan.values.count - 1
+            plan.values.append(.init(shape: [channels], source: .constant(Tensor(uncheckedShape: [channels], scalars: shift))))
+            plan.steps[n] = ExecutionPlan.Step(
+                names: (biasStep.map { plan.steps[$0].names } ?? []) + norm.names, type: "BiasAdd",
+                definition: biasAddDefinition, attributes: .float32, inputs: [source, plan.values.count - 1],
+                outputs: [norm.outputs[0]])
+            if let biasStep { removed.insert(biasStep) }
+        }
+        removeSteps(removed, from: &plan)
     }
 
     /// Replaces PReLU written out of TensorFlow's ops by one `Prelu` step: Keras's

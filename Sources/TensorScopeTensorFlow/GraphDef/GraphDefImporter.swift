@@ -17,13 +17,13 @@ struct GraphDefImporter {
 
     /// TensorFlow op types recorded as the registered type that computes them (`Add` is
     /// TF1's spelling of `AddV2`).
-    static let aliases = ["Add": "AddV2"]
+    static let aliases = ["Add": "AddV2", "FusedBatchNorm": "FusedBatchNormV3"]
     /// Per op type, the inputs it reads as integers (a reshape's shape, an argmax's axis, a
     /// transpose's permutation): they
     /// must come from `Const` nodes of int32 or int64.
     static let integerInputs: [String: Set<Int>] = ["Reshape": [1], "ArgMax": [1], "Transpose": [1]]
     /// Op types with a `data_format` attribute, which must be `NHWC`.
-    static let spatialTypes: Set<String> = ["Conv2D", "MaxPool", "AvgPool", "BiasAdd"]
+    static let spatialTypes: Set<String> = ["Conv2D", "MaxPool", "AvgPool", "BiasAdd", "FusedBatchNorm", "FusedBatchNormV3"]
 
     init(path: String) throws {
         self.path = path

@@ -8,7 +8,7 @@ enum OpRegistry {
         argMaxDefinition, reshapeDefinition, maxPoolDefinition, avgPoolDefinition, divideDefinition,
         expDefinition, logDefinition, squareDefinition, sqrtDefinition, rsqrtDefinition, negDefinition, addNDefinition,
         relu6Definition, leakyReluDefinition, eluDefinition, preluDefinition, identityDefinition, stopGradientDefinition,
-        transposeDefinition,
+        transposeDefinition, fusedBatchNormDefinition,
     ].map { ($0.type, $0) })
 
     /// Computes an op of `type` on `inputs`.
