@@ -8,6 +8,11 @@ Writes Tests/TensorScopeTests/Fixtures/graphdef/:
   [None, 10, 10, 3] and frozen by convert_variables_to_constants_v2. Inference mode, so each
   BatchNormalization is a FusedBatchNormV3 node with is_training false; the output is `Identity`.
 - keras_bn.safetensors: `input` [2, 10, 10, 3] and Keras's `output` for it.
+- tf1_variables.pb: a TF1 graph-mode program's whole graph, as tf.io.write_graph(sess.graph_def,
+  as_text=False) writes it before freezing — variables (conv1/weights a ref `VariableV2` read
+  through `conv1/weights/read`, the others resource variables: `VarHandleOp`, `ReadVariableOp`),
+  their initializers and `Assign`s, `init`, and a Saver's `save/…` nodes — with its checkpoint
+  tf1_variables/model.ckpt.*, and tf1_variables.safetensors: `input` and TensorFlow's `logits`.
 
     pip install tensorflow-cpu tf_keras safetensors numpy
     python3 scripts/generate_graphdef_fixtures.py
@@ -51,5 +56,33 @@ def main():
     print(sorted({n.op for n in graph_def.node}), [t.name for t in frozen.outputs])
 
 
+def tf1_variables():
+    v1 = tf.compat.v1
+    rng = np.random.default_rng(6)
+    graph = tf.Graph()
+    with graph.as_default():
+        v1.set_random_seed(6)
+        x = v1.placeholder(tf.float32, [None, 6, 6, 2], name="input")
+        with v1.variable_scope("conv1"):
+            w = v1.get_variable("weights", [3, 3, 2, 4], use_resource=False)
+            b = v1.get_variable("biases", [4], initializer=v1.random_normal_initializer())
+            h = tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(x, w, [1, 1, 1, 1], "VALID"), b))
+        h = tf.reshape(h, [-1, 4 * 4 * 4])
+        with v1.variable_scope("fc"):
+            logits = tf.matmul(h, v1.get_variable("weights", [64, 3])) + v1.get_variable("biases", [3])
+        logits = tf.identity(logits, name="logits")
+        saver = v1.train.Saver()
+        with v1.Session(graph=graph) as session:
+            session.run(v1.global_variables_initializer())
+            saver.save(session, os.path.join(OUT, "tf1_variables", "model.ckpt"), write_meta_graph=False, write_state=False)
+            tf.io.write_graph(session.graph_def, OUT, "tf1_variables.pb", as_text=False)
+            probe = rng.standard_normal((3, 6, 6, 2)).astype(np.float32)
+            save_file({"input": probe, "logits": session.run(logits, {x: probe})},
+                      os.path.join(OUT, "tf1_variables.safetensors"))
+            os.chmod(os.path.join(OUT, "tf1_variables.safetensors"), 0o644)
+        print(sorted({n.op for n in graph.as_graph_def().node}))
+
+
 if __name__ == "__main__":
     main()
+    tf1_variables()

@@ -71,6 +71,26 @@ import TensorScopeModels
         expectClose(got.scalars, unfolded.scalars, relative: 1e-5, "folded vs unfolded")
     }
 
+    /// A TF1 program's whole graph before freezing (scripts/generate_graphdef_fixtures.py): its
+    /// variables (a ref VariableV2 read through `…/read`, resource VarHandleOps read by
+    /// ReadVariableOps) become the graph's variables under their node names; the initializers,
+    /// Assigns, `init` and the Saver's nodes are left out; restored from the program's checkpoint,
+    /// the graph gives TensorFlow's logits.
+    @Test func aGraphWithVariablesImportsAndRestoresFromItsCheckpoint() throws {
+        let folder = Paths.fixture("graphdef")
+        let graph = try Graph(importingGraphDef: URL(fileURLWithPath: folder + "/tf1_variables.pb"))
+        #expect(graph.globalVariables.map(\.name).sorted() == ["conv1/biases", "conv1/weights", "fc/biases", "fc/weights"])
+        #expect(graph.trainableVariables.allSatisfy { $0.value.scalars.allSatisfy { $0 == 0 } })
+        let types = Set(graph.operations.map(\.type))
+        #expect(types.isDisjoint(with: ["Assign", "AssignVariableOp", "SaveV2", "RestoreV2", "RandomUniform", "NoOp"]), "\(types)")
+        try graph.restoreVariables(fromTensorFlowCheckpoint: folder + "/tf1_variables/model.ckpt")
+        let data = try SafeTensors.read(folder + "/tf1_variables.safetensors")
+        let logits = try Session(graph: graph).run(try graph.tensor(named: "logits:0"), feeds: ["input": data["input"]!])
+        expectClose(logits.scalars, data["logits"]!.scalars, relative: 1e-4, "logits")
+        // The variables are read when the Session runs: a second restore is seen.
+        try graph.restoreVariables(fromTensorFlowCheckpoint: folder + "/tf1_variables/model.ckpt")
+    }
+
     // MARK: - Faults, in GraphDefs made here
 
     static func node(_ name: String, _ op: String, _ inputs: [String] = [], _ attributes: [String: Tensorflow_AttrValue] = [:]) -> Tensorflow_NodeDef {

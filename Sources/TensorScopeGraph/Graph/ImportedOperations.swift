@@ -5,6 +5,8 @@ import TensorScopeKernels
 /// shape, an argmax's axis).
 package enum ImportedInput {
     case tensor(Tensor)
+    /// A variable, read when a `Session` runs (a `VariableV2`'s or `VarHandleOp`'s).
+    case variable(Variable)
     case integers([Int], scalar: Bool, node: Tensor)
 }
 
@@ -23,6 +25,25 @@ extension Graph {
             ], exactName: true)
             guard op.record != nil else { throw duplicate(name) }
             return Tensor(symbolicShape: shape, producer: op.finish(outputShape: shape))
+        }
+    }
+
+    /// A variable named exactly `name` (a `VariableV2` or `VarHandleOp` node), in the store
+    /// and the global and trainable collections, holding zeros until a restore — an imported
+    /// graph's variables have no initializer TensorScope runs.
+    ///
+    /// - Throws: when a variable of that name exists, or its zeros do not fit in memory.
+    package func importVariable(name: String, shape: [Int]) throws -> Variable {
+        let count = try Shapes.allocatableCount(of: shape, op: "import: variable '\(name)'")
+        return try state.withLock { state in
+            guard state.store[name] == nil, state.reserveExactName(name) else {
+                throw TensorScopeError(.invalidName, "import: two nodes named '\(name)'")
+            }
+            let variable = Variable(name: name, value: Tensor(uncheckedShape: shape, scalars: [Float](repeating: 0, count: count)),
+                                    trainable: true)
+            state.store[name] = variable
+            state.append(variable)
+            return variable
         }
     }
 
@@ -52,6 +73,7 @@ extension Graph {
             let opInputs = inputs.map { argument, input in
                 switch input {
                 case .tensor(let tensor): OpInput(argument, tensor)
+                case .variable(let variable): OpInput(argument, variable)
                 case .integers(let values, let scalar, let node):
                     OpInput(argument, integers: values, scalar: scalar, producer: node.producer)
                 }

@@ -17,7 +17,17 @@ struct GraphDefImporter {
 
     /// TensorFlow op types recorded as the registered type that computes them (`Add` is
     /// TF1's spelling of `AddV2`).
-    static let aliases = ["Add": "AddV2", "FusedBatchNorm": "FusedBatchNormV3"]
+    static let aliases = ["Add": "AddV2", "FusedBatchNorm": "FusedBatchNormV3", "ReadVariableOp": "Identity"]
+    /// Node types of a variable: each becomes a variable of the graph under the node's name
+    /// (zeros until restored from a checkpoint), read by the ops that take it.
+    static let variableTypes: Set<String> = ["VariableV2", "Variable", "VarHandleOp"]
+    /// A training graph's machinery for initialising, assigning and saving variables: left out,
+    /// with every node that feeds only it (initializers, the saver's constants).
+    static let machineryTypes: Set<String> = [
+        "NoOp", "Assign", "AssignVariableOp", "AssignAdd", "AssignSub", "AssignAddVariableOp", "AssignSubVariableOp",
+        "SaveV2", "RestoreV2", "MergeV2Checkpoints", "ShardedFilename", "StringJoin", "SaveSlices", "RestoreSlice",
+        "VarIsInitializedOp", "IsVariableInitialized",
+    ]
     /// Per op type, the inputs it reads as integers (a reshape's shape, an argmax's axis, a
     /// transpose's permutation): they
     /// must come from `Const` nodes of int32 or int64.
@@ -64,14 +74,19 @@ struct GraphDefImporter {
         for (index, node) in nodes.enumerated() where indexOf.updateValue(index, forKey: node.name) != nil {
             problems.append("two nodes named '\(node.name)'")
         }
-        // Op types TensorScope does not run, each with the nodes using it, in file order.
-        var unsupported: [String: [String]] = [:]
-        var constants: [String: TensorProtoValues] = [:]
         for node in nodes {
             for edge in node.input {
                 guard let input = Self.dataInput(edge) else { continue }
                 if indexOf[input.node] == nil { problems.append("node '\(node.name)': input '\(edge)' names no node of the file") }
             }
+        }
+        guard problems.isEmpty else { throw TensorScopeError(.invalidArgument, "\(path): " + problems.joined(separator: "; ")) }
+        let order = try topologicalOrder(indexOf)
+        let skipped = machinery(order: order, indexOf: indexOf)
+        // Op types TensorScope does not run, each with the nodes using it, in file order.
+        var unsupported: [String: [String]] = [:]
+        var constants: [String: TensorProtoValues] = [:]
+        for (index, node) in nodes.enumerated() where !skipped.contains(index) {
             switch node.op {
             case "Placeholder":
                 problems += placeholderProblems(node)
@@ -85,8 +100,15 @@ struct GraphDefImporter {
                 } catch let error as TensorScopeError {
                     problems.append(error.description)
                 }
-            case "NoOp":
-                break
+            case let type where Self.variableTypes.contains(type):
+                guard case .shape(let shape)? = node.attr["shape"]?.value, !shape.unknownRank,
+                      shape.dim.allSatisfy({ $0.size >= 0 }) else {
+                    problems.append("variable '\(node.name)' has no shape of known, non-negative dimensions")
+                    continue
+                }
+                if case .type(let type)? = node.attr["dtype"]?.value, type != .dtFloat {
+                    problems.append("variable '\(node.name)' is \(TensorFlowDType.name(type)); TensorScope's variables are float32")
+                }
             default:
                 if Graph.canImport(type: Self.aliases[node.op] ?? node.op) {
                     problems += attributeProblems(node)
@@ -102,8 +124,9 @@ struct GraphDefImporter {
         }
         guard problems.isEmpty else { throw TensorScopeError(.invalidArgument, "\(path): " + problems.joined(separator: "; ")) }
         var outputs: [String: Tensor] = [:]
-        for index in try topologicalOrder(indexOf) {
-            try importNode(nodes[index], into: graph, constants: constants, outputs: &outputs)
+        var variables: [String: Variable] = [:]
+        for index in order where !skipped.contains(index) {
+            try importNode(nodes[index], into: graph, constants: constants, outputs: &outputs, variables: &variables)
         }
     }
 
@@ -141,6 +164,45 @@ struct GraphDefImporter {
         return problems
     }
 
+    /// The nodes that only initialise, assign or save variables: the machinery types; every node
+    /// that comes after one of them other than a `NoOp` (data or control: the saver's
+    /// `save/control_dependency`); and every node all of whose consumers are such nodes.
+    private func machinery(order: [Int], indexOf: [String: Int]) -> Set<Int> {
+        let nodes = graphDef.node
+        var consumers = [[Int]](repeating: [], count: nodes.count)
+        var producers = [[Int]](repeating: [], count: nodes.count)
+        for (index, node) in nodes.enumerated() {
+            for edge in node.input {
+                let name = edge.hasPrefix("^") ? String(edge.dropFirst()) : Self.dataInput(edge)!.node
+                if let producer = indexOf[name] {
+                    consumers[producer].append(index)
+                    producers[index].append(producer)
+                }
+            }
+        }
+        var skipped = Set(nodes.indices.filter { Self.machineryTypes.contains(nodes[$0].op) })
+        // After the machinery, through data and control inputs (`order` follows data inputs
+        // only, so repeat until nothing changes). A frozen graph's outputs wait for a NoOp, so a
+        // NoOp passes nothing on.
+        var changed = true
+        while changed {
+            changed = false
+            for index in order where !skipped.contains(index)
+                && producers[index].contains(where: { skipped.contains($0) && nodes[$0].op != "NoOp" }) {
+                skipped.insert(index)
+                changed = true
+            }
+        }
+        // Consumers come after their producers in `order`; decide from the last node back.
+        for index in order.reversed() {
+            if Self.machineryTypes.contains(nodes[index].op)
+                || (!consumers[index].isEmpty && consumers[index].allSatisfy(skipped.contains)) {
+                skipped.insert(index)
+            }
+        }
+        return skipped
+    }
+
     /// The nodes in an order where each comes after its data inputs (Kahn's algorithm, file
     /// order among the ready ones).
     private func topologicalOrder(_ indexOf: [String: Int]) throws -> [Int] {
@@ -174,15 +236,19 @@ struct GraphDefImporter {
 
     /// Records `node`; `outputs` holds each recorded output by edge name (`conv`, `split:1`).
     private func importNode(
-        _ node: Tensorflow_NodeDef, into graph: Graph, constants: [String: TensorProtoValues], outputs: inout [String: Tensor]
+        _ node: Tensorflow_NodeDef, into graph: Graph, constants: [String: TensorProtoValues], outputs: inout [String: Tensor],
+        variables: inout [String: Variable]
     ) throws {
         func fail(_ what: String) -> TensorScopeError {
             TensorScopeError(.invalidArgument, "\(path): node '\(node.name)' (\(node.op)): \(what)")
         }
         func fail(_ error: Error) -> TensorScopeError { fail("\(error)") }
         switch node.op {
-        case "NoOp":
-            return
+        case let type where Self.variableTypes.contains(type):
+            guard case .shape(let shape)? = node.attr["shape"]?.value else { return }
+            do {
+                variables[node.name] = try graph.importVariable(name: node.name, shape: shape.dim.map { Int($0.size) })
+            } catch { throw fail(error) }
         case "Placeholder":
             guard case .shape(let shape)? = node.attr["shape"]?.value else { return }
             outputs[node.name] = try graph.importPlaceholder(name: node.name, shape: shape.dim.map { Int($0.size) })
@@ -201,6 +267,10 @@ struct GraphDefImporter {
                 guard let input = Self.dataInput(edge) else { continue }
                 let argument = "input_\(inputs.count)"
                 let key = input.output == 0 ? input.node : "\(input.node):\(input.output)"
+                if let variable = variables[input.node], input.output == 0 {
+                    inputs.append((argument, .variable(variable)))
+                    continue
+                }
                 guard let tensor = outputs[key] else {
                     throw fail("input '\(edge)' is not an output of a node TensorScope recorded (a NoOp's?)")
                 }
