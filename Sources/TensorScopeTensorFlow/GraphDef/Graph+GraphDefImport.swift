@@ -11,8 +11,12 @@ extension Graph {
     /// with their bias and activation, PReLU recognised, …).
     ///
     /// Importing computes nothing. `Identity` and `StopGradient` are ops that pass their input
-    /// through; `NoOp` nodes and control inputs (`^node`) are left out. Attributes are read as
-    /// TensorFlow defines them; `data_format` must be `NHWC`.
+    /// through; control inputs (`^node`) are left out. A graph saved before freezing imports too:
+    /// its `VariableV2` and `VarHandleOp` nodes become variables under their node names, holding
+    /// zeros until `restoreVariables(fromTensorFlowCheckpoint:)` fills them, and the machinery that
+    /// initialises, assigns and saves them (`Assign`, `AssignVariableOp`, `SaveV2`, `RestoreV2`,
+    /// `NoOp`s such as `init`, the nodes that only feed them and those that run after them) is
+    /// left out. Attributes are read as TensorFlow defines them; `data_format` must be `NHWC`.
     ///
     /// - Throws: naming the file: when it cannot be read or is not a `GraphDef`; one error
     ///   listing every op type TensorScope does not run, each with the nodes that use it, and
