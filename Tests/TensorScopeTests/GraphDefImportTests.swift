@@ -185,6 +185,15 @@ import TensorScopeModels
              "node 'r' (Reshape): input 1 ('shape') must be an int32 or int64 Const"),
             ("bad reshape", [x, Self.constant("shape", [5, 7], shape: [2], dtype: .dtInt32), Self.node("r", "Reshape", ["x", "shape"])],
              "node 'r' (Reshape): reshape: expected a shape with 32 elements"),
+            ("huge variable", [Self.node("v", "VariableV2", [], [
+                "dtype": .with { $0.type = .dtFloat },
+                "shape": .with { $0.shape = .with { $0.dim = [.with { $0.size = 1 << 20 }, .with { $0.size = 1 << 20 }] } }]),
+                               Self.node("r", "Identity", ["v"])],
+             "variable 'v' of shape [1048576, 1048576] takes the graph's variables past the 268435456 elements TensorScope imports"),
+            ("int variable", [Self.node("v", "VarHandleOp", [], [
+                "dtype": .with { $0.type = .dtInt32 }, "shape": .with { $0.shape = .with { $0.dim = [.with { $0.size = 2 }] } }]),
+                              Self.node("r", "ReadVariableOp", ["v"])],
+             "variable 'v' is int32; TensorScope's variables are float32"),
         ]
         for (name, nodes, words) in cases {
             let text = try importError(nodes)

@@ -16,7 +16,8 @@ extension Graph {
     /// zeros until `restoreVariables(fromTensorFlowCheckpoint:)` fills them, and the machinery that
     /// initialises, assigns and saves them (`Assign`, `AssignVariableOp`, `SaveV2`, `RestoreV2`,
     /// `NoOp`s such as `init`, the nodes that only feed them and those that run after them) is
-    /// left out. Attributes are read as TensorFlow defines them; `data_format` must be `NHWC`.
+    /// left out (their variables may hold `GraphDefImporter.maxVariableElements`, 256 Mi floats, in
+    /// all). Attributes are read as TensorFlow defines them; `data_format` must be `NHWC`.
     ///
     /// - Throws: naming the file: when it cannot be read or is not a `GraphDef`; one error
     ///   listing every op type TensorScope does not run, each with the nodes that use it, and

@@ -14,6 +14,10 @@ struct GraphDefImporter {
 
     /// Files larger than this (2 GiB, protobuf's own limit for a message) are refused unread.
     static let maxFileBytes = 1 << 31
+    /// The variables of one graph may hold this many elements in all (256 Mi, 1 GiB of float32;
+    /// VGG-16 has 138 M): their zeros are allocated at import, and a few bytes of a hostile
+    /// file must not ask for more.
+    static let maxVariableElements = 1 << 28
 
     /// TensorFlow op types recorded as the registered type that computes them (`Add` is
     /// TF1's spelling of `AddV2`).
@@ -86,6 +90,7 @@ struct GraphDefImporter {
         // Op types TensorScope does not run, each with the nodes using it, in file order.
         var unsupported: [String: [String]] = [:]
         var constants: [String: TensorProtoValues] = [:]
+        var variableElements = 0
         for (index, node) in nodes.enumerated() where !skipped.contains(index) {
             switch node.op {
             case "Placeholder":
@@ -108,6 +113,12 @@ struct GraphDefImporter {
                 }
                 if case .type(let type)? = node.attr["dtype"]?.value, type != .dtFloat {
                     problems.append("variable '\(node.name)' is \(TensorFlowDType.name(type)); TensorScope's variables are float32")
+                }
+                let count = shape.dim.reduce(Int64(1)) { $0.multipliedReportingOverflow(by: $1.size).overflow ? .max : $0 * $1.size }
+                if count > Int64(Self.maxVariableElements - variableElements) {
+                    problems.append("variable '\(node.name)' of shape \(shape.dim.map(\.size)) takes the graph's variables past the \(Self.maxVariableElements) elements TensorScope imports")
+                } else {
+                    variableElements += Int(count)
                 }
             default:
                 if Graph.canImport(type: Self.aliases[node.op] ?? node.op) {
