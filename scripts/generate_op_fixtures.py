@@ -110,6 +110,17 @@ CASES = [
     ("transpose_rows_kept", "transpose", [r(3, 2, 4, 6)], {"perm": [1, 0, 2, 3]}),
     # Batch normalisation at inference, as Keras's BatchNormalization runs it.
     ("fused_batch_norm", "fused_batch_norm", [r(2, 3, 4, 5) * 3, r(5), r(5), r(5), np.abs(r(5)) + 0.1], {"epsilon": 0.001}),
+    # Issue 24's first ops: maximum/minimum (NaN from either side propagates), squeeze,
+    # expand_dims, concat.
+    ("maximum", "maximum", [np.concatenate([r(12), [np.nan, 1, 2, -np.inf]]).astype(np.float32),
+                            np.concatenate([r(12), [1, np.nan, 3, 0]]).astype(np.float32)], {}),
+    ("minimum_vector", "minimum", [r(3, 4), r(4)], {}),
+    ("squeeze_all", "squeeze", [r(1, 3, 1, 2)], {"axes": []}),
+    ("squeeze_axes", "squeeze", [r(2, 1, 3, 1)], {"axes": [1, -1]}),
+    ("expand_dims_last", "expand_dims", [r(2, 3)], {"axis": -1}),
+    ("expand_dims_first", "expand_dims", [r(4)], {"axis": 0}),
+    ("concat_channels", "concat", [r(2, 3, 3, 2), r(2, 3, 3, 5), r(2, 3, 3, 1)], {"axis": -1}),
+    ("concat_batch", "concat", [r(1, 2, 3), r(2, 2, 3)], {"axis": 0}),
 ]
 
 
@@ -157,6 +168,14 @@ def build(op, xs, p):
         return tf.nn.relu(xs[0]) - xs[1] * tf.nn.relu(-xs[0])
     if op == "transpose":
         return tf.transpose(xs[0], p["perm"])
+    if op in ("maximum", "minimum"):
+        return {"maximum": tf.maximum, "minimum": tf.minimum}[op](xs[0], xs[1])
+    if op == "squeeze":
+        return tf.squeeze(xs[0], p["axes"] or None)
+    if op == "expand_dims":
+        return tf.expand_dims(xs[0], p["axis"])
+    if op == "concat":
+        return tf.concat(xs, p["axis"])
     if op == "fused_batch_norm":
         return v1.nn.fused_batch_norm(xs[0], xs[1], xs[2], mean=xs[3], variance=xs[4], epsilon=p["epsilon"],
                                       is_training=False)[0]

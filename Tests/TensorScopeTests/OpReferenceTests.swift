@@ -226,4 +226,44 @@ import TensorScope
         #expect(length?.description == "fusedBatchNorm: expected offset of shape [3] for x [1, 2, 2, 3], got shape [2]")
         #expect(throws: TensorScopeError.self) { try fusedBatchNorm(x, scale: v, offset: v, mean: v, variance: v, epsilon: -1) }
     }
+
+    /// maximum/minimum against Swift's own `max`/`min` with NaN propagated, over long inputs
+    /// (the 16-lane path and its tail) with NaNs on either side; squeeze, expandDims and concat
+    /// against index arithmetic.
+    @Test func maximumMinimumSqueezeExpandDimsAndConcatMatchTheirDefinitions() throws {
+        var rng = TestRandom(31)
+        var a = rng.floats(1000), b = rng.floats(1000)
+        for i in stride(from: 0, to: 1000, by: 97) { a[i] = .nan }
+        for i in stride(from: 5, to: 1000, by: 89) { b[i] = .nan }
+        let (x, y) = (Tensor(a), Tensor(b))
+        for (op, f) in [("maximum", { (p: Float, q: Float) in max(p, q) }), ("minimum", { (p: Float, q: Float) in min(p, q) })] {
+            let got = try (op == "maximum" ? maximum(x, y) : minimum(x, y)).scalars
+            let want = zip(a, b).map { $0.isNaN || $1.isNaN ? Float.nan : f($0, $1) }
+            #expect(zip(got, want).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }, "\(op)")
+        }
+        let t = try Tensor(shape: [2, 1, 3, 1], scalars: (0..<6).map(Float.init))
+        #expect(try squeeze(t).shape == [2, 3] && (try squeeze(t, axes: [-1])).shape == [2, 1, 3])
+        #expect(try expandDims(t, axis: -1).shape == [2, 1, 3, 1, 1] && (try expandDims(t, axis: 0)).shape == [1, 2, 1, 3, 1])
+        #expect(throws: TensorScopeError.self) { try squeeze(t, axes: [0]) }
+        #expect(throws: TensorScopeError.self) { try expandDims(t, axis: 6) }
+        // concat along each axis: element (i, j, k) of the result from the input it falls in.
+        let p = try Tensor(shape: [2, 3, 4], scalars: (0..<24).map(Float.init))
+        let q = try Tensor(shape: [2, 3, 4], scalars: (0..<24).map { 100 + Float($0) })
+        for axis in 0..<3 {
+            let r = try concat([p, q], axis: axis - (axis == 2 ? 3 : 0))
+            var shape = [2, 3, 4]
+            shape[axis] *= 2
+            #expect(r.shape == shape)
+            for flat in 0..<r.scalarCount {
+                let index = [flat / (shape[1] * shape[2]), flat / shape[2] % shape[1], flat % shape[2]]
+                var source = index
+                let second = index[axis] >= [2, 3, 4][axis]
+                if second { source[axis] -= [2, 3, 4][axis] }
+                let value = Float(source[0] * 12 + source[1] * 4 + source[2]) + (second ? 100 : 0)
+                #expect(r.scalars[flat] == value, "axis \(axis) index \(index)")
+            }
+        }
+        let mismatch = #expect(throws: TensorScopeError.self) { try concat([p, Tensor(zeros: [2, 2, 4])], axis: 0) }
+        #expect(mismatch?.description == "concat: expected shapes equal to [2, 3, 4] but along axis 0, got shape [2, 2, 4] for tensor 1")
+    }
 }

@@ -10,7 +10,8 @@ import TensorScope
         let ops = Set(try OpFixture.all().map(\.op))
         #expect(ops == ["max_pool", "avg_pool", "reshape", "matmul", "softmax", "sigmoid", "tanh", "sub", "mul",
                         "add_scalar", "sub_scalar", "mul_scalar", "argmax", "div", "div_scalar", "neg", "exp", "log",
-                        "square", "sqrt", "rsqrt", "add_n", "relu6", "leaky_relu", "elu", "prelu", "transpose", "fused_batch_norm"])
+                        "square", "sqrt", "rsqrt", "add_n", "relu6", "leaky_relu", "elu", "prelu", "transpose", "fused_batch_norm",
+                        "maximum", "minimum", "squeeze", "expand_dims", "concat"])
     }
 
     /// Runs one case; returns the output as floats with its shape.
@@ -54,6 +55,11 @@ import TensorScope
         case "elu": y = elu(xs[0])
         case "prelu": y = try prelu(xs[0], alpha: xs[1])
         case "transpose": y = try transpose(xs[0], perm: f.ints("perm"))
+        case "maximum": y = try maximum(xs[0], xs[1])
+        case "minimum": y = try minimum(xs[0], xs[1])
+        case "squeeze": y = try squeeze(xs[0], axes: f.ints("axes"))
+        case "expand_dims": y = try expandDims(xs[0], axis: Int(f.number("axis")))
+        case "concat": y = try concat(xs, axis: Int(f.number("axis")))
         case "fused_batch_norm":
             y = try fusedBatchNorm(xs[0], scale: xs[1], offset: xs[2], mean: xs[3], variance: xs[4], epsilon: f.number("epsilon"))
         case "add_scalar", "sub_scalar", "mul_scalar", "div_scalar":
@@ -76,10 +82,14 @@ import TensorScope
         let (shape, values) = try graph.asDefault { try Self.run(f) }
         #expect(shape == f.output.shape, "\(f)")
         let expected = f.output.values.map(Float.init)
-        if f.name.hasPrefix("nonfinite") {
-            // Max pooling picks one of its inputs, so equal exactly; a relative tolerance means
-            // nothing next to infinities.
-            #expect(f.inputs[0].values.contains { $0.isNaN } && expected.contains(-.greatestFiniteMagnitude))
+        if f.name.hasPrefix("nonfinite") || f.name == "maximum" {
+            // Max pooling and maximum pick one of their inputs, so equal exactly; a relative
+            // tolerance means nothing next to infinities and NaNs.
+            if f.name.hasPrefix("nonfinite") {
+                #expect(f.inputs[0].values.contains { $0.isNaN } && expected.contains(-.greatestFiniteMagnitude))
+            } else {
+                #expect(expected.filter(\.isNaN).count == 2, "NaN from either side")
+            }
             let mismatch = zip(values, expected).enumerated().first { $0.element.0 != $0.element.1 && !($0.element.0.isNaN && $0.element.1.isNaN) }
             #expect(values.count == expected.count && mismatch == nil, "\(f.name): element \(mismatch.map { "\($0.offset): \($0.element)" } ?? "")")
         } else {

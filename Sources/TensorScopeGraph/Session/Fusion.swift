@@ -27,7 +27,7 @@ enum Fusion {
     /// The op types computed element by element, so any run of elements can be computed alone.
     static let elementwiseTypes: Set<String> = [
         "Relu", "Relu6", "LeakyRelu", "Elu", "Prelu", "Sigmoid", "Tanh", "Exp", "Log", "Square", "Sqrt", "Rsqrt", "Neg",
-        "AddV2", "Sub", "Mul", "RealDiv", "BiasAdd",
+        "AddV2", "Sub", "Mul", "RealDiv", "BiasAdd", "Maximum", "Minimum",
     ]
 
     /// Whether `step` can be computed a chunk of rows at a time: element-wise, each input either

@@ -1,7 +1,8 @@
 /// The binary element-wise operators, and the loops of the element-wise ops: each writes into
 /// an output buffer its caller gives (which may be one of the inputs).
 package enum BinaryOperator: Sendable {
-    case add, subtract, multiply, divide
+    /// `maximum` and `minimum` propagate a NaN from either side, as TensorFlow's do.
+    case add, subtract, multiply, divide, maximum, minimum
 
     /// `a ⊙ b` on 16 lanes.
     @inline(__always)
@@ -11,6 +12,8 @@ package enum BinaryOperator: Sendable {
         case .subtract: a - b
         case .multiply: a * b
         case .divide: a / b
+        case .maximum: a.replacing(with: b, where: b .> a).replacing(with: b, where: b .!= b)
+        case .minimum: a.replacing(with: b, where: b .< a).replacing(with: b, where: b .!= b)
         }
     }
 
@@ -22,6 +25,8 @@ package enum BinaryOperator: Sendable {
         case .subtract: a - b
         case .multiply: a * b
         case .divide: a / b
+        case .maximum: b.isNaN || b > a ? b : a
+        case .minimum: b.isNaN || b < a ? b : a
         }
     }
 }

@@ -35,7 +35,13 @@ struct GraphDefImporter {
     /// Per op type, the inputs it reads as integers (a reshape's shape, an argmax's axis, a
     /// transpose's permutation): they
     /// must come from `Const` nodes of int32 or int64.
-    static let integerInputs: [String: Set<Int>] = ["Reshape": [1], "ArgMax": [1], "Transpose": [1]]
+    static let integerInputs: [String: Set<Int>] = ["Reshape": [1], "ArgMax": [1], "Transpose": [1], "ExpandDims": [1]]
+
+    /// The inputs of a node of `type` with `count` data inputs that are read as integers
+    /// (`ConcatV2`'s axis is its last).
+    static func integerPositions(_ type: String, count: Int) -> Set<Int> {
+        type == "ConcatV2" ? [count - 1] : integerInputs[type] ?? []
+    }
     /// Op types with a `data_format` attribute, which must be `NHWC`.
     static let spatialTypes: Set<String> = ["Conv2D", "MaxPool", "AvgPool", "BiasAdd", "FusedBatchNorm", "FusedBatchNormV3"]
 
@@ -285,7 +291,8 @@ struct GraphDefImporter {
                 guard let tensor = outputs[key] else {
                     throw fail("input '\(edge)' is not an output of a node TensorScope recorded (a NoOp's?)")
                 }
-                if Self.integerInputs[type]?.contains(inputs.count) == true {
+                let dataCount = node.input.filter { !$0.hasPrefix("^") }.count
+                if Self.integerPositions(type, count: dataCount).contains(inputs.count) {
                     guard let integers = constants[input.node]?.integers else {
                         throw fail("input \(position) ('\(edge)') must be an int32 or int64 Const, which TensorScope reads as integers")
                     }

@@ -15,6 +15,8 @@ enum Broadcast {
         case .subtract: ("Sub", "sub")
         case .multiply: ("Mul", "mul")
         case .divide: ("RealDiv", "truediv")
+        case .maximum: ("Maximum", "Maximum")
+        case .minimum: ("Minimum", "Minimum")
         }
     }
 
@@ -60,4 +62,34 @@ enum Broadcast {
 let addDefinition = Broadcast.definition(.add)
 let subtractDefinition = Broadcast.definition(.subtract)
 let multiplyDefinition = Broadcast.definition(.multiply)
+let maximumDefinition = Broadcast.definition(.maximum)
+let minimumDefinition = Broadcast.definition(.minimum)
+
+/// The larger of `a` and `b` element by element, as `tf.maximum`: NaN where either is NaN;
+/// shapes broadcast as `+`'s do.
+///
+/// - Parameters:
+///   - a: a tensor.
+///   - b: a tensor of `a`'s shape, a scalar, or a vector over `a`'s last axis (or the reverse).
+///   - name: the op's name under the current name scope, made unique (default `Maximum`).
+/// - Throws: `.invalidArgument` (message starting `Maximum:`) for shapes that do not broadcast.
+///
+/// Records a `Maximum` op.
+public func maximum(_ a: some TensorConvertible, _ b: some TensorConvertible, name: String? = nil) throws -> Tensor {
+    try runOperation("Maximum", name: name ?? "Maximum", [OpInput("x", a), OpInput("y", b)], attributes: .float32)
+}
+
+/// The smaller of `a` and `b` element by element, as `tf.minimum`: NaN where either is NaN;
+/// shapes broadcast as `+`'s do.
+///
+/// - Parameters:
+///   - a: a tensor.
+///   - b: a tensor of `a`'s shape, a scalar, or a vector over `a`'s last axis (or the reverse).
+///   - name: the op's name under the current name scope, made unique (default `Minimum`).
+/// - Throws: `.invalidArgument` (message starting `Minimum:`) for shapes that do not broadcast.
+///
+/// Records a `Minimum` op.
+public func minimum(_ a: some TensorConvertible, _ b: some TensorConvertible, name: String? = nil) throws -> Tensor {
+    try runOperation("Minimum", name: name ?? "Minimum", [OpInput("x", a), OpInput("y", b)], attributes: .float32)
+}
 let divideDefinition = Broadcast.definition(.divide)

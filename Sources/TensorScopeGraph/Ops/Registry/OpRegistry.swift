@@ -8,7 +8,8 @@ enum OpRegistry {
         argMaxDefinition, reshapeDefinition, maxPoolDefinition, avgPoolDefinition, divideDefinition,
         expDefinition, logDefinition, squareDefinition, sqrtDefinition, rsqrtDefinition, negDefinition, addNDefinition,
         relu6Definition, leakyReluDefinition, eluDefinition, preluDefinition, identityDefinition, stopGradientDefinition,
-        transposeDefinition, fusedBatchNormDefinition,
+        transposeDefinition, fusedBatchNormDefinition, maximumDefinition, minimumDefinition,
+        squeezeDefinition, expandDimsDefinition, concatDefinition,
     ].map { ($0.type, $0) })
 
     /// Computes an op of `type` on `inputs`.
