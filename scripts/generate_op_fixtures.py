@@ -121,6 +121,9 @@ CASES = [
     ("expand_dims_first", "expand_dims", [r(4)], {"axis": 0}),
     ("concat_channels", "concat", [r(2, 3, 3, 2), r(2, 3, 3, 5), r(2, 3, 3, 1)], {"axis": -1}),
     ("concat_batch", "concat", [r(1, 2, 3), r(2, 2, 3)], {"axis": 0}),
+    ("reduce_mean_spatial", "reduce_mean", [r(2, 3, 4, 5)], {"axes": [1, 2], "keep_dims": False}),
+    ("reduce_sum_keep", "reduce_sum", [r(2, 3, 4)], {"axes": [-1], "keep_dims": True}),
+    ("reduce_max_all", "reduce_max", [r(3, 4)], {"axes": [], "keep_dims": False}),
 ]
 
 
@@ -176,6 +179,9 @@ def build(op, xs, p):
         return tf.expand_dims(xs[0], p["axis"])
     if op == "concat":
         return tf.concat(xs, p["axis"])
+    if op in ("reduce_mean", "reduce_sum", "reduce_max"):
+        f = {"reduce_mean": tf.reduce_mean, "reduce_sum": tf.reduce_sum, "reduce_max": tf.reduce_max}[op]
+        return f(xs[0], p["axes"] or None, keepdims=p["keep_dims"])
     if op == "fused_batch_norm":
         return v1.nn.fused_batch_norm(xs[0], xs[1], xs[2], mean=xs[3], variance=xs[4], epsilon=p["epsilon"],
                                       is_training=False)[0]

@@ -266,4 +266,37 @@ import TensorScope
         let mismatch = #expect(throws: TensorScopeError.self) { try concat([p, Tensor(zeros: [2, 2, 4])], axis: 0) }
         #expect(mismatch?.description == "concat: expected shapes equal to [2, 3, 4] but along axis 0, got shape [2, 2, 4] for tensor 1")
     }
+
+    /// Mean, sum and max over each subset of a 3-D tensor's axes, with and without kept
+    /// dimensions, against loops over every element; NaN in a max; no elements.
+    @Test func reductionsMatchLoopsOverEveryElement() throws {
+        var rng = TestRandom(12)
+        let shape = [3, 4, 5]
+        let values = rng.floats(60)
+        let x = try Tensor(shape: shape, scalars: values)
+        for mask in 1..<8 {
+            let axes = (0..<3).filter { mask & (1 << $0) != 0 }
+            for keep in [false, true] {
+                let outShape = (0..<3).compactMap { axes.contains($0) ? (keep ? 1 : nil) : shape[$0] }
+                var sums = [Double](repeating: 0, count: outShape.reduce(1, *)), maxes = [Float](repeating: -.infinity, count: sums.count)
+                for i in 0..<3 { for j in 0..<4 { for k in 0..<5 {
+                    let index = [i, j, k]
+                    let kept = (0..<3).filter { !axes.contains($0) }
+                    let o = kept.reduce(0) { $0 * shape[$1] + index[$1] }
+                    sums[o] += Double(values[(i * 4 + j) * 5 + k])
+                    maxes[o] = max(maxes[o], values[(i * 4 + j) * 5 + k])
+                } } }
+                let n = Double(axes.map { shape[$0] }.reduce(1, *))
+                let mean = try reduceMean(x, axes: axes, keepDims: keep), sum = try reduceSum(x, axes: axes, keepDims: keep)
+                let top = try reduceMax(x, axes: axes, keepDims: keep)
+                #expect(mean.shape == outShape && sum.shape == outShape && top.shape == outShape, "\(axes) \(keep)")
+                expectClose(mean.scalars, sums.map { Float($0 / n) }, relative: 1e-6, "mean \(axes)")
+                expectClose(sum.scalars, sums.map { Float($0) }, relative: 1e-6, "sum \(axes)")
+                #expect(top.scalars == maxes, "max \(axes)")
+            }
+        }
+        #expect(try reduceMax(Tensor([1, .nan, 3]), axes: [0]).scalars[0].isNaN)
+        #expect(try reduceSum(Tensor(zeros: [3, 0]), axes: [1]).scalars == [0, 0, 0])
+        #expect(throws: TensorScopeError.self) { try reduceMean(x, axes: [3]) }
+    }
 }

@@ -11,7 +11,7 @@ import TensorScope
         #expect(ops == ["max_pool", "avg_pool", "reshape", "matmul", "softmax", "sigmoid", "tanh", "sub", "mul",
                         "add_scalar", "sub_scalar", "mul_scalar", "argmax", "div", "div_scalar", "neg", "exp", "log",
                         "square", "sqrt", "rsqrt", "add_n", "relu6", "leaky_relu", "elu", "prelu", "transpose", "fused_batch_norm",
-                        "maximum", "minimum", "squeeze", "expand_dims", "concat"])
+                        "maximum", "minimum", "squeeze", "expand_dims", "concat", "reduce_mean", "reduce_sum", "reduce_max"])
     }
 
     /// Runs one case; returns the output as floats with its shape.
@@ -60,6 +60,9 @@ import TensorScope
         case "squeeze": y = try squeeze(xs[0], axes: f.ints("axes"))
         case "expand_dims": y = try expandDims(xs[0], axis: Int(f.number("axis")))
         case "concat": y = try concat(xs, axis: Int(f.number("axis")))
+        case "reduce_mean": y = try reduceMean(xs[0], axes: f.ints("axes"), keepDims: f.bool("keep_dims"))
+        case "reduce_sum": y = try reduceSum(xs[0], axes: f.ints("axes"), keepDims: f.bool("keep_dims"))
+        case "reduce_max": y = try reduceMax(xs[0], axes: f.ints("axes"), keepDims: f.bool("keep_dims"))
         case "fused_batch_norm":
             y = try fusedBatchNorm(xs[0], scale: xs[1], offset: xs[2], mean: xs[3], variance: xs[4], epsilon: f.number("epsilon"))
         case "add_scalar", "sub_scalar", "mul_scalar", "div_scalar":

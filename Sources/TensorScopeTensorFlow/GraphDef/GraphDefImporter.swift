@@ -35,7 +35,8 @@ struct GraphDefImporter {
     /// Per op type, the inputs it reads as integers (a reshape's shape, an argmax's axis, a
     /// transpose's permutation): they
     /// must come from `Const` nodes of int32 or int64.
-    static let integerInputs: [String: Set<Int>] = ["Reshape": [1], "ArgMax": [1], "Transpose": [1], "ExpandDims": [1]]
+    static let integerInputs: [String: Set<Int>] = ["Reshape": [1], "ArgMax": [1], "Transpose": [1], "ExpandDims": [1],
+                                                        "Mean": [1], "Sum": [1], "Max": [1]]
 
     /// The inputs of a node of `type` with `count` data inputs that are read as integers
     /// (`ConcatV2`'s axis is its last).

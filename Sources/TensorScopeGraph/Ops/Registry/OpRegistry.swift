@@ -9,7 +9,7 @@ enum OpRegistry {
         expDefinition, logDefinition, squareDefinition, sqrtDefinition, rsqrtDefinition, negDefinition, addNDefinition,
         relu6Definition, leakyReluDefinition, eluDefinition, preluDefinition, identityDefinition, stopGradientDefinition,
         transposeDefinition, fusedBatchNormDefinition, maximumDefinition, minimumDefinition,
-        squeezeDefinition, expandDimsDefinition, concatDefinition,
+        squeezeDefinition, expandDimsDefinition, concatDefinition, meanDefinition, sumDefinition, maxDefinition,
     ].map { ($0.type, $0) })
 
     /// Computes an op of `type` on `inputs`.
