@@ -77,26 +77,27 @@ enum ModelCases {
         let (output, flops) = try graph.asDefault {
             try build(try placeholder(shape: inputShape, name: "input"))
         }
-        let session = try Session(graph: graph)
-        let summary = try session.planSummary([output], feedShapes: ["input": input.shape])
-        let batch = input.shape[0]
-        return BenchCase(
-            name: name, description: description, batch: batch, convolutions: [],
-            run: { _ = try session.run(output, feeds: ["input": input]) },
-            gemmOnly: { _ = try session.run(output, feeds: ["input": input]) },
-            flopsOverride: (flopsPerImage ?? flops) * Double(batch),
-            bytesOverride: 4 * input.scalarCount + summary.arenaBytes
-                + 4 * graph.globalVariables.reduce(0) { $0 + $1.shape.reduce(1, *) },
-            algorithmOverride: "session(\(summary.steps.count) steps, arena \(summary.arenaBytes / 1024) KiB)")
+        return try sessionCase(name: name, description: description, graph: graph, fetch: output, feed: "input",
+                               input: input, flopsPerImage: flopsPerImage ?? flops)
     }
+
+    /// The repository's root, for the model files of Tests/TensorScopeTests/Fixtures.
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// A case that runs a frozen GraphDef of the repository, imported, through a Session.
     static func imported(
         name: String, description: String, file: String, feed: String, fetch: String, input: Tensor, flopsPerImage: Double
     ) throws -> BenchCase {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let graph = try Graph(importingGraphDef: root.appendingPathComponent(file))
-        let output = try graph.tensor(named: fetch)
+        return try sessionCase(name: name, description: description, graph: graph, fetch: try graph.tensor(named: fetch),
+                               feed: feed, input: input, flopsPerImage: flopsPerImage)
+    }
+
+    /// `graph`'s `fetch` run through a Session with `input` fed to `feed`; the bytes it touches
+    /// are the input, the plan's arena and the variables.
+    private static func sessionCase(
+        name: String, description: String, graph: Graph, fetch output: Tensor, feed: String, input: Tensor, flopsPerImage: Double
+    ) throws -> BenchCase {
         let session = try Session(graph: graph)
         let summary = try session.planSummary([output], feedShapes: [feed: input.shape])
         let batch = input.shape[0]
@@ -105,7 +106,8 @@ enum ModelCases {
             run: { _ = try session.run(output, feeds: [feed: input]) },
             gemmOnly: { _ = try session.run(output, feeds: [feed: input]) },
             flopsOverride: flopsPerImage * Double(batch),
-            bytesOverride: 4 * input.scalarCount + summary.arenaBytes,
+            bytesOverride: 4 * input.scalarCount + summary.arenaBytes
+                + 4 * graph.globalVariables.reduce(0) { $0 + $1.shape.reduce(1, *) },
             algorithmOverride: "session(\(summary.steps.count) steps, arena \(summary.arenaBytes / 1024) KiB)")
     }
 
@@ -131,9 +133,8 @@ enum ModelCases {
                                  input: try Cases.random(shape, seed: 9), flopsPerImage: flops)
                 }),
                 ("mtcnn-\(net)-swift", {
-                    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-                    return try session(name: "mtcnn-\(net)-swift", description: "MTCNN \(net) written in Swift, from the TF1 checkpoint, on \(photos), Session",
-                                       input: try Cases.random(shape, seed: 9), flopsPerImage: flops) { x in
+                    try session(name: "mtcnn-\(net)-swift", description: "MTCNN \(net) written in Swift, from the TF1 checkpoint, on \(photos), Session",
+                                input: try Cases.random(shape, seed: 9), flopsPerImage: flops) { x in
                         try Graph.current.setInitialValues(
                             fromTensorFlowCheckpoint: root.appendingPathComponent("Tests/TensorScopeTests/Fixtures/mtcnn/mtcnn.ckpt").path,
                             assignmentMap: ["\(net)/": "\(net)/"])

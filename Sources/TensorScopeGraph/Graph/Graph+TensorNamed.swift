@@ -8,19 +8,14 @@ extension Graph {
     ///
     /// - Throws: `.invalidArgument` naming `name` when no recorded op has that output.
     public func tensor(named name: String) throws -> Tensor {
-        var node = name
-        var output = 0
-        if let colon = name.lastIndex(of: ":"), let index = Int(name[name.index(after: colon)...]) {
-            node = String(name[..<colon])
-            output = index
-        }
+        let (node, output) = splitEdge(name)
         return try state.withLock { state in
             guard let operation = state.operations.last(where: { $0.name == node }) else {
                 throw TensorScopeError.invalidArgument(
                     "Graph.tensor(named:)", expected: "the name of a recorded op's output (\"op\" or \"op:0\")",
                     got: "'\(name)', which no op of the graph has")
             }
-            guard output >= 0, output < operation.outputShapes.count else {
+            guard output < operation.outputShapes.count else {
                 throw TensorScopeError.invalidArgument(
                     "Graph.tensor(named:)", expected: "an output of '\(node)' (it has \(operation.outputShapes.count))",
                     got: "'\(name)'")

@@ -36,9 +36,7 @@ extension Graph {
     package func importVariable(name: String, shape: [Int]) throws -> Variable {
         let count = try Shapes.allocatableCount(of: shape, op: "import: variable '\(name)'")
         return try state.withLock { state in
-            guard state.store[name] == nil, state.reserveExactName(name) else {
-                throw TensorScopeError(.invalidName, "import: two nodes named '\(name)'")
-            }
+            guard state.store[name] == nil, state.reserveExactName(name) else { throw duplicate(name) }
             let variable = Variable(name: name, value: Tensor(uncheckedShape: shape, scalars: [Float](repeating: 0, count: count)),
                                     trainable: true)
             state.store[name] = variable

@@ -9,3 +9,12 @@ struct Producer: Sendable, Equatable {
     /// Set when the node is a `ReadVariableOp` of this variable.
     let readOf: String?
 }
+
+/// An edge as a `NodeDef` input writes it: `"conv"` is output 0 of node `conv`, `"split:1"`
+/// output 1 of `split`. A suffix that is not a whole number of at least 0 is part of the name.
+package func splitEdge(_ edge: String) -> (node: String, output: Int) {
+    if let colon = edge.lastIndex(of: ":"), let output = Int(edge[edge.index(after: colon)...]), output >= 0 {
+        return (String(edge[..<colon]), output)
+    }
+    return (edge, 0)
+}

@@ -19,10 +19,8 @@ struct Program: Sendable {
     /// An edge as a `NodeDef` input writes it (`"conv/Relu"`, `"split:1"`): its op and output.
     func resolve(edge: String) -> (op: Int, output: Int)? {
         if let index = indexByName[edge] { return (index, 0) }
-        guard let colon = edge.lastIndex(of: ":"), let output = Int(edge[edge.index(after: colon)...]),
-              let index = indexByName[String(edge[..<colon])],
-              output >= 0, output < operations[index].outputShapes.count
-        else { return nil }
+        let (node, output) = splitEdge(edge)
+        guard let index = indexByName[node], output < operations[index].outputShapes.count else { return nil }
         return (index, output)
     }
 

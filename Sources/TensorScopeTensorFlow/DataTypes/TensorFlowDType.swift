@@ -90,15 +90,20 @@ enum TensorFlowDType {
         switch dtype {
         case "float32":
             return converted(bytes, as: UInt32.self) { Float(bitPattern: $0) }
-        case "float16":
-            return converted(bytes, as: UInt16.self) { Float(Float16(bitPattern: $0)) }
-        case "bfloat16":
-            return converted(bytes, as: UInt16.self) { Float(bitPattern: UInt32($0) << 16) }
+        case "float16", "bfloat16":
+            let bfloat16 = dtype == "bfloat16"
+            return converted(bytes, as: UInt16.self) { widened($0, bfloat16: bfloat16) }
         case "float64":
             return try float64(bytes, source: source)
         default:
             throw TensorScopeError(.invalidArgument, "\(source()): \(dtype) values, expected float32, float16, bfloat16 or float64")
         }
+    }
+
+    /// A 16-bit float's bits as float32, exactly: IEEE half precision, or bfloat16 (the upper
+    /// half of a float32).
+    static func widened(_ bits: UInt16, bfloat16: Bool) -> Float {
+        bfloat16 ? Float(bitPattern: UInt32(bits) << 16) : Float(Float16(bitPattern: bits))
     }
 
     /// Each little-endian `Word` of `bytes` (read unaligned) through `convert`.

@@ -71,11 +71,7 @@ struct GraphDefImporter {
     /// A data input: the node and which of its outputs (`conv` → 0, `split:1` → 1); nil for a
     /// control input (`^init`).
     static func dataInput(_ edge: String) -> (node: String, output: Int)? {
-        guard !edge.hasPrefix("^") else { return nil }
-        if let colon = edge.lastIndex(of: ":"), let output = Int(edge[edge.index(after: colon)...]), output >= 0 {
-            return (String(edge[..<colon]), output)
-        }
-        return (edge, 0)
+        edge.hasPrefix("^") ? nil : splitEdge(edge)
     }
 
     func importNodes(into graph: Graph) throws {
@@ -113,19 +109,19 @@ struct GraphDefImporter {
                     problems.append(error.description)
                 }
             case let type where Self.variableTypes.contains(type):
-                guard case .shape(let shape)? = node.attr["shape"]?.value, !shape.unknownRank,
-                      shape.dim.allSatisfy({ $0.size >= 0 }) else {
-                    problems.append("variable '\(node.name)' has no shape of known, non-negative dimensions")
-                    continue
-                }
                 if case .type(let type)? = node.attr["dtype"]?.value, type != .dtFloat {
                     problems.append("variable '\(node.name)' is \(TensorFlowDType.name(type)); TensorScope's variables are float32")
                 }
-                let count = shape.dim.reduce(Int64(1)) { $0.multipliedReportingOverflow(by: $1.size).overflow ? .max : $0 * $1.size }
-                if count > Int64(Self.maxVariableElements - variableElements) {
-                    problems.append("variable '\(node.name)' of shape \(shape.dim.map(\.size)) takes the graph's variables past the \(Self.maxVariableElements) elements TensorScope imports")
-                } else {
-                    variableElements += Int(count)
+                do {
+                    guard case .shape(let proto)? = node.attr["shape"]?.value else { throw TensorScopeError(.invalidArgument, "no shape") }
+                    let count = try TensorFlowDType.shape(proto) { TensorScopeError(.invalidArgument, $0) }.reduce(1, *)
+                    guard count <= Self.maxVariableElements - variableElements else {
+                        problems.append("variable '\(node.name)' of shape \(proto.dim.map(\.size)) takes the graph's variables past the \(Self.maxVariableElements) elements TensorScope imports")
+                        continue
+                    }
+                    variableElements += count
+                } catch {
+                    problems.append("variable '\(node.name)' has no shape of known, non-negative dimensions")
                 }
             default:
                 if Graph.canImport(type: Self.aliases[node.op] ?? node.op) {

@@ -42,8 +42,11 @@ struct TensorProtoValues {
         switch dtype {
         case "float32": floats = try Self.filled(proto.floatVal, count: count, fault: fault)
         case "float64": floats = try Self.filled(proto.doubleVal.map { Float($0) }, count: count, fault: fault)
-        case "float16": floats = try Self.filled(proto.halfVal.map { Float(Float16(bitPattern: UInt16(truncatingIfNeeded: $0))) }, count: count, fault: fault)
-        case "bfloat16": floats = try Self.filled(proto.halfVal.map { Float(bitPattern: UInt32(UInt16(truncatingIfNeeded: $0)) << 16) }, count: count, fault: fault)
+        case "float16", "bfloat16":
+            // half_val holds each value's 16 bits in an int32.
+            let bfloat16 = dtype == "bfloat16"
+            floats = try Self.filled(proto.halfVal.map { TensorFlowDType.widened(UInt16(truncatingIfNeeded: $0), bfloat16: bfloat16) },
+                                     count: count, fault: fault)
         case "int32": integers = try Self.filled(proto.intVal.map(Int.init), count: count, fault: fault)
         case "int64": integers = try Self.filled(proto.int64Val.map(Int.init), count: count, fault: fault)
         default: throw fault("a constant of \(dtype); TensorScope takes float32, float16, bfloat16, float64, int32 and int64 constants")
