@@ -13,9 +13,14 @@ Writes Tests/TensorScopeTests/Fixtures/graphdef/:
   through `conv1/weights/read`, the others resource variables: `VarHandleOp`, `ReadVariableOp`),
   their initializers and `Assign`s, `init`, and a Saver's `save/…` nodes — with its checkpoint
   tf1_variables/model.ckpt.*, and tf1_variables.safetensors: `input` and TensorFlow's `logits`.
+- classic_ops.pb: a frozen TF1 graph through MirrorPad, LRN, ResizeBilinear, PadV2,
+  ResizeNearestNeighbor, tf.nn.batch_normalization, DepthwiseConv2dNative, Pad and Mean, with
+  classic_ops.safetensors: `input` [2, 8, 8, 6] and TensorFlow's `output`.
 
     pip install tensorflow-cpu tf_keras safetensors numpy
-    python3 scripts/generate_graphdef_fixtures.py
+    python3 scripts/generate_graphdef_fixtures.py [keras_bn] [tf1_variables] [classic_ops]
+
+(keras_bn's bytes change from run to run — Keras's tracing — though its numbers do not.)
 """
 import os
 
@@ -83,6 +88,41 @@ def tf1_variables():
         print(sorted({n.op for n in graph.as_graph_def().node}))
 
 
+def classic_ops():
+    """A frozen TF1 graph through the classic CNN ops: MirrorPad, LRN, ResizeBilinear (TF2's
+    rule), PadV2, ResizeNearestNeighbor (TF1's), tf.nn.batch_normalization's ops,
+    DepthwiseConv2dNative, Pad, Mean."""
+    v1 = tf.compat.v1
+    rng = np.random.default_rng(8)
+    graph = tf.Graph()
+    with graph.as_default():
+        x = v1.placeholder(tf.float32, [None, 8, 8, 6], name="input")
+        h = tf.pad(x, [[0, 0], [2, 1], [1, 2], [0, 0]], mode="REFLECT")
+        h = tf.nn.lrn(h, depth_radius=2, bias=1.0, alpha=0.1, beta=0.75)
+        h = tf.image.resize(h, [14, 13])
+        h = tf.pad(h, [[0, 0], [1, 1], [1, 1], [0, 0]], constant_values=0.5)
+        h = v1.image.resize_nearest_neighbor(h, [9, 10])
+        c = lambda *shape: tf.constant(rng.standard_normal(shape).astype(np.float32))
+        variance = tf.constant(np.abs(rng.standard_normal(6)).astype(np.float32) + 0.5)
+        h = tf.nn.batch_normalization(h, c(6), variance, c(6), c(6), 0.001)
+        h = tf.nn.depthwise_conv2d(h, c(3, 3, 6, 2), [1, 2, 2, 1], "SAME")
+        h = tf.pad(h, [[0, 0], [0, 1], [1, 0], [0, 0]], mode="SYMMETRIC")
+        h = tf.reduce_mean(tf.pad(h, [[0, 0], [1, 1], [1, 1], [0, 0]]), axis=[1, 2])
+        y = tf.identity(h, name="output")
+        with v1.Session(graph=graph) as session:
+            frozen = v1.graph_util.convert_variables_to_constants(session, graph.as_graph_def(), ["output"])
+            probe = rng.standard_normal((2, 8, 8, 6)).astype(np.float32)
+            expected = session.run(y, {x: probe})
+    with open(os.path.join(OUT, "classic_ops.pb"), "wb") as f:
+        f.write(frozen.SerializeToString())
+    save_file({"input": probe, "output": expected}, os.path.join(OUT, "classic_ops.safetensors"))
+    os.chmod(os.path.join(OUT, "classic_ops.safetensors"), 0o644)
+    print(sorted({n.op for n in frozen.node}))
+
+
 if __name__ == "__main__":
-    main()
-    tf1_variables()
+    # Each fixture by name (`keras_bn`, `tf1_variables`, `classic_ops`), or all of them.
+    import sys
+    chosen = sys.argv[1:] or ["keras_bn", "tf1_variables", "classic_ops"]
+    for fixture in chosen:
+        {"keras_bn": main, "tf1_variables": tf1_variables, "classic_ops": classic_ops}[fixture]()

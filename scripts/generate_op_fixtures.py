@@ -124,6 +124,22 @@ CASES = [
     ("reduce_mean_spatial", "reduce_mean", [r(2, 3, 4, 5)], {"axes": [1, 2], "keep_dims": False}),
     ("reduce_sum_keep", "reduce_sum", [r(2, 3, 4)], {"axes": [-1], "keep_dims": True}),
     ("reduce_max_all", "reduce_max", [r(3, 4)], {"axes": [], "keep_dims": False}),
+    # pad (paddings flat: before, after per axis), LRN, resizing, tf.nn.batch_normalization.
+    ("pad_constant", "pad", [r(2, 3, 4, 2)], {"paddings": [0, 0, 1, 2, 2, 1, 0, 0], "mode": "CONSTANT", "value": 0}),
+    ("pad_constant_value", "pad", [r(3, 4)], {"paddings": [2, 0, 1, 3], "mode": "CONSTANT", "value": -1.5}),
+    ("pad_reflect", "pad", [r(1, 4, 5, 3)], {"paddings": [0, 0, 3, 2, 4, 1, 0, 0], "mode": "REFLECT", "value": 0}),
+    ("pad_symmetric", "pad", [r(2, 3, 4, 2)], {"paddings": [1, 0, 3, 2, 4, 1, 0, 2], "mode": "SYMMETRIC", "value": 0}),
+    ("lrn_defaults", "lrn", [r(2, 3, 3, 12)], {}),
+    ("lrn_cifar", "lrn", [r(1, 4, 4, 20) * 3], {"depth_radius": 4, "bias": 1.0, "alpha": 0.001 / 9.0, "beta": 0.75}),
+    ("lrn_beta_one_wide", "lrn", [r(1, 2, 3, 7)], {"depth_radius": 9, "bias": 2.0, "alpha": 0.5, "beta": 1.0}),
+    ("resize_bilinear_half_pixel_up", "resize_bilinear", [r(2, 4, 5, 3)], {"size": [7, 9], "align_corners": False, "half_pixel_centers": True}),
+    ("resize_bilinear_half_pixel_down", "resize_bilinear", [r(1, 9, 8, 2)], {"size": [4, 3], "align_corners": False, "half_pixel_centers": True}),
+    ("resize_bilinear_legacy", "resize_bilinear", [r(1, 4, 5, 2)], {"size": [7, 11], "align_corners": False, "half_pixel_centers": False}),
+    ("resize_bilinear_align_corners", "resize_bilinear", [r(1, 4, 5, 2)], {"size": [7, 3], "align_corners": True, "half_pixel_centers": False}),
+    ("resize_nearest_legacy", "resize_nearest", [r(2, 4, 5, 3)], {"size": [7, 3], "align_corners": False, "half_pixel_centers": False}),
+    ("resize_nearest_half_pixel", "resize_nearest", [r(1, 5, 4, 2)], {"size": [9, 7], "align_corners": False, "half_pixel_centers": True}),
+    ("resize_nearest_align_corners", "resize_nearest", [r(1, 5, 4, 2)], {"size": [3, 8], "align_corners": True, "half_pixel_centers": False}),
+    ("batch_normalization", "batch_normalization", [r(2, 3, 4, 5) * 3, r(5), np.abs(r(5)) + 0.1, r(5), r(5)], {"epsilon": 0.001}),
 ]
 
 
@@ -185,6 +201,19 @@ def build(op, xs, p):
     if op == "fused_batch_norm":
         return v1.nn.fused_batch_norm(xs[0], xs[1], xs[2], mean=xs[3], variance=xs[4], epsilon=p["epsilon"],
                                       is_training=False)[0]
+    if op == "pad":
+        pairs = np.array(p["paddings"]).reshape(-1, 2).tolist()
+        return tf.pad(xs[0], pairs, mode=p["mode"], constant_values=p["value"])
+    if op == "lrn":
+        return tf.nn.lrn(xs[0], **p)
+    if op == "resize_bilinear":
+        return v1.image.resize_bilinear(xs[0], p["size"], align_corners=p["align_corners"],
+                                        half_pixel_centers=p["half_pixel_centers"])
+    if op == "resize_nearest":
+        return v1.image.resize_nearest_neighbor(xs[0], p["size"], align_corners=p["align_corners"],
+                                                half_pixel_centers=p["half_pixel_centers"])
+    if op == "batch_normalization":
+        return tf.nn.batch_normalization(xs[0], xs[1], xs[2], xs[3], xs[4], p["epsilon"])
     raise ValueError(op)
 
 

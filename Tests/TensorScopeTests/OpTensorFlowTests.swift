@@ -11,7 +11,8 @@ import TensorScope
         #expect(ops == ["max_pool", "avg_pool", "reshape", "matmul", "softmax", "sigmoid", "tanh", "sub", "mul",
                         "add_scalar", "sub_scalar", "mul_scalar", "argmax", "div", "div_scalar", "neg", "exp", "log",
                         "square", "sqrt", "rsqrt", "add_n", "relu6", "leaky_relu", "elu", "prelu", "transpose", "fused_batch_norm",
-                        "maximum", "minimum", "squeeze", "expand_dims", "concat", "reduce_mean", "reduce_sum", "reduce_max"])
+                        "maximum", "minimum", "squeeze", "expand_dims", "concat", "reduce_mean", "reduce_sum", "reduce_max",
+                        "pad", "lrn", "resize_bilinear", "resize_nearest", "batch_normalization"])
     }
 
     /// Runs one case; returns the output as floats with its shape.
@@ -63,6 +64,24 @@ import TensorScope
         case "reduce_mean": y = try reduceMean(xs[0], axes: f.ints("axes"), keepDims: f.bool("keep_dims"))
         case "reduce_sum": y = try reduceSum(xs[0], axes: f.ints("axes"), keepDims: f.bool("keep_dims"))
         case "reduce_max": y = try reduceMax(xs[0], axes: f.ints("axes"), keepDims: f.bool("keep_dims"))
+        case "pad":
+            let flat = f.ints("paddings")
+            let mode: PadMode = switch f.string("mode") { case "REFLECT": .reflect; case "SYMMETRIC": .symmetric; default: .constant }
+            y = try pad(xs[0], paddings: stride(from: 0, to: flat.count, by: 2).map { Array(flat[$0...$0 + 1]) }, mode: mode,
+                        constantValue: f.number("value"))
+        case "lrn":
+            y = f.params["depth_radius"] == nil ? try localResponseNormalization(xs[0])
+                : try localResponseNormalization(xs[0], depthRadius: Int(f.number("depth_radius")), bias: f.number("bias"),
+                                                 alpha: f.number("alpha"), beta: f.number("beta"))
+        case "resize_bilinear":
+            y = try resizeBilinear(xs[0], size: f.ints("size"), halfPixelCenters: f.bool("half_pixel_centers"),
+                                   alignCorners: f.bool("align_corners"))
+        case "resize_nearest":
+            y = try resizeNearestNeighbor(xs[0], size: f.ints("size"), halfPixelCenters: f.bool("half_pixel_centers"),
+                                          alignCorners: f.bool("align_corners"))
+        case "batch_normalization":
+            y = try batchNormalization(xs[0], mean: xs[1], variance: xs[2], offset: xs[3], scale: xs[4],
+                                       varianceEpsilon: f.number("epsilon"))
         case "fused_batch_norm":
             y = try fusedBatchNorm(xs[0], scale: xs[1], offset: xs[2], mean: xs[3], variance: xs[4], epsilon: f.number("epsilon"))
         case "add_scalar", "sub_scalar", "mul_scalar", "div_scalar":

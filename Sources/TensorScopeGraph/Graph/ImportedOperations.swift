@@ -7,7 +7,7 @@ package enum ImportedInput {
     case tensor(Tensor)
     /// A variable, read when a `Session` runs (a `VariableV2`'s or `VarHandleOp`'s).
     case variable(Variable)
-    case integers([Int], scalar: Bool, node: Tensor)
+    case integers([Int], shape: [Int], node: Tensor)
 }
 
 /// What a GraphDef importer needs from the graph: ops recorded under their own names, computing
@@ -72,8 +72,8 @@ extension Graph {
                 switch input {
                 case .tensor(let tensor): OpInput(argument, tensor)
                 case .variable(let variable): OpInput(argument, variable)
-                case .integers(let values, let scalar, let node):
-                    OpInput(argument, integers: values, scalar: scalar, producer: node.producer)
+                case .integers(let values, let shape, let node):
+                    OpInput(argument, integers: values, shape: shape, producer: node.producer)
                 }
             }
             let op = PendingOperation(type, name: name, opInputs, attributes: attributes, exactName: true)

@@ -48,13 +48,14 @@ struct OpInput {
     }
 
     /// An integer argument, recorded as TensorFlow records it (a `Const` of `DT_INT32`) and
-    /// kept exact for the op: `[n]` values, or a scalar. `producer` is the `Const` node that
-    /// holds it, when there is one (an imported graph's).
-    init(_ argument: String, integers: [Int], scalar: Bool = false, producer: Producer? = nil) {
+    /// kept exact for the op: `[n]` values, a scalar, or the values under `shape` (a pad's
+    /// `[rank, 2]`). `producer` is the `Const` node that holds it, when there is one (an
+    /// imported graph's).
+    init(_ argument: String, integers: [Int], scalar: Bool = false, shape: [Int]? = nil, producer: Producer? = nil) {
         self.argument = argument
-        let tensor = Tensor(uncheckedShape: scalar ? [] : [integers.count], scalars: integers.map(Float.init))
+        let tensor = Tensor(uncheckedShape: shape ?? (scalar ? [] : [integers.count]), scalars: integers.map(Float.init))
         value = tensor
-        shape = tensor.shape
+        self.shape = tensor.shape
         variable = nil
         variableVersion = 0
         self.producer = producer

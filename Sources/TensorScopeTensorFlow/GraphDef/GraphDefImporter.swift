@@ -36,7 +36,9 @@ struct GraphDefImporter {
     /// transpose's permutation): they
     /// must come from `Const` nodes of int32 or int64.
     static let integerInputs: [String: Set<Int>] = ["Reshape": [1], "ArgMax": [1], "Transpose": [1], "ExpandDims": [1],
-                                                        "Mean": [1], "Sum": [1], "Max": [1]]
+                                                        "Mean": [1], "Sum": [1], "Max": [1],
+                                                        "Pad": [1], "PadV2": [1], "MirrorPad": [1],
+                                                        "ResizeBilinear": [1], "ResizeNearestNeighbor": [1]]
 
     /// The inputs of a node of `type` with `count` data inputs that are read as integers
     /// (`ConcatV2`'s axis is its last).
@@ -293,7 +295,7 @@ struct GraphDefImporter {
                     guard let integers = constants[input.node]?.integers else {
                         throw fail("input \(position) ('\(edge)') must be an int32 or int64 Const, which TensorScope reads as integers")
                     }
-                    inputs.append((argument, .integers(integers, scalar: constants[input.node]!.shape.isEmpty, node: tensor)))
+                    inputs.append((argument, .integers(integers, shape: constants[input.node]!.shape, node: tensor)))
                 } else {
                     if constants[input.node]?.integers != nil {
                         throw fail("input \(position) ('\(edge)') is an integer Const where a float32 tensor is expected")

@@ -10,6 +10,8 @@ enum OpRegistry {
         relu6Definition, leakyReluDefinition, eluDefinition, preluDefinition, identityDefinition, stopGradientDefinition,
         transposeDefinition, fusedBatchNormDefinition, maximumDefinition, minimumDefinition,
         squeezeDefinition, expandDimsDefinition, concatDefinition, meanDefinition, sumDefinition, maxDefinition,
+        padDefinition, padV2Definition, mirrorPadDefinition, lrnDefinition, resizeBilinearDefinition,
+        resizeNearestNeighborDefinition,
     ].map { ($0.type, $0) })
 
     /// Computes an op of `type` on `inputs`.
