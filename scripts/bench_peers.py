@@ -5,7 +5,7 @@ count, and prints one table of GFLOP/s and ratios.
 
     pip install tensorflow-cpu onnxruntime onnx tf2onnx numpy
     swift build -c release --product tensorscope-bench
-    python3 scripts/bench_peers.py [--threads 2] [--repeats 7] [--rounds 3] [--markdown] [--no-photo-job]
+    python3 scripts/bench_peers.py [--threads 2] [--repeats 7] [--rounds 3] [--markdown] [--no-photo-job] [--case NAME …]
 
 Whole models (the digits CNN at batch 256 and 1, my_image_filter at batch 1, the detector-style
 nets) run in TensorScope through a Session, built once on a placeholder; MTCNN's three pretrained
@@ -238,7 +238,30 @@ def mtcnn_tf(tf, net):
     return wrapped.prune("input:0", "Identity_1:0")
 
 
+# Layers and blocks written once as TensorFlow functions of an NHWC input, with constant
+# weights: TensorFlow runs the function, TFLite converts it, ONNX Runtime runs it through
+# tf2onnx. name: (input NHWC, builder(tf, rng) -> forward(x), FLOPs per image).
+def depthwise_3x3(tf, rng):
+    w = tf.constant(rng.standard_normal([3, 3, 128, 1], dtype=np.float32) * 0.1)
+    b = tf.constant(np.full(128, 0.01, np.float32))
+    return lambda x: tf.nn.relu6(tf.nn.bias_add(tf.nn.depthwise_conv2d(x, w, [1, 1, 1, 1], "SAME"), b))
+
+
+TF_MODELS = {
+    "depthwise-3x3": ([4, 56, 56, 128], depthwise_3x3, 2 * 56 * 56 * 128 * 9),
+}
+
+
+def tf_model(tf, case, rng):
+    """The case's forward pass as a tf.function with its input signature."""
+    shape, builder, _ = TF_MODELS[case]
+    body = builder(tf, rng)
+    return tf.function(body, input_signature=[tf.TensorSpec(shape, tf.float32)])
+
+
 def flops(case):
+    if case in TF_MODELS:
+        return TF_MODELS[case][2] * TF_MODELS[case][0][0]
     if case in MTCNN:
         return MTCNN[case][2] * MTCNN[case][1][0]
     if case in DIGITS:
@@ -253,6 +276,14 @@ def flops(case):
         total += 2 * n * oh * ow * f[0] * f[1] * f[2] * f[3]
         h, w, c = oh, ow, f[3]
     return total
+
+
+# The cases to run (--case), or all when empty.
+SELECTED = set()
+
+
+def wanted(case):
+    return not SELECTED or case in SELECTED
 
 
 def time_median(fn, warmup, repeats):
@@ -271,7 +302,8 @@ def run_tensorscope(threads, repeats, warmup):
     if not os.path.exists(exe):
         subprocess.run(["swift", "build", "-c", "release", "--product", "tensorscope-bench"], cwd=ROOT, check=True)
     env = dict(os.environ, TENSORSCOPE_NUM_THREADS=str(threads))
-    out = subprocess.run([exe, "--json", "--repeats", str(repeats), "--warmup", str(warmup)],
+    chosen = [arg for case in sorted(SELECTED) for arg in ("--case", case)]
+    out = subprocess.run([exe, "--json", "--repeats", str(repeats), "--warmup", str(warmup)] + chosen,
                          env=env, cwd=ROOT, check=True, capture_output=True, text=True).stdout
     results = {}
     for line in out.splitlines():
@@ -290,6 +322,8 @@ def run_tensorflow(threads, repeats, warmup):
     rng = np.random.default_rng(1)
     results = {}
     for case, (shape, layers) in CASES.items():
+        if not wanted(case):
+            continue
         x = tf.constant(rng.standard_normal(shape, dtype=np.float32))
         params = [(tf.constant(rng.standard_normal(f, dtype=np.float32)), tf.constant(rng.standard_normal(f[3], dtype=np.float32)), s, br)
                   for f, s, br in layers]
@@ -308,7 +342,10 @@ def run_tensorflow(threads, repeats, warmup):
               for case, batch in DIGITS.items()}
     models.update({case: (detector_tf(tf, case, detector_weights(case, rng)), DETECTORS[case][0]) for case in DETECTORS})
     models.update({case: (mtcnn_tf(tf, net), shape) for case, (net, shape, _) in MTCNN.items()})
+    models.update({case: (tf_model(tf, case, rng), TF_MODELS[case][0]) for case in TF_MODELS})
     for case, (forward, shape) in models.items():
+        if not wanted(case):
+            continue
         x = tf.constant(rng.standard_normal(shape, dtype=np.float32))
         seconds = time_median(lambda: forward(x).numpy(), warmup, repeats)
         results[case] = {"seconds": seconds, "gflops": flops(case) / seconds / 1e9}
@@ -321,6 +358,8 @@ def run_tflite(threads, repeats, warmup):
     rng = np.random.default_rng(1)
     results = {}
     for case, (shape, layers) in CASES.items():
+        if not wanted(case):
+            continue
         params = [(rng.standard_normal(f, dtype=np.float32), rng.standard_normal(f[3], dtype=np.float32), s, br)
                   for f, s, br in layers]
 
@@ -348,7 +387,10 @@ def run_tflite(threads, repeats, warmup):
     models = {case: (digits_tf(tf, [tf.constant(v) for v in digits_weights(rng)], batch), [batch, 8, 8, 1])
               for case, batch in DIGITS.items()}
     models.update({case: (detector_tf(tf, case, detector_weights(case, rng)), DETECTORS[case][0]) for case in DETECTORS})
+    models.update({case: (tf_model(tf, case, rng), TF_MODELS[case][0]) for case in TF_MODELS})
     for case, (forward, shape) in models.items():
+        if not wanted(case):
+            continue
         converter = tf.lite.TFLiteConverter.from_concrete_functions([forward.get_concrete_function()], forward)
         interpreter = tf.lite.Interpreter(model_content=converter.convert(), num_threads=threads)
         interpreter.allocate_tensors()
@@ -362,6 +404,8 @@ def run_tflite(threads, repeats, warmup):
         seconds = time_median(run, warmup, repeats)
         results[case] = {"seconds": seconds, "gflops": flops(case) / seconds / 1e9}
     for case, (net, shape, _) in MTCNN.items():
+        if not wanted(case):
+            continue
         converter = tf.compat.v1.lite.TFLiteConverter.from_frozen_graph(
             os.path.join(MTCNN_FOLDER, f"{net}.pb"), ["input"], ["Identity_1"], {"input": shape})
         interpreter = tf.lite.Interpreter(model_content=converter.convert(), num_threads=threads)
@@ -393,6 +437,8 @@ def run_onnxruntime(threads, repeats, warmup):
     rng = np.random.default_rng(1)
     results = {}
     for case, (shape, layers) in CASES.items():
+        if not wanted(case):
+            continue
         n, h, w, c = shape
         nodes, inits = [], []
         current = "x"
@@ -418,9 +464,13 @@ def run_onnxruntime(threads, repeats, warmup):
         results[case] = {"seconds": seconds, "gflops": flops(case) / seconds / 1e9}
     models = {case: (digits_onnx(digits_weights(rng), batch), [batch, 1, 8, 8]) for case, batch in DIGITS.items()}
     for case in DETECTORS:
+        if not wanted(case):
+            continue
         n, h, w, c = DETECTORS[case][0]
         models[case] = (detector_onnx(case, detector_weights(case, rng)), [n, c, h, w])
     for case, (model, shape) in models.items():
+        if not wanted(case):
+            continue
         session = ort_session(ort, model, threads)
         x = rng.standard_normal(shape, dtype=np.float32)
         seconds = time_median(lambda: session.run(None, {"x": x}), warmup, repeats)
@@ -428,11 +478,24 @@ def run_onnxruntime(threads, repeats, warmup):
     import tensorflow as tf
     import tf2onnx
     for case, (net, shape, _) in MTCNN.items():
+        if not wanted(case):
+            continue
         model, _ = tf2onnx.convert.from_graph_def(mtcnn_graph_def(tf, net), input_names=["input:0"],
                                                   output_names=["Identity_1:0"], opset=17)
         session = ort_session(ort, model, threads)
         x = rng.standard_normal(shape, dtype=np.float32)
         seconds = time_median(lambda: session.run(None, {"input:0": x}), warmup, repeats)
+        results[case] = {"seconds": seconds, "gflops": flops(case) / seconds / 1e9}
+    for case in TF_MODELS:
+        if not wanted(case):
+            continue
+        shape = TF_MODELS[case][0]
+        forward = tf_model(tf, case, rng)
+        model, _ = tf2onnx.convert.from_function(forward, input_signature=[tf.TensorSpec(shape, tf.float32, name="x")],
+                                                 opset=17)
+        session = ort_session(ort, model, threads)
+        x = rng.standard_normal(shape, dtype=np.float32)
+        seconds = time_median(lambda: session.run(None, {"x": x}), warmup, repeats)
         results[case] = {"seconds": seconds, "gflops": flops(case) / seconds / 1e9}
     return results, ort.__version__
 
@@ -464,7 +527,9 @@ def main():
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--markdown", action="store_true")
     p.add_argument("--no-photo-job", action="store_true", help="skip the whole-job comparison")
+    p.add_argument("--case", action="append", default=[], help="run only this case (repeatable)")
     a = p.parse_args()
+    SELECTED.update(a.case)
     ts, tfr, ortr, litr = {}, {}, {}, {}
     tf_version = ort_version = "?"
     for _ in range(a.rounds):
@@ -480,7 +545,7 @@ def main():
               f"{any_ts['blas_kernel']}; TensorFlow {tf_version} (and its TFLite/XNNPACK); ONNX Runtime {ort_version}; "
               f"median of {a.repeats} runs, best of {a.rounds} rounds")
     rows = []
-    for case in list(CASES) + list(DIGITS) + list(DETECTORS) + list(MTCNN):
+    for case in filter(wanted, list(CASES) + list(DIGITS) + list(DETECTORS) + list(MTCNN) + list(TF_MODELS)):
         t, f, o, li = ts[case], tfr[case], ortr[case], litr[case]
         fastest = max(f["gflops"], o["gflops"], li["gflops"])
         rows.append([case, t.get("algorithm", "?"), f"{t['gflops']:.1f}", f"{f['gflops']:.1f}", f"{o['gflops']:.1f}",

@@ -139,6 +139,13 @@ CASES = [
     ("resize_nearest_legacy", "resize_nearest", [r(2, 4, 5, 3)], {"size": [7, 3], "align_corners": False, "half_pixel_centers": False}),
     ("resize_nearest_half_pixel", "resize_nearest", [r(1, 5, 4, 2)], {"size": [9, 7], "align_corners": False, "half_pixel_centers": True}),
     ("resize_nearest_align_corners", "resize_nearest", [r(1, 5, 4, 2)], {"size": [3, 8], "align_corners": True, "half_pixel_centers": False}),
+    # Depthwise convolution: channel counts past the kernels' 16- and 32-channel blocks,
+    # multipliers, strides, dilation (which TensorFlow's Python wraps in SpaceToBatchND).
+    ("depthwise_3x3_same", "depthwise", [r(2, 7, 6, 37), r(3, 3, 37, 1)], {"strides": [1, 1, 1, 1], "padding": "SAME", "dilations": [1, 1]}),
+    ("depthwise_3x3_s2_valid", "depthwise", [r(1, 9, 8, 16), r(3, 3, 16, 1)], {"strides": [1, 2, 2, 1], "padding": "VALID", "dilations": [1, 1]}),
+    ("depthwise_5x5_s2_same", "depthwise", [r(1, 11, 10, 5), r(5, 5, 5, 1)], {"strides": [1, 2, 2, 1], "padding": "SAME", "dilations": [1, 1]}),
+    ("depthwise_multiplier", "depthwise", [r(2, 5, 6, 3), r(3, 2, 3, 4)], {"strides": [1, 1, 1, 1], "padding": "SAME", "dilations": [1, 1]}),
+    ("depthwise_dilated", "depthwise", [r(1, 9, 9, 33), r(3, 3, 33, 1)], {"strides": [1, 1, 1, 1], "padding": "SAME", "dilations": [2, 2]}),
     ("batch_normalization", "batch_normalization", [r(2, 3, 4, 5) * 3, r(5), np.abs(r(5)) + 0.1, r(5), r(5)], {"epsilon": 0.001}),
 ]
 
@@ -212,13 +219,17 @@ def build(op, xs, p):
     if op == "resize_nearest":
         return v1.image.resize_nearest_neighbor(xs[0], p["size"], align_corners=p["align_corners"],
                                                 half_pixel_centers=p["half_pixel_centers"])
+    if op == "depthwise":
+        return tf.nn.depthwise_conv2d(xs[0], xs[1], p["strides"], p["padding"], dilations=p["dilations"])
     if op == "batch_normalization":
         return tf.nn.batch_normalization(xs[0], xs[1], xs[2], xs[3], xs[4], p["epsilon"])
     raise ValueError(op)
 
 
 # TensorScope records PReLU as one node, as ONNX and TFLite name it (TensorFlow has none).
-RECORDED_AS = {"prelu": ("Prelu", "Prelu")}
+# A dilated depthwise convolution is one DepthwiseConv2dNative named `depthwise` in TensorScope;
+# TensorFlow's Python puts that op between SpaceToBatchND and BatchToSpaceND.
+RECORDED_AS = {"prelu": ("Prelu", "Prelu"), "depthwise_dilated": ("depthwise", "DepthwiseConv2dNative")}
 
 
 def main():
@@ -233,7 +244,8 @@ def main():
                 "name": name, "op": op, "params": params,
                 "inputs": [{"shape": list(x.shape), "values": [number(v) for v in x.reshape(-1)]} for x in inputs],
                 "output": {"shape": list(value.shape), "values": [number(v) for v in np.asarray(value).reshape(-1)]},
-                "tf_op_name": RECORDED_AS.get(op, (y.op.name,))[0], "tf_op_type": RECORDED_AS.get(op, (0, y.op.type))[1],
+                "tf_op_name": RECORDED_AS.get(name, RECORDED_AS.get(op, (y.op.name,)))[0],
+                "tf_op_type": RECORDED_AS.get(name, RECORDED_AS.get(op, (0, y.op.type)))[1],
             })
     with open(OUT, "w") as f:
         json.dump({"tf_version": tf.__version__, "cases": results}, f, allow_nan=False)

@@ -178,6 +178,14 @@ enum ModelCases {
                             input: try Cases.photos(1), flopsPerImage: imageFilterFLOPs,
                             build: { x in (try variableScope("image_filters") { _ in try myImageFilter(x, seed: 1) }, 0) })
             }),
+            ("depthwise-3x3", {
+                try session(name: "depthwise-3x3", description: "[4,56,56,128] depthwise 3×3 SAME + bias + ReLU6, Session",
+                            input: try Cases.random([4, 56, 56, 128], seed: 13), flopsPerImage: 2.0 * 56 * 56 * 128 * 9) { x in
+                    let w = try getVariable("depthwise_weights", shape: [3, 3, 128, 1], initializer: .glorotUniform(seed: 1))
+                    let b = try getVariable("biases", shape: [128], initializer: .constant(0.01))
+                    return (relu6(try biasAdd(try depthwiseConv2d(x, w, padding: .same), b)), 0)
+                }
+            }),
             detectorCase("detector-12", detector12, [1, 12, 12, 3]),
             detectorCase("detector-24", detector24, [100, 24, 24, 3]),
             detectorCase("detector-48", detector48, [100, 48, 48, 3]),

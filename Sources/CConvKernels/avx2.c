@@ -7,6 +7,18 @@
 
 #define MR 6
 
+// The activation of the kernels' store (enum ts_activation; ELU is the driver's): `slope` is
+// the PReLU slopes of v's lanes.
+__attribute__((target("avx2,fma"), always_inline))
+static inline __m256 activate(__m256 v, __m256 slope, int activation) {
+    const __m256 zero = _mm256_setzero_ps();
+    if (activation == TS_ACTIVATION_RELU) return _mm256_max_ps(zero, v);  // NaN kept: max_ps returns the second operand
+    if (activation == TS_ACTIVATION_RELU6) return _mm256_min_ps(_mm256_set1_ps(6.0f), _mm256_max_ps(zero, v));
+    // One of the two terms is 0, so the sum is the rounded product or v itself.
+    if (activation == TS_ACTIVATION_PRELU) return _mm256_fmadd_ps(slope, _mm256_min_ps(zero, v), _mm256_max_ps(zero, v));
+    return v;
+}
+
 // The body of both entry points; `direct` is a constant in each, so each gets its own loop.
 __attribute__((target("avx2,fma"), always_inline))
 static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size_t step, int direct,
@@ -81,7 +93,6 @@ static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size
         s0 = _mm256_loadu_ps(bias + 16);
         s1 = _mm256_loadu_ps(bias + 24);
     }
-    const __m256 six = _mm256_set1_ps(6.0f);
     // Lanes below nr store: mask lane i is all ones when i < count.
     const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     const __m256i k0 = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(nr < 8 ? nr : 8)), lanes);
@@ -91,18 +102,8 @@ static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size
 #pragma clang loop unroll(full)
     for (int m = 0; m < MR; m++) {
         if ((size_t)m >= mr) break;
-        __m256 v0 = _mm256_add_ps(acc0[m], b0), v1 = _mm256_add_ps(acc1[m], b1);
-        if (activation == TS_ACTIVATION_RELU) {
-            v0 = _mm256_max_ps(zero, v0);  // NaN kept: max_ps returns the second operand
-            v1 = _mm256_max_ps(zero, v1);
-        } else if (activation == TS_ACTIVATION_RELU6) {
-            v0 = _mm256_min_ps(six, _mm256_max_ps(zero, v0));
-            v1 = _mm256_min_ps(six, _mm256_max_ps(zero, v1));
-        } else if (activation == TS_ACTIVATION_PRELU) {
-            // One of the two terms is 0, so the sum is the rounded product or v itself.
-            v0 = _mm256_fmadd_ps(s0, _mm256_min_ps(zero, v0), _mm256_max_ps(zero, v0));
-            v1 = _mm256_fmadd_ps(s1, _mm256_min_ps(zero, v1), _mm256_max_ps(zero, v1));
-        }
+        const __m256 v0 = activate(_mm256_add_ps(acc0[m], b0), s0, activation);
+        const __m256 v1 = activate(_mm256_add_ps(acc1[m], b1), s1, activation);
         if (stream) {
             // Whole, contiguous, 16-byte aligned rows (see isa_table.h), in 16-byte pieces.
             _mm_stream_ps(out, _mm256_castps256_ps128(v0));
@@ -154,4 +155,87 @@ float ts_peak_avx2(size_t iterations) {
     return lanes[0] + lanes[1] + lanes[2] + lanes[3] + lanes[4] + lanes[5] + lanes[6] + lanes[7];
 }
 
+#endif
+
+#if defined(__x86_64__)
+// Depthwise convolution, one row of output pixels: see ts_dwkernel in isa_table.h. Blocks of
+// 16 channels (two vectors); the taps are summed in three interleaved accumulators (taps 0, 3,
+// 6, …; 1, 4, 7, …; 2, 5, 8, …) so the FMAs of one block do not wait on each other, then added
+// in that order. A block past the channels' end loads and stores under a mask.
+__attribute__((target("avx2,fma")))
+int ts_dwconv_avx2(size_t channels, size_t pixels, size_t taps, const float *const *ind, const float *w,
+                   const float *bias, int activation, float *out) {
+    const __m256 zero = _mm256_setzero_ps();
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const size_t blocks = (channels + 15) / 16;
+    const size_t bias_stride = activation == TS_ACTIVATION_PRELU ? 32 : 16;
+    __m256 check = zero;
+    for (size_t p = 0; p < pixels; p++, ind += taps) {
+        for (size_t b = 0; b < blocks; b++) {
+            const size_t c = b * 16, valid = channels - c < 16 ? channels - c : 16;
+            const float *wb = w + b * taps * 16;
+            __m256 a0 = zero, a1 = zero, b0 = zero, b1 = zero, c0 = zero, c1 = zero;
+            const __m256i k0 = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(valid < 8 ? valid : 8)), lanes);
+            const __m256i k1 = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(valid > 8 ? valid - 8 : 0)), lanes);
+            if (valid == 16) {
+                size_t t = 0;
+                for (; t + 3 <= taps; t += 3, wb += 48) {
+                    const float *x0 = ind[t] + c, *x1 = ind[t + 1] + c, *x2 = ind[t + 2] + c;
+                    a0 = _mm256_fmadd_ps(_mm256_loadu_ps(x0), _mm256_loadu_ps(wb), a0);
+                    a1 = _mm256_fmadd_ps(_mm256_loadu_ps(x0 + 8), _mm256_loadu_ps(wb + 8), a1);
+                    b0 = _mm256_fmadd_ps(_mm256_loadu_ps(x1), _mm256_loadu_ps(wb + 16), b0);
+                    b1 = _mm256_fmadd_ps(_mm256_loadu_ps(x1 + 8), _mm256_loadu_ps(wb + 24), b1);
+                    c0 = _mm256_fmadd_ps(_mm256_loadu_ps(x2), _mm256_loadu_ps(wb + 32), c0);
+                    c1 = _mm256_fmadd_ps(_mm256_loadu_ps(x2 + 8), _mm256_loadu_ps(wb + 40), c1);
+                }
+                for (; t < taps; t++, wb += 16) {
+                    const float *x0 = ind[t] + c;
+                    a0 = _mm256_fmadd_ps(_mm256_loadu_ps(x0), _mm256_loadu_ps(wb), a0);
+                    a1 = _mm256_fmadd_ps(_mm256_loadu_ps(x0 + 8), _mm256_loadu_ps(wb + 8), a1);
+                }
+            } else {
+                size_t t = 0;
+                for (; t + 3 <= taps; t += 3, wb += 48) {
+                    const float *x0 = ind[t] + c, *x1 = ind[t + 1] + c, *x2 = ind[t + 2] + c;
+                    a0 = _mm256_fmadd_ps(_mm256_maskload_ps(x0, k0), _mm256_loadu_ps(wb), a0);
+                    a1 = _mm256_fmadd_ps(_mm256_maskload_ps(x0 + 8, k1), _mm256_loadu_ps(wb + 8), a1);
+                    b0 = _mm256_fmadd_ps(_mm256_maskload_ps(x1, k0), _mm256_loadu_ps(wb + 16), b0);
+                    b1 = _mm256_fmadd_ps(_mm256_maskload_ps(x1 + 8, k1), _mm256_loadu_ps(wb + 24), b1);
+                    c0 = _mm256_fmadd_ps(_mm256_maskload_ps(x2, k0), _mm256_loadu_ps(wb + 32), c0);
+                    c1 = _mm256_fmadd_ps(_mm256_maskload_ps(x2 + 8, k1), _mm256_loadu_ps(wb + 40), c1);
+                }
+                for (; t < taps; t++, wb += 16) {
+                    const float *x0 = ind[t] + c;
+                    a0 = _mm256_fmadd_ps(_mm256_maskload_ps(x0, k0), _mm256_loadu_ps(wb), a0);
+                    a1 = _mm256_fmadd_ps(_mm256_maskload_ps(x0 + 8, k1), _mm256_loadu_ps(wb + 8), a1);
+                }
+            }
+            __m256 v0 = _mm256_add_ps(_mm256_add_ps(a0, b0), c0), v1 = _mm256_add_ps(_mm256_add_ps(a1, b1), c1);
+            // v * 0 is NaN unless v is finite (lanes past the channels are 0).
+            check = _mm256_fmadd_ps(v1, zero, _mm256_fmadd_ps(v0, zero, check));
+            __m256 s0 = zero, s1 = zero;
+            if (bias) {  // for PReLU, the block's slopes follow its biases
+                const float *bb = bias + b * bias_stride;
+                v0 = _mm256_add_ps(v0, _mm256_loadu_ps(bb));
+                v1 = _mm256_add_ps(v1, _mm256_loadu_ps(bb + 8));
+                if (activation == TS_ACTIVATION_PRELU) {
+                    s0 = _mm256_loadu_ps(bb + 16);
+                    s1 = _mm256_loadu_ps(bb + 24);
+                }
+            }
+            v0 = activate(v0, s0, activation);
+            v1 = activate(v1, s1, activation);
+            float *o = out + p * channels + c;
+            if (valid == 16) {
+                _mm256_storeu_ps(o, v0);
+                _mm256_storeu_ps(o + 8, v1);
+            } else {
+                _mm256_maskstore_ps(o, k0, v0);
+                _mm256_maskstore_ps(o + 8, k1, v1);
+            }
+        }
+    }
+    const __m256 unordered = _mm256_cmp_ps(check, check, _CMP_UNORD_Q);
+    return _mm256_movemask_ps(unordered) == 0;
+}
 #endif

@@ -8,6 +8,19 @@
 
 #define MR 8
 
+// The activation of the kernels' store (enum ts_activation; ELU is the driver's): `slope` is
+// the PReLU slopes of v's lanes.
+__attribute__((target("avx512f"), always_inline))
+static inline __m512 activate(__m512 v, __m512 slope, int activation) {
+    const __m512 zero = _mm512_setzero_ps();
+    // max(v, 0) with NaN kept: max_ps returns its second operand when one is NaN.
+    if (activation == TS_ACTIVATION_RELU) return _mm512_max_ps(zero, v);
+    if (activation == TS_ACTIVATION_RELU6) return _mm512_min_ps(_mm512_set1_ps(6.0f), _mm512_max_ps(zero, v));
+    // One of the two terms is 0, so the sum is the rounded product or v itself.
+    if (activation == TS_ACTIVATION_PRELU) return _mm512_fmadd_ps(slope, _mm512_min_ps(zero, v), _mm512_max_ps(zero, v));
+    return v;
+}
+
 __attribute__((target("avx512f")))
 static inline void stream16(float *out, __m512 v) {
     _mm_stream_ps(out, _mm512_castps512_ps128(v));
@@ -70,7 +83,6 @@ static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size
         s0 = _mm512_loadu_ps(bias + 32);
         s1 = _mm512_loadu_ps(bias + 48);
     }
-    const __m512 six = _mm512_set1_ps(6.0f);
     // Streamed rows (whole, contiguous, 16-byte aligned: see isa_table.h) are stored as two
     // vectors where 64-byte aligned, else in 16-byte pieces (Swift arrays start 16-byte aligned).
     const int width = !stream ? 0 : ((uintptr_t)out & 63) == 0 ? 64 : 16;
@@ -81,19 +93,8 @@ static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size
 #pragma clang loop unroll(full)
     for (int m = 0; m < MR; m++) {
         if ((size_t)m >= mr) break;
-        __m512 v0 = _mm512_add_ps(acc0[m], b0), v1 = _mm512_add_ps(acc1[m], b1);
-        if (activation == TS_ACTIVATION_RELU) {
-            // max(v, 0) with NaN kept: max_ps returns its second operand when one is NaN.
-            v0 = _mm512_max_ps(zero, v0);
-            v1 = _mm512_max_ps(zero, v1);
-        } else if (activation == TS_ACTIVATION_RELU6) {
-            v0 = _mm512_min_ps(six, _mm512_max_ps(zero, v0));
-            v1 = _mm512_min_ps(six, _mm512_max_ps(zero, v1));
-        } else if (activation == TS_ACTIVATION_PRELU) {
-            // One of the two terms is 0, so the sum is the rounded product or v itself.
-            v0 = _mm512_fmadd_ps(s0, _mm512_min_ps(zero, v0), _mm512_max_ps(zero, v0));
-            v1 = _mm512_fmadd_ps(s1, _mm512_min_ps(zero, v1), _mm512_max_ps(zero, v1));
-        }
+        const __m512 v0 = activate(_mm512_add_ps(acc0[m], b0), s0, activation);
+        const __m512 v1 = activate(_mm512_add_ps(acc1[m], b1), s1, activation);
         if (width == 64) {
             _mm512_stream_ps(out, v0);
             _mm512_stream_ps(out + 16, v1);
@@ -139,4 +140,61 @@ float ts_peak_avx512(size_t iterations) {
     return _mm512_reduce_add_ps(sum);
 }
 
+#endif
+
+#if defined(__x86_64__)
+// Depthwise convolution, one row of output pixels: see ts_dwkernel in isa_table.h. The AVX2
+// kernel's loop (avx2.c) with blocks of 32 channels (two vectors) and masked loads and stores
+// for a block past the channels' end.
+__attribute__((target("avx512f")))
+int ts_dwconv_avx512(size_t channels, size_t pixels, size_t taps, const float *const *ind, const float *w,
+                     const float *bias, int activation, float *out) {
+    const __m512 zero = _mm512_setzero_ps();
+    const size_t blocks = (channels + 31) / 32;
+    const size_t bias_stride = activation == TS_ACTIVATION_PRELU ? 64 : 32;
+    __m512 check = zero;
+    for (size_t p = 0; p < pixels; p++, ind += taps) {
+        for (size_t b = 0; b < blocks; b++) {
+            const size_t c = b * 32, valid = channels - c < 32 ? channels - c : 32;
+            const __mmask16 k0 = valid >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << valid) - 1);
+            const __mmask16 k1 = valid >= 32 ? (__mmask16)0xFFFF : valid <= 16 ? (__mmask16)0 : (__mmask16)((1u << (valid - 16)) - 1);
+            const float *wb = w + b * taps * 32;
+            __m512 a0 = zero, a1 = zero, b0 = zero, b1 = zero, c0 = zero, c1 = zero;
+            size_t t = 0;
+            for (; t + 3 <= taps; t += 3, wb += 96) {
+                const float *x0 = ind[t] + c, *x1 = ind[t + 1] + c, *x2 = ind[t + 2] + c;
+                a0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(k0, x0), _mm512_loadu_ps(wb), a0);
+                a1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(k1, x0 + 16), _mm512_loadu_ps(wb + 16), a1);
+                b0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(k0, x1), _mm512_loadu_ps(wb + 32), b0);
+                b1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(k1, x1 + 16), _mm512_loadu_ps(wb + 48), b1);
+                c0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(k0, x2), _mm512_loadu_ps(wb + 64), c0);
+                c1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(k1, x2 + 16), _mm512_loadu_ps(wb + 80), c1);
+            }
+            for (; t < taps; t++, wb += 32) {
+                const float *x0 = ind[t] + c;
+                a0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(k0, x0), _mm512_loadu_ps(wb), a0);
+                a1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(k1, x0 + 16), _mm512_loadu_ps(wb + 16), a1);
+            }
+            __m512 v0 = _mm512_add_ps(_mm512_add_ps(a0, b0), c0), v1 = _mm512_add_ps(_mm512_add_ps(a1, b1), c1);
+            // v * 0 is NaN unless v is finite (lanes past the channels are 0).
+            check = _mm512_fmadd_ps(v1, zero, _mm512_fmadd_ps(v0, zero, check));
+            __m512 s0 = zero, s1 = zero;
+            if (bias) {  // for PReLU, the block's slopes follow its biases
+                const float *bb = bias + b * bias_stride;
+                v0 = _mm512_add_ps(v0, _mm512_loadu_ps(bb));
+                v1 = _mm512_add_ps(v1, _mm512_loadu_ps(bb + 16));
+                if (activation == TS_ACTIVATION_PRELU) {
+                    s0 = _mm512_loadu_ps(bb + 32);
+                    s1 = _mm512_loadu_ps(bb + 48);
+                }
+            }
+            v0 = activate(v0, s0, activation);
+            v1 = activate(v1, s1, activation);
+            float *o = out + p * channels + c;
+            _mm512_mask_storeu_ps(o, k0, v0);
+            _mm512_mask_storeu_ps(o + 16, k1, v1);
+        }
+    }
+    return _mm512_cmp_ps_mask(check, check, _CMP_UNORD_Q) == 0;
+}
 #endif

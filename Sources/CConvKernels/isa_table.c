@@ -8,13 +8,13 @@ static const ts_isa_row rows[] = {
 #if defined(__x86_64__)
     {
         .isa = TS_ISA_AVX2, .mr = 6, .nr = 16,
-        .ukernel = ts_igemm_6x16_avx2, .dkernel = ts_dconv_6x16_avx2,
+        .ukernel = ts_igemm_6x16_avx2, .dkernel = ts_dconv_6x16_avx2, .dwkernel = ts_dwconv_avx2,
         .stream_tile = ts_x86_stream_tile, .fence = ts_x86_fence,
         .peak = ts_peak_avx2, .peak_flops_per_iteration = 12 * 8 * 2,
     },
     {
         .isa = TS_ISA_AVX512, .mr = 8, .nr = 32,
-        .ukernel = ts_igemm_8x32_avx512, .dkernel = ts_dconv_8x32_avx512,
+        .ukernel = ts_igemm_8x32_avx512, .dkernel = ts_dconv_8x32_avx512, .dwkernel = ts_dwconv_avx512,
         .stream_tile = ts_x86_stream_tile, .fence = ts_x86_fence,
         .peak = ts_peak_avx512, .peak_flops_per_iteration = 16 * 16 * 2,
     },
@@ -70,6 +70,12 @@ size_t ts_igemm_zero_count(int isa, size_t kernel_w, size_t stride_w, size_t in_
         __builtin_add_overflow(pixels, kernel_w, &pixels) || __builtin_mul_overflow(pixels, in_c, &floats))
         return SIZE_MAX;
     return floats;
+}
+
+int ts_dwconv_run(int isa, size_t channels, size_t pixels, size_t taps, const float *const *ind, const float *w,
+                  const float *bias, int activation, float *out) {
+    const ts_isa_row *row = ts_isa_row_of(isa);
+    return row ? row->dwkernel(channels, pixels, taps, ind, w, bias, activation, out) : 0;
 }
 
 float ts_fma_peak(int isa, size_t iterations) {

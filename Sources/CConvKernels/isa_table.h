@@ -24,6 +24,15 @@ typedef int (*ts_ukernel)(size_t taps, size_t in_c, const float *const *ind, con
 typedef int (*ts_dkernel)(size_t taps, size_t in_c, const float *const *rows, size_t step, const float *w,
                           const float *bias, int activation, int stream, float *out, size_t ldo, size_t nr);
 
+// Depthwise convolution (channel multiplier 1) of `pixels` output pixels stored one after
+// another, `channels` floats each: out[p][c] = sum over taps t of ind[p * taps + t][c] *
+// w[block(c)][t][lane(c)], in blocks of NR channels (ts_igemm_pack_weights' layout of a
+// [taps][1][channels] filter); then the bias and activation as ts_ukernel (bias as
+// packed_bias, NULL for none; TS_ACTIVATION_ELU is left to the caller). Returns 1 when every
+// sum was finite.
+typedef int (*ts_dwkernel)(size_t channels, size_t pixels, size_t taps, const float *const *ind, const float *w,
+                           const float *bias, int activation, float *out);
+
 // One instruction set: its tile, its kernels, how a computed tile is streamed to memory and
 // the fence after streaming, and its register-only FMA loop.
 typedef struct {
@@ -31,6 +40,7 @@ typedef struct {
     size_t mr, nr;                 // output pixels and channels per micro-kernel call
     ts_ukernel ukernel;
     ts_dkernel dkernel;
+    ts_dwkernel dwkernel;
     void (*stream_tile)(float *out, const float *tile, size_t n);  // n floats, 16-byte aligned
     void (*fence)(void);           // after non-temporal stores, before the caller reads
     float (*peak)(size_t iterations);
@@ -46,12 +56,16 @@ int ts_igemm_6x16_avx2(size_t taps, size_t in_c, const float *const *ind, const 
 int ts_dconv_6x16_avx2(size_t taps, size_t in_c, const float *const *rows, size_t step, const float *w,
                        const float *bias, int activation, int stream, float *out, size_t ldo, size_t nr);
 float ts_peak_avx2(size_t iterations);
+int ts_dwconv_avx2(size_t channels, size_t pixels, size_t taps, const float *const *ind, const float *w,
+                   const float *bias, int activation, float *out);
 
 int ts_igemm_8x32_avx512(size_t taps, size_t in_c, const float *const *ind, const float *w, const float *bias,
                          int activation, int stream, float *out, size_t ldo, size_t mr, size_t nr);
 int ts_dconv_8x32_avx512(size_t taps, size_t in_c, const float *const *rows, size_t step, const float *w,
                          const float *bias, int activation, int stream, float *out, size_t ldo, size_t nr);
 float ts_peak_avx512(size_t iterations);
+int ts_dwconv_avx512(size_t channels, size_t pixels, size_t taps, const float *const *ind, const float *w,
+                     const float *bias, int activation, float *out);
 
 // Streaming stores shared by the x86 rows (SSE, which every x86-64 CPU has).
 void ts_x86_stream_tile(float *out, const float *tile, size_t n);

@@ -12,7 +12,7 @@ import TensorScope
                         "add_scalar", "sub_scalar", "mul_scalar", "argmax", "div", "div_scalar", "neg", "exp", "log",
                         "square", "sqrt", "rsqrt", "add_n", "relu6", "leaky_relu", "elu", "prelu", "transpose", "fused_batch_norm",
                         "maximum", "minimum", "squeeze", "expand_dims", "concat", "reduce_mean", "reduce_sum", "reduce_max",
-                        "pad", "lrn", "resize_bilinear", "resize_nearest", "batch_normalization"])
+                        "pad", "lrn", "resize_bilinear", "resize_nearest", "batch_normalization", "depthwise"])
     }
 
     /// Runs one case; returns the output as floats with its shape.
@@ -79,6 +79,8 @@ import TensorScope
         case "resize_nearest":
             y = try resizeNearestNeighbor(xs[0], size: f.ints("size"), halfPixelCenters: f.bool("half_pixel_centers"),
                                           alignCorners: f.bool("align_corners"))
+        case "depthwise":
+            y = try depthwiseConv2d(xs[0], xs[1], strides: f.ints("strides"), padding: padding, dilations: f.ints("dilations"))
         case "batch_normalization":
             y = try batchNormalization(xs[0], mean: xs[1], variance: xs[2], offset: xs[3], scale: xs[4],
                                        varianceEpsilon: f.number("epsilon"))

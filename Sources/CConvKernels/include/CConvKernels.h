@@ -75,6 +75,15 @@ typedef struct {
 /// ((MR - 1) * stride_w + kernel_w) * in_c; SIZE_MAX when that overflows.
 size_t ts_igemm_zero_count(int isa, size_t kernel_w, size_t stride_w, size_t in_c);
 
+/// Depthwise convolution (channel multiplier 1) of `pixels` output pixels, `channels` floats
+/// each, stored one after another at `out`: pixel p reads tap t at ind[p * taps + t] (an input
+/// pixel's first channel, or zeros for padding — at least `channels` floats). `w` is the
+/// [kh, kw, channels, 1] filter packed by ts_igemm_pack_weights as [kh, kw, 1, channels];
+/// `bias` as ts_conv_params' packed_bias (NULL for none); `activation` any but ELU. Returns 1
+/// when every sum was finite, 0 otherwise or when the CPU does not run `isa`.
+int ts_dwconv_run(int isa, size_t channels, size_t pixels, size_t taps, const float *const *ind, const float *w,
+                  const float *bias, int activation, float *out);
+
 /// Floats the packed weights take: ceil(out_c / NR) blocks of [kh * kw][in_c][NR].
 size_t ts_igemm_packed_count(int isa, size_t kernel_h, size_t kernel_w, size_t in_c, size_t out_c);
 

@@ -82,6 +82,14 @@ public final class Variable: Sendable, TensorConvertible, CustomStringConvertibl
         }
     }
 
+    /// The value as a depthwise filter in `isa`'s packed layout (see `packedFilter`).
+    func packedDepthwiseFilter(_ snapshot: (value: Tensor, version: UInt64), _ g: DepthwiseGeometry, isa: KernelISA) -> PackedFilter {
+        prepared.packed(.depthwiseBlocks, isa: isa, version: snapshot.version,
+                        currentVersion: { storage.withLock { $0.version } }) {
+            snapshot.value.withUnsafeBufferPointer { DepthwiseConv2D.pack($0.baseAddress!, g, isa: isa) }
+        }
+    }
+
     public var tensorValue: Tensor { value }
 
     /// The value as a tensor produced by a `ReadVariableOp` named under the current name

@@ -133,9 +133,14 @@ enum Fusion {
                     break
                 }
             }
-            guard readers[source] == 1, let c = producer[source], plan.steps[c].type == "Conv2D",
+            // A convolution's output channels are its filter's last axis; a depthwise one's the
+            // last two (channel c · multiplier + m): either way, filter element i scales by
+            // factor[i % channels].
+            guard readers[source] == 1, let c = producer[source], ["Conv2D", "DepthwiseConv2dNative"].contains(plan.steps[c].type),
                   plan.steps[c].epilogue == nil, !removed.contains(c), let filter = constant(plan.steps[c].inputs[1]),
-                  filter.shape.last == scale.scalarCount else { continue }
+                  filter.rank == 4,
+                  (plan.steps[c].type == "Conv2D" ? filter.shape[3] : filter.shape[2] * filter.shape[3]) == scale.scalarCount
+            else { continue }
             let factor = scale.withUnsafeBufferPointer { s in
                 variance.withUnsafeBufferPointer { BatchNorm.factors(scale: s, variance: $0, epsilon: epsilon) }
             }
@@ -220,7 +225,8 @@ enum Fusion {
         for (s, step) in plan.steps.enumerated() {
             for input in step.inputs where plan.values[input].source.isComputed { consumerOf[input] = s }
         }
-        for i in plan.steps.indices where ["Conv2D", "MatMul"].contains(plan.steps[i].type) && !removed.contains(i) {
+        for i in plan.steps.indices
+        where (plan.steps[i].definition.prepareFused != nil || plan.steps[i].type == "MatMul") && !removed.contains(i) {
             var epilogue = PlannedEpilogue()
             var stage = 0  // 0: a bias may come; 1: an activation may come; 2: done
             while stage < 2 {

@@ -34,8 +34,9 @@ final class CompiledPlan: @unchecked Sendable {
         let outputs: [Operand]
         let bias: Operand?
         let slopes: Operand?
-        /// A convolution's geometry, validated when the plan was compiled.
-        let convolution: Conv2DGeometry?
+        /// For a step whose op applies the epilogue in its own pass (a convolution): that
+        /// computation, prepared when the plan was compiled.
+        let fused: FusedCompute?
         /// The op's own computation, prepared for these shapes.
         let compute: PreparedCompute
         /// For a step with a chain of element-wise ops: how it runs, a chunk of rows at a time.
@@ -132,7 +133,7 @@ final class CompiledPlan: @unchecked Sendable {
         // Constant filters (an imported graph's weights) get a holder each, whose packed forms are
         // cached as a variable's are.
         var filterHolders: [Int: (holder: Variable, value: Tensor)] = [:]
-        for step in plan.steps where step.type == "Conv2D" && step.inputs.count == 2 {
+        for step in plan.steps where step.definition.prepareFused != nil && step.inputs.count == 2 {
             let root = plan.root(of: step.inputs[1])
             if filterHolders[root] == nil, case .constant(let tensor) = plan.values[root].source {
                 filterHolders[root] = (Variable(name: "Const", value: tensor, trainable: false), tensor)
@@ -148,7 +149,7 @@ final class CompiledPlan: @unchecked Sendable {
             return PreparedStep(
                 step: step, inputs: step.inputs.map(input), outputs: step.outputs.map(operand),
                 bias: step.epilogue?.bias.map(operand), slopes: step.epilogue?.slopes.map(operand),
-                convolution: step.type == "Conv2D" ? try Conv2DGeometry(shapes: shapes, step.attributes) : nil,
+                fused: step.epilogue == nil ? nil : try step.definition.prepareFused?(shapes, step.attributes),
                 compute: try step.definition.prepared(for: shapes, step.attributes), chunks: try chunked(step))
         }
         fetches = plan.fetched.map { id in (plan.memory.fetchSlots[plan.root(of: id)], operand(id)) }
@@ -218,15 +219,14 @@ final class CompiledPlan: @unchecked Sendable {
     ) throws {
         let step = prepared.step
         guard let planned = step.epilogue else { return try prepared.compute(arguments, outputs) }
-        if let geometry = prepared.convolution {
-            if let bias, let problem = Conv2DRunner.nonFiniteBias(UnsafeBufferPointer(start: bias, count: geometry.n),
+        if let fused = prepared.fused {
+            let channels = prepared.outputs[0].shape.last ?? 0
+            if let bias, let problem = Conv2DRunner.nonFiniteBias(UnsafeBufferPointer(start: bias, count: channels),
                                                                   op: step.names[1]) {
                 throw problem
             }
-            try Conv2DRunner.compute(
-                geometry, input: arguments[0].data, filter: arguments[1],
-                epilogue: Epilogue(bias: bias, activation: planned.activation, slopes: slopes),
-                op: step.names[0], into: outputs[0].baseAddress!)
+            try fused(arguments, outputs[0].baseAddress!, Epilogue(bias: bias, activation: planned.activation, slopes: slopes),
+                      step.names)
         } else {
             try prepared.compute(arguments, outputs)
             let columns = prepared.outputs[0].shape.last ?? 1

@@ -73,63 +73,31 @@ package struct IndirectGEMM: Conv2DOperator {
         let weights = packed ?? PackedFilter(
             hwio: filter, shape: [g.kernelHeight, g.kernelWidth, g.inChannels, g.n], isa: isa)
         let zeroCount = zeroCount
-        // The shared zeros when they are long enough (they always are but for huge kernel rows).
-        let ownZeros: UnsafeMutablePointer<Float>? = zeroCount <= SharedZeros.count ? nil : {
-            let zeros = UnsafeMutablePointer<Float>.allocate(capacity: zeroCount)
-            zeros.initialize(repeating: 0, count: zeroCount)
-            return zeros
-        }()
-        defer { ownZeros?.deallocate() }
-        let zero = UnsafePointer(ownZeros ?? SharedZeros.floats)
-        // The bias padded to whole blocks of NR channels, as the kernels read it; for PReLU and
-        // leaky ReLU each block's NR slopes follow its NR biases.
         let nr = isa.tile.channels
-        let slopesFollow = epilogue.activation.code == Int32(TS_ACTIVATION_PRELU.rawValue)
-        let paddedBias: UnsafeMutablePointer<Float>? = epilogue.bias == nil && !slopesFollow ? nil : {
-            let alpha: Float = if case .leakyRelu(let alpha) = epilogue.activation { alpha } else { 0 }
-            let stride = slopesFollow ? 2 * nr : nr
-            let padded = UnsafeMutablePointer<Float>.allocate(capacity: blockCount * stride)
-            padded.initialize(repeating: 0, count: blockCount * stride)
-            for c in 0..<g.n {
-                let (block, lane) = c.quotientAndRemainder(dividingBy: nr)
-                padded[block * stride + lane] = epilogue.bias?[c] ?? 0
-                if slopesFollow { padded[block * stride + nr + lane] = epilogue.slopes?[c] ?? alpha }
-            }
-            return padded
-        }()
+        let paddedBias = epilogue.paddedBias(channels: g.n, blockWidth: nr)
         defer { paddedBias?.deallocate() }
-        var params = ts_conv_params(
-            input: input, zero: zero, zero_count: zeroCount, packed_weights: weights.floats, packed_bias: paddedBias, output: output,
-            batch: g.batch, in_h: g.inHeight, in_w: g.inWidth, in_c: g.inChannels,
-            kernel_h: g.kernelHeight, kernel_w: g.kernelWidth, out_c: g.n,
-            stride_h: g.strideHeight, stride_w: g.strideWidth, dilation_h: g.dilationHeight, dilation_w: g.dilationWidth,
-            out_h: g.outHeight, out_w: g.outWidth, pad_top: g.padTop, pad_left: g.padLeft,
-            activation: epilogue.activation.code, check_finite: epilogue.checksFiniteness ? 1 : 0,
-            stream: streamsOutput && epilogue.activation != .elu ? 1 : 0)
-        let (isaCode, m, perTile) = (isa.code, g.m, pixelsPerTile)
-        let finite = withUnsafePointer(to: &params) { params in
-            scheduler.run { next in
-                var finite = true
-                while let tile = next() {
-                    let first = tile * perTile
-                    finite = ts_igemm_run(isaCode, params, first, min(perTile, m - first)) != 0 && finite
+        return SharedZeros.withZeros(zeroCount) { zero in
+            var params = ts_conv_params(
+                input: input, zero: zero, zero_count: zeroCount, packed_weights: weights.floats, packed_bias: paddedBias, output: output,
+                batch: g.batch, in_h: g.inHeight, in_w: g.inWidth, in_c: g.inChannels,
+                kernel_h: g.kernelHeight, kernel_w: g.kernelWidth, out_c: g.n,
+                stride_h: g.strideHeight, stride_w: g.strideWidth, dilation_h: g.dilationHeight, dilation_w: g.dilationWidth,
+                out_h: g.outHeight, out_w: g.outWidth, pad_top: g.padTop, pad_left: g.padLeft,
+                activation: epilogue.activation.code, check_finite: epilogue.checksFiniteness ? 1 : 0,
+                stream: streamsOutput && epilogue.activation != .elu ? 1 : 0)
+            let (isaCode, m, perTile) = (isa.code, g.m, pixelsPerTile)
+            let finite = withUnsafePointer(to: &params) { params in
+                scheduler.run { next in
+                    var finite = true
+                    while let tile = next() {
+                        let first = tile * perTile
+                        finite = ts_igemm_run(isaCode, params, first, min(perTile, m - first)) != 0 && finite
+                    }
+                    return finite
                 }
-                return finite
             }
+            withExtendedLifetime(weights) {}
+            return finite
         }
-        withExtendedLifetime(weights) {}
-        return finite
     }
-}
-
-/// 64 Ki floats of zeros, made once and only read: the padding rows of every convolution whose
-/// run of kernel rows fits (all but kernel rows wider than 64 Ki floats), so no call allocates
-/// and clears its own.
-private enum SharedZeros {
-    static let count = 1 << 16
-    nonisolated(unsafe) static let floats: UnsafeMutablePointer<Float> = {
-        let zeros = UnsafeMutablePointer<Float>.allocate(capacity: count)
-        zeros.initialize(repeating: 0, count: count)
-        return zeros
-    }()
 }

@@ -36,6 +36,9 @@ package final class PackedFilter: @unchecked Sendable {
 package enum WeightLayout: Hashable, Sendable {
     /// HWIO in blocks of NR output channels (`PackedFilter`), for the indirect GEMM kernels.
     case igemmBlocks
+    /// A depthwise `[kh, kw, c, 1]` filter in the same blocks, read as `[kh, kw, 1, c]`
+    /// (`DepthwiseConv2D.pack`).
+    case depthwiseBlocks
 }
 
 /// The prepared forms of one filter's value — a variable's — keyed by (layout, instruction

@@ -74,6 +74,25 @@ package struct Epilogue: @unchecked Sendable {
         self.checksFiniteness = checksFiniteness
     }
 
+    /// The bias padded to whole blocks of `blockWidth` channels, as the C kernels read it
+    /// (`packed_bias`); for PReLU and leaky ReLU each block's slopes follow its biases. Nil when
+    /// there is neither bias nor slopes; the caller deallocates it.
+    package func paddedBias(channels: Int, blockWidth: Int) -> UnsafeMutablePointer<Float>? {
+        let slopesFollow = activation.code == Int32(TS_ACTIVATION_PRELU.rawValue)
+        guard bias != nil || slopesFollow else { return nil }
+        let alpha: Float = if case .leakyRelu(let alpha) = activation { alpha } else { 0 }
+        let blocks = (channels + blockWidth - 1) / blockWidth
+        let stride = slopesFollow ? 2 * blockWidth : blockWidth
+        let padded = UnsafeMutablePointer<Float>.allocate(capacity: max(1, blocks * stride))
+        padded.initialize(repeating: 0, count: max(1, blocks * stride))
+        for c in 0..<channels {
+            let (block, lane) = c.quotientAndRemainder(dividingBy: blockWidth)
+            padded[block * stride + lane] = bias?[c] ?? 0
+            if slopesFollow { padded[block * stride + blockWidth + lane] = slopes?[c] ?? alpha }
+        }
+        return padded
+    }
+
     /// - Returns: `false` when the check is on and some element of the tile is NaN or infinite.
     package func apply(to tile: UnsafeMutablePointer<Float>, rows: Int, columns: Int) -> Bool {
         let raw = UnsafeMutableRawPointer(tile)

@@ -46,7 +46,8 @@ struct GraphDefImporter {
         type == "ConcatV2" ? [count - 1] : integerInputs[type] ?? []
     }
     /// Op types with a `data_format` attribute, which must be `NHWC`.
-    static let spatialTypes: Set<String> = ["Conv2D", "MaxPool", "AvgPool", "BiasAdd", "FusedBatchNorm", "FusedBatchNormV3"]
+    static let spatialTypes: Set<String> = ["Conv2D", "MaxPool", "AvgPool", "BiasAdd", "FusedBatchNorm", "FusedBatchNormV3",
+                                            "DepthwiseConv2dNative"]
 
     init(path: String) throws {
         self.path = path

@@ -49,6 +49,11 @@ let conv2DDefinition = OpDefinition("Conv2D", outputShapes: { inputs, attributes
     return { inputs, outputs in
         try Conv2DRunner.compute(geometry, input: inputs[0].data, filter: inputs[1], into: outputs[0].baseAddress!)
     }
+}, prepareFused: { shapes, attributes in
+    let geometry = try Conv2DGeometry(shapes: shapes, attributes)
+    return { inputs, output, epilogue, names in
+        try Conv2DRunner.compute(geometry, input: inputs[0].data, filter: inputs[1], epilogue: epilogue, op: names[0], into: output)
+    }
 })
 
 /// A `Conv2D` op that has taken its name (so a bad argument uses it up, as in TensorFlow), and

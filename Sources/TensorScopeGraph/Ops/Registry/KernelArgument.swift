@@ -36,6 +36,15 @@ struct KernelArgument: @unchecked Sendable {
         }
         return PackedFilter(hwio: pointer, shape: shape, isa: isa)
     }
+
+    /// This argument as a depthwise filter in `isa`'s packed layout: a variable's cached one,
+    /// or packed now.
+    func packedDepthwiseFilter(_ g: DepthwiseGeometry, isa: KernelISA) -> PackedFilter {
+        if let variable {
+            return variable.variable.packedDepthwiseFilter((variable.snapshot, variable.version), g, isa: isa)
+        }
+        return DepthwiseConv2D.pack(pointer, g, isa: isa)
+    }
 }
 
 /// `values` as integers, each a whole number that fits in `Int`; `op` and `argument` name them

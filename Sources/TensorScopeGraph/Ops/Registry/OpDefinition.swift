@@ -3,6 +3,13 @@ import TensorScopeKernels
 /// An op's computation with everything but the data decided: writes the outputs from the inputs.
 typealias PreparedCompute = @Sendable (_ inputs: [KernelArgument], _ outputs: [UnsafeMutableBufferPointer<Float>]) throws -> Void
 
+/// An op's computation of output 0 with an epilogue applied as it is written (a convolution's
+/// kernels apply it in their store). `names` are the fused step's op names (the op's first,
+/// then its bias add's and activation's), for errors.
+typealias FusedCompute = @Sendable (
+    _ inputs: [KernelArgument], _ output: UnsafeMutablePointer<Float>, _ epilogue: Epilogue, _ names: [String]
+) throws -> Void
+
 /// What the graph knows of one op type: how its outputs are sized from its inputs and
 /// attributes (checking them), and how they are computed into buffers the caller gives. The
 /// eager ops run through it (`runOperation`), and so does a recorded op run again from its
@@ -25,6 +32,10 @@ struct OpDefinition: Sendable {
     /// work done once for given input shapes, returning the computation alone. A `Session`
     /// plan prepares each step once and runs it many times; `compute` prepares and runs.
     var prepare: (@Sendable (_ shapes: [[Int]], _ attributes: Attributes) throws -> PreparedCompute)? = nil
+    /// For ops that take a bias and activation into their own pass (convolutions): the fused
+    /// computation prepared for these input shapes. A `Session` plan fuses the bias add and
+    /// activation after such an op into it.
+    var prepareFused: (@Sendable (_ shapes: [[Int]], _ attributes: Attributes) throws -> FusedCompute)? = nil
 
     init(
         _ type: String, forwardsInput: Int? = nil,
@@ -40,12 +51,14 @@ struct OpDefinition: Sendable {
     /// A definition whose computation is prepared for its input shapes (see `prepare`).
     init(
         _ type: String, outputShapes: @escaping @Sendable ([OpInput], Attributes) throws -> [[Int]],
-        prepare: @escaping @Sendable ([[Int]], Attributes) throws -> PreparedCompute
+        prepare: @escaping @Sendable ([[Int]], Attributes) throws -> PreparedCompute,
+        prepareFused: (@Sendable ([[Int]], Attributes) throws -> FusedCompute)? = nil
     ) {
         self.init(type, outputShapes: outputShapes, compute: { inputs, attributes, outputs in
             try prepare(inputs.map(\.shape), attributes)(inputs, outputs)
         })
         self.prepare = prepare
+        self.prepareFused = prepareFused
     }
 
     /// The computation for inputs of `shapes`, prepared once where the op can be.

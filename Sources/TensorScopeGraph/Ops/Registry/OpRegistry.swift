@@ -11,7 +11,7 @@ enum OpRegistry {
         transposeDefinition, fusedBatchNormDefinition, maximumDefinition, minimumDefinition,
         squeezeDefinition, expandDimsDefinition, concatDefinition, meanDefinition, sumDefinition, maxDefinition,
         padDefinition, padV2Definition, mirrorPadDefinition, lrnDefinition, resizeBilinearDefinition,
-        resizeNearestNeighborDefinition,
+        resizeNearestNeighborDefinition, depthwiseConv2DDefinition,
     ].map { ($0.type, $0) })
 
     /// Computes an op of `type` on `inputs`.
