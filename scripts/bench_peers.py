@@ -256,7 +256,7 @@ def tf_model(tf, case, rng):
     """The case's forward pass as a tf.function with its input signature."""
     shape, builder, _ = TF_MODELS[case]
     body = builder(tf, rng)
-    return tf.function(body, input_signature=[tf.TensorSpec(shape, tf.float32)])
+    return tf.function(body, input_signature=[tf.TensorSpec(shape, tf.float32, name="x")])
 
 
 def flops(case):
@@ -490,12 +490,14 @@ def run_onnxruntime(threads, repeats, warmup):
         if not wanted(case):
             continue
         shape = TF_MODELS[case][0]
-        forward = tf_model(tf, case, rng)
-        model, _ = tf2onnx.convert.from_function(forward, input_signature=[tf.TensorSpec(shape, tf.float32, name="x")],
-                                                 opset=17)
+        # Frozen first: tf2onnx would make the captured constants inputs.
+        from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
+        frozen = convert_variables_to_constants_v2(tf_model(tf, case, rng).get_concrete_function())
+        model, _ = tf2onnx.convert.from_graph_def(frozen.graph.as_graph_def(), input_names=[frozen.inputs[0].name],
+                                                  output_names=[frozen.outputs[0].name], opset=17)
         session = ort_session(ort, model, threads)
         x = rng.standard_normal(shape, dtype=np.float32)
-        seconds = time_median(lambda: session.run(None, {"x": x}), warmup, repeats)
+        seconds = time_median(lambda: session.run(None, {frozen.inputs[0].name: x}), warmup, repeats)
         results[case] = {"seconds": seconds, "gflops": flops(case) / seconds / 1e9}
     return results, ort.__version__
 

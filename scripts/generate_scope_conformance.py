@@ -4,12 +4,14 @@ records what happens — variable names, op names, name scopes, reuse modes, err
 collections — into Tests/TensorScopeTests/Fixtures/scope_conformance.json, which the Swift
 conformance tests replay through TensorScope's public API.
 
-    pip install tensorflow-cpu numpy
+    pip install tensorflow-cpu tf_keras numpy
     python3 scripts/generate_scope_conformance.py
 """
 import json
 import os
 import sys
+
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # tf.compat.v1.layers lives in tf_keras
 
 import numpy as np
 import tensorflow as tf
@@ -70,6 +72,9 @@ class Runner:
         self.b = v1.placeholder(tf.float32, [2], name="zz_b")
         self.w5 = v1.placeholder(tf.float32, [5, 5, 2, 2], name="zz_w5")
         self.b3 = v1.placeholder(tf.float32, [3], name="zz_b3")
+        # The layer statements' input: each layer reads the previous one's output.
+        self.images = v1.placeholder(tf.float32, [2, 6, 6, 3], name="zz_images")
+        self.h = self.images
         self.graph = v1.get_default_graph()
         self.variables = []
 
@@ -162,6 +167,8 @@ class Runner:
                   "add_bad": lambda: self.x + self.b3,
                   "bias_add_bad": lambda: tf.nn.bias_add(self.x, self.b3)}[s[1]]()
             self.log.append({"op": op.op.name, "type": op.op.type})
+        elif kind == "layer":
+            self.layer(s[1], s[2])
         elif kind == "reuse_vars":
             scope = v1.get_variable_scope() if s[1] == "current" else self.scopes[s[1]]
             scope.reuse_variables()
@@ -176,6 +183,49 @@ class Runner:
             self.log.append({"values": [float(v) for v in self.session.run(var).reshape(-1)]})
         else:
             raise SystemExit(f"unknown statement {s}")
+
+
+# The op types a layer's computation records in TensorScope; TensorFlow's layers also make
+# variable reads and initializer subgraphs, which are left out.
+LAYER_OP_TYPES = {"Conv2D", "BiasAdd", "Relu", "MatMul", "MaxPool", "AvgPool", "FusedBatchNormV3", "Reshape",
+                  "Identity", "AddV2", "Rsqrt", "Mul", "Sub"}
+
+
+def layer_statement(self, kind, opts):
+    """["layer", kind, opts]: a tf.compat.v1.layers layer on the previous layer's output (or
+    the images again with "from_images"); logs each op of its computation."""
+    layers = v1.layers
+    if opts.get("from_images"):
+        self.h = self.images
+    name = opts.get("name")
+    act = tf.nn.relu if opts.get("relu") else None
+    graph = v1.get_default_graph()
+    before = len(graph.get_operations())
+    try:
+        if kind == "conv2d":
+            self.h = layers.conv2d(self.h, opts["filters"], opts["kernel"], strides=opts.get("strides", 1),
+                                   padding=opts.get("padding", "valid"), activation=act,
+                                   use_bias=opts.get("use_bias", True), name=name)
+        elif kind == "dense":
+            self.h = layers.dense(self.h, opts["units"], activation=act, use_bias=opts.get("use_bias", True), name=name)
+        elif kind in ("max_pool", "avg_pool"):
+            f = layers.max_pooling2d if kind == "max_pool" else layers.average_pooling2d
+            self.h = f(self.h, opts["size"], opts["stride"], padding=opts.get("padding", "valid"), name=name)
+        elif kind == "bn":
+            self.h = layers.batch_normalization(self.h, training=False, name=name)
+        elif kind == "flatten":
+            self.h = layers.flatten(self.h, name=name)
+        elif kind == "dropout":
+            self.h = layers.dropout(self.h, opts.get("rate", 0.5), training=False, name=name)
+        else:
+            raise SystemExit(f"unknown layer {kind}")
+    finally:
+        for op in graph.get_operations()[before:]:
+            if op.type in LAYER_OP_TYPES and "/Initializer/" not in op.name and not op.name.endswith("/read"):
+                self.log.append({"op": op.name, "type": op.type})
+
+
+Runner.layer = layer_statement
 
 
 def main():

@@ -17,6 +17,11 @@ Statements (JSON arrays):
   ["scope_now"]                  log the current variable scope's name and reuse
   ["ns_now"]                     log the current name scope
   ["values", full_name]          log the values of a variable made by get_variable
+  ["layer", kind, opts]          a tf.compat.v1.layers layer (conv2d, dense, max_pool, avg_pool,
+                                 bn, flatten, dropout) on the previous layer's output (at first,
+                                 and with opts "from_images", a [2, 6, 6, 3] input); opts: name,
+                                 filters, kernel, strides, padding, relu, use_bias, units, size,
+                                 stride, rate. Logs each op of the layer's computation.
 Initializers: "zeros", "ones", "const:V", "list:A,B,...", "normal", "truncated", "glorot".
 """
 
@@ -27,6 +32,15 @@ def conv_relu():
     return [["get", "weights", [3, 3, 2, 2], {"initializer": "normal"}],
             ["get", "biases", [2], {"initializer": "zeros"}],
             ["op", "conv"], ["op", "add"], ["op", "relu"]]
+
+
+def small_cnn():
+    return [["layer", "conv2d", {"filters": 4, "kernel": 3, "from_images": True}],
+            ["layer", "conv2d", {"filters": 4, "kernel": [3, 3], "padding": "same", "relu": True}],
+            ["layer", "conv2d", {"filters": 5, "kernel": 1, "name": "c"}],
+            ["layer", "bn", {}], ["layer", "max_pool", {"size": 2, "stride": 2}],
+            ["layer", "flatten", {}], ["layer", "dense", {"units": 6, "relu": True}], ["layer", "dropout", {}],
+            ["layer", "dense", {"units": 3, "use_bias": False}]]
 
 
 def image_filter():
@@ -184,6 +198,29 @@ PROGRAMS = {
                                            ["main_graph", [["get", "w", [1], {}], ["op", "relu"], ["scope_now"], ["ns_now"]]]]]]]]]],
     "reenter_graph_twice_nested": [["vs", "a", {}, [["other_graph", [["main_graph", [["vs", "b", {}, [["other_graph", [
                                        ["main_graph", [["scope_now"], ["ns_now"], ["op", "conv"]]]]]]]]]]]]]],
+    # --- tf.compat.v1.layers ------------------------------------------------------------
+    "layers_names_unique_per_scope": [["vs", "net", {}, small_cnn() + [["layer", "avg_pool", {"size": 2, "stride": 1, "padding": "same", "from_images": True}],
+                                                                       ["layer", "dropout", {"rate": 0.25}]]]],
+    "layers_second_tower_in_reused_scope": [["vs", "net", {}, small_cnn()], ["vs", "net", {"reuse": "true"}, small_cnn()]],
+    "layers_towers_with_auto_reuse": [["vs", "tower", {"reuse": "auto"}, small_cnn()], ["vs", "tower", {"reuse": "auto"}, small_cnn()]],
+    "layers_reenter_scope_object": [["vs", "net", {"as": "s"}, small_cnn()], ["vso", "s", {"reuse": "true"}, small_cnn()]],
+    "layers_at_root_and_in_name_scope": [["layer", "conv2d", {"filters": 2, "kernel": 3, "from_images": True}],
+                                         ["ns", "ns", [["layer", "conv2d", {"filters": 2, "kernel": 3, "from_images": True}],
+                                                       ["layer", "max_pool", {"size": 2, "stride": 2}]]],
+                                         ["layer", "conv2d", {"filters": 2, "kernel": 1}]],
+    "layers_explicit_name_twice_errors": [["layer", "conv2d", {"filters": 2, "kernel": 3, "name": "c2", "from_images": True}],
+                                          ["layer", "conv2d", {"filters": 2, "kernel": 3, "name": "c2", "from_images": True}],
+                                          ["layer", "conv2d", {"filters": 2, "kernel": 3, "from_images": True}]],
+    "layers_explicit_name_in_reused_scope": [["vs", "a", {}, [["layer", "flatten", {"from_images": True}], ["layer", "dense", {"units": 2, "name": "fc"}]]],
+                                             ["vs", "a", {"reuse": "true"}, [["layer", "flatten", {"from_images": True}],
+                                                                             ["layer", "dense", {"units": 2, "name": "fc"}],
+                                                                             ["layer", "dense", {"units": 2, "name": "fc2"}]]]],
+    "layers_batch_norm_of_features": [["layer", "flatten", {"from_images": True}], ["layer", "dense", {"units": 4}],
+                                      ["layer", "bn", {}], ["layer", "bn", {"name": "bn"}]],
+    "layers_next_to_default_name_scopes": [["vs", None, {"default_name": "conv2d"}, [["scope_now"]]],
+                                           ["layer", "conv2d", {"filters": 2, "kernel": 3, "from_images": True}],
+                                           ["vs", "conv2d_2", {}, [["scope_now"]]],
+                                           ["layer", "conv2d", {"filters": 2, "kernel": 3, "from_images": True}]],
     "variable_invalid_names": [["var", "a b", [1], {}], ["var", "_a", [1], {}], ["ns", "x", [["var", "_b", [1], {}], ["var", "c d", [1], {}]]],
                                ["var", "ok", [1], {}]],
 }

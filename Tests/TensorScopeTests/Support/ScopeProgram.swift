@@ -12,6 +12,10 @@ final class ScopeProgramRunner {
     let b = Tensor(zeros: [2])
     let w5 = Tensor(zeros: [5, 5, 2, 2])
     let b3 = Tensor(zeros: [3])
+    /// The layer statements' input at first (and with `from_images`); each layer reads the
+    /// previous one's output.
+    let images = Tensor(zeros: [2, 6, 6, 3])
+    lazy var h = images
     /// The program's graph, for `main_graph` (made the default again inside another graph).
     let graph = Graph.current
 
@@ -130,6 +134,8 @@ final class ScopeProgramRunner {
             }
             let op = Graph.current.operations.last!
             log.append(["op": op.name, "type": op.type])
+        case "layer":
+            try layer(s[1] as! String, s[2] as! [String: Any])
         case "reuse_vars":
             let label = s[1] as! String
             (label == "current" ? currentVariableScope() : scopes[label]!).reuseVariables()
@@ -143,6 +149,42 @@ final class ScopeProgramRunner {
             log.append(["values": variable.value.scalars.map(Double.init)])
         default:
             fatalError("unknown statement \(s)")
+        }
+    }
+}
+
+extension ScopeProgramRunner {
+    /// `["layer", kind, opts]` through `Layers`; logs each op the layer recorded, as the
+    /// generator logs TensorFlow's.
+    func layer(_ kind: String, _ opts: [String: Any]) throws {
+        if opts["from_images"] as? Bool == true { h = images }
+        let name = opts["name"] as? String
+        let activation: ((Tensor) throws -> Tensor)? = opts["relu"] as? Bool == true ? { relu($0) } : nil
+        let ints = { (key: String) -> [Int] in (opts[key] as? [Int]) ?? (opts[key] as? Int).map { [$0] } ?? [1] }
+        let padding: Padding = opts["padding"] as? String == "same" ? .same : .valid
+        let before = Graph.current.operations.count
+        defer {
+            for op in Graph.current.operations.dropFirst(before) { log.append(["op": op.name, "type": op.type]) }
+        }
+        switch kind {
+        case "conv2d":
+            h = try Layers.conv2d(h, filters: opts["filters"] as! Int, kernelSize: ints("kernel"), strides: ints("strides"),
+                                  padding: padding, activation: activation, useBias: opts["use_bias"] as? Bool ?? true, name: name)
+        case "dense":
+            h = try Layers.dense(h, units: opts["units"] as! Int, activation: activation, useBias: opts["use_bias"] as? Bool ?? true,
+                                 name: name)
+        case "max_pool":
+            h = try Layers.maxPooling2d(h, poolSize: ints("size"), strides: ints("stride"), padding: padding, name: name)
+        case "avg_pool":
+            h = try Layers.averagePooling2d(h, poolSize: ints("size"), strides: ints("stride"), padding: padding, name: name)
+        case "bn":
+            h = try Layers.batchNormalization(h, name: name)
+        case "flatten":
+            h = try Layers.flatten(h, name: name)
+        case "dropout":
+            h = try Layers.dropout(h, rate: (opts["rate"] as? Double).map(Float.init) ?? 0.5, name: name)
+        default:
+            fatalError("unknown layer \(kind)")
         }
     }
 }
