@@ -1,11 +1,16 @@
 import TensorScopeKernels
 
-/// Element-wise `lhs + rhs` (see `Broadcast` for the shapes), recorded as TensorFlow 2 graphs
-/// record `+`: named `add`, op type `AddV2`.
+/// Element-wise `x + y`, as `tf.add(x, y, name=)`: an `AddV2` op, named `add` unless `name` is
+/// given (the operator `+` records the same op under its default name).
 ///
+/// - Parameters:
+///   - x: a tensor or a `Variable`.
+///   - y: a tensor or a `Variable` of `x`'s shape, a scalar, or a vector over `x`'s last axis
+///     (or the other way round; see `Broadcast`).
+///   - name: the op's name under the current name scope, made unique.
 /// - Throws: `.invalidArgument` (message starting `add:`) for shapes that do not broadcast.
-func add(_ lhs: some TensorConvertible, _ rhs: some TensorConvertible) throws -> Tensor {
-    try Broadcast.operation(.add, lhs, rhs)
+public func add(_ x: some TensorConvertible, _ y: some TensorConvertible, name: String? = nil) throws -> Tensor {
+    try Broadcast.operation(.add, x, y, name: name)
 }
 
 extension Tensor {

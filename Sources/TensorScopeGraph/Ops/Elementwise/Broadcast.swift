@@ -20,10 +20,13 @@ enum Broadcast {
         }
     }
 
-    /// `lhs ⊙ rhs` as a recorded op (TensorFlow's arguments `x` and `y`).
-    static func operation(_ f: BinaryOperator, _ lhs: some TensorConvertible, _ rhs: some TensorConvertible) throws -> Tensor {
-        let (type, name) = node(f)
-        return try runOperation(type, name: name, [OpInput("x", lhs), OpInput("y", rhs)], attributes: .float32)
+    /// `lhs ⊙ rhs` as a recorded op (TensorFlow's arguments `x` and `y`), named `name` or the
+    /// operator's default.
+    static func operation(
+        _ f: BinaryOperator, _ lhs: some TensorConvertible, _ rhs: some TensorConvertible, name: String? = nil
+    ) throws -> Tensor {
+        let (type, defaultName) = node(f)
+        return try runOperation(type, name: name ?? defaultName, [OpInput("x", lhs), OpInput("y", rhs)], attributes: .float32)
     }
 
     /// How `lhs ⊙ rhs` runs: the output shape, which operand is repeated and every how many

@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+import TensorScope
+import TensorScopeModels
+
+/// The TF1 CIFAR-10 tutorial model and the MobileNet-/ResNet-style blocks of TensorScopeModels
+/// against the TF1 programs of scripts/generate_classic_models.py: the same variable names and
+/// shapes in the same order, restored from those programs' Saver checkpoints, TensorFlow's
+/// outputs within 1e-4 through a Session, and the eager ops' numbers bit for bit.
+@Suite struct ClassicModelsTests {
+    static let folder = Paths.fixture("classic_models")
+
+    /// The checkpoint's variables as TensorFlow listed them: name and shape, in creation order.
+    static func tensorFlowVariables(_ model: String) throws -> [String] {
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/variables.json")))
+        return ((json as! [String: Any])[model] as! [[Any]]).map { "\($0[0] as! String) \($0[1] as! [Int])" }
+    }
+
+    @Test func cifar10InferenceMatchesTheTutorialInTensorFlow() throws {
+        let expected = try SafeTensors.read(Self.folder + "/expected.safetensors")
+        let images = try #require(expected["cifar10_images"])
+        let graph = Graph()
+        let (logits, eager) = try graph.asDefault {
+            let x = try placeholder(shape: [nil, 24, 24, 3], name: "images")
+            let logits = try CIFAR10.inference(x)
+            try Graph.current.restoreVariables(fromTensorFlowCheckpoint: Self.folder + "/cifar10.ckpt")
+            // The same model again on values, in a reused scope, for the eager numbers.
+            let eager = try variableScope("", reuse: .reuse) { _ in try CIFAR10.inference(images) }
+            return (logits, eager)
+        }
+        #expect(graph.globalVariables.map { "\($0.name) \($0.shape)" } == (try Self.tensorFlowVariables("cifar10")))
+        let got = try Session(graph: graph).run(logits, feeds: ["images": images])
+        #expect(got.shape == [4, 10])
+        expectClose(got.scalars, expected["cifar10_logits"]!.scalars, relative: 1e-4, "cifar10 logits")
+        #expect(got.scalars == eager.scalars, "Session = eager, bit for bit")
+        let ops = Dictionary(graph.operations.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
+        for (name, type) in [("conv1/conv1", "Relu"), ("pool1", "MaxPool"), ("norm1", "LRN"), ("conv2/conv2", "Relu"),
+                             ("norm2", "LRN"), ("pool2", "MaxPool"), ("local3/local3", "Relu"), ("local4/local4", "Relu"),
+                             ("softmax_linear/softmax_linear", "AddV2")] {
+            #expect(ops[name] == type, "\(name)")
+        }
+    }
+
+    @Test func blocksBuiltWithLayersRestoreFromASaverCheckpoint() throws {
+        let expected = try SafeTensors.read(Self.folder + "/expected.safetensors")
+        let input = try #require(expected["block_input"])
+        let graph = Graph()
+        let (mobile, res) = try graph.asDefault {
+            let x = try placeholder(shape: [nil, 16, 16, 32], name: "input")
+            return (try Blocks.mobileNet(x), try Blocks.resNet(x))
+        }
+        #expect(graph.globalVariables.map { "\($0.name) \($0.shape)" } == (try Self.tensorFlowVariables("blocks")))
+        #expect(graph.trainableVariables.filter { $0.name.contains("moving_") }.isEmpty)
+        try graph.restoreVariables(fromTensorFlowCheckpoint: Self.folder + "/blocks.ckpt")
+        let session = try Session(graph: graph)
+        let outputs = try session.run([mobile, res], feeds: ["input": input])
+        expectClose(outputs[0].scalars, expected["mobilenet_output"]!.scalars, relative: 1e-4, "MobileNet block")
+        expectClose(outputs[1].scalars, expected["resnet_output"]!.scalars, relative: 1e-4, "ResNet block")
+        // The ops TensorFlow records for them, under its names.
+        let types = Set(graph.operations.map(\.type))
+        #expect(types.isSuperset(of: ["DepthwiseConv2dNative", "FusedBatchNormV3", "Relu6", "Conv2D", "Pad", "AddV2", "Relu"]))
+        #expect(graph.operations.contains { $0.name == "resnet_block/batch_normalization_1/FusedBatchNormV3" })
+    }
+}
