@@ -56,9 +56,27 @@ import TensorScopeModels
         let outputs = try session.run([mobile, res], feeds: ["input": input])
         expectClose(outputs[0].scalars, expected["mobilenet_output"]!.scalars, relative: 1e-4, "MobileNet block")
         expectClose(outputs[1].scalars, expected["resnet_output"]!.scalars, relative: 1e-4, "ResNet block")
+        // Every batch norm is folded into the convolution before it, the activation fused too.
+        let steps = try session.planSummary([mobile, res], feedShapes: ["input": [2, 16, 16, 32]]).steps
+        let types = steps.map { names in names.map { name in graph.operations.first { $0.name == name }!.type } }
+        for fused in [["DepthwiseConv2dNative", "FusedBatchNormV3", "Relu6"], ["Conv2D", "FusedBatchNormV3", "Relu6"],
+                      ["Conv2D", "FusedBatchNormV3", "Relu"], ["Conv2D", "FusedBatchNormV3"]] {
+            #expect(types.contains(fused), "\(fused) in \(types)")
+        }
+        #expect(!types.contains(["FusedBatchNormV3"]), "\(types)")
+        // The folds read the variables when a run starts: new statistics are seen, and give
+        // the ops' own (unfolded, eager) numbers within rounding.
+        let variance = try #require(graph.globalVariables.first { $0.name == "mobilenet_block/batch_normalization_1/moving_variance" })
+        try variance.assign(Tensor(variance.value.scalars.map { $0 * 4 }))
+        let after = try session.run(mobile, feeds: ["input": input])
+        #expect(after.scalars != outputs[0].scalars)
+        let eager = try graph.asDefault {
+            try variableScope("", reuse: .reuse) { _ in try Blocks.mobileNet(input) }
+        }
+        expectClose(after.scalars, eager.scalars, relative: 1e-5, "folded vs eager after a change")
         // The ops TensorFlow records for them, under its names.
-        let types = Set(graph.operations.map(\.type))
-        #expect(types.isSuperset(of: ["DepthwiseConv2dNative", "FusedBatchNormV3", "Relu6", "Conv2D", "Pad", "AddV2", "Relu"]))
+        let recorded = Set(graph.operations.map(\.type))
+        #expect(recorded.isSuperset(of: ["DepthwiseConv2dNative", "FusedBatchNormV3", "Relu6", "Conv2D", "Pad", "AddV2", "Relu"]))
         #expect(graph.operations.contains { $0.name == "resnet_block/batch_normalization_1/FusedBatchNormV3" })
     }
 }

@@ -18,6 +18,20 @@ struct ExecutionPlan: Sendable {
         case computed
         /// The floats of another value under this value's shape (a reshape).
         case alias(Int)
+        /// The filter (or the shift) of `folds[fold]`, computed when a run starts from the
+        /// values it folds — again only when a variable among them has changed.
+        case folded(fold: Int, filter: Bool)
+    }
+
+    /// A batch norm folded into the convolution before it (`Fusion.foldBatchNorms`): the values
+    /// it is computed from — each a constant or a variable's value — as `BatchNorm.fold` takes
+    /// them.
+    struct BatchNormFold: Sendable {
+        var filter: Int
+        var bias: Int?
+        var scale: Int, offset: Int, mean: Int, variance: Int
+        var epsilon: Float
+        var inputs: [Int] { [filter] + (bias.map { [$0] } ?? []) + [scale, offset, mean, variance] }
     }
 
     struct Value: Sendable {
@@ -50,6 +64,7 @@ struct ExecutionPlan: Sendable {
 
     var values: [Value] = []
     var steps: [Step] = []
+    var folds: [BatchNormFold] = []
     /// The value of each fetch, in fetch order.
     var fetched: [Int] = []
     var memory = MemoryPlan()

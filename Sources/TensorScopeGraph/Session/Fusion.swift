@@ -97,38 +97,46 @@ enum Fusion {
     }
 
     /// Folds a `FusedBatchNormV3` into the convolution before it when the filter, the
-    /// statistics and any bias between are constants (a frozen graph's): the filter's output
-    /// channels scaled by `scale / √(variance + ε)`, and the normalisation's shift — with the bias
-    /// folded in — left as a `BiasAdd` that `fuseEpilogues` then takes into the convolution's
-    /// epilogue, with the activation after it. Exact up to rounding: the products are reordered.
+    /// statistics and any bias between are constants or variables (a frozen graph's, or a
+    /// restored model's): the filter's output channels scaled by `scale / √(variance + ε)`, and
+    /// the normalisation's shift — with the bias folded in — left as a `BiasAdd` that
+    /// `fuseEpilogues` then takes into the convolution's epilogue, with the activation after it.
+    /// The folded values are computed when a run starts (`CompiledPlan`), again only after a
+    /// variable among them changes. Exact up to rounding: the products are reordered.
     private static func foldBatchNorms(in plan: inout ExecutionPlan) {
         let readers = readers(plan)
         let producer = definingSteps(plan)
-        func constant(_ id: Int) -> Tensor? {
-            if case .constant(let tensor) = plan.values[plan.root(of: id)].source { return tensor }
-            return nil
+        /// The value `id` stands for when the graph keeps it (a constant, a variable).
+        func stored(_ id: Int) -> Int? {
+            let root = plan.root(of: id)
+            switch plan.values[root].source {
+            case .constant, .variable: return root
+            default: return nil
+            }
         }
         var removed = Set<Int>()
         for n in plan.steps.indices where plan.steps[n].type == "FusedBatchNormV3" && plan.steps[n].epilogue == nil {
             let norm = plan.steps[n]
             // Only `y` may be read: the other outputs are the statistics themselves.
             guard norm.outputs.dropFirst().allSatisfy({ (readers[plan.root(of: $0)] ?? 0) == 0 }),
-                  let scale = constant(norm.inputs[1]), let offset = constant(norm.inputs[2]),
-                  let mean = constant(norm.inputs[3]), let variance = constant(norm.inputs[4]),
+                  let scale = stored(norm.inputs[1]), let offset = stored(norm.inputs[2]),
+                  let mean = stored(norm.inputs[3]), let variance = stored(norm.inputs[4]),
                   let epsilon = try? batchNormEpsilon(norm.attributes) else { continue }
-            // conv → [bias add of a constant] → batch norm, each value read by the next alone.
+            let channels = plan.values[scale].count
+            // conv → [bias add of a stored vector] → batch norm, each value read by the next alone.
             var source = norm.inputs[0]
             var biasStep: Int?
-            var bias: Tensor?
+            var bias: Int?
             if readers[source] == 1, let b = producer[source], plan.steps[b].epilogue == nil,
                plan.steps[b].inputs.count == 2, ["BiasAdd", "AddV2"].contains(plan.steps[b].type) {
                 let (first, second) = (plan.steps[b].inputs[0], plan.steps[b].inputs[1])
                 // BiasAdd adds its second input; a sum may hold the vector on either side.
                 let orders = plan.steps[b].type == "BiasAdd" ? [(first, second)] : [(first, second), (second, first)]
                 for (value, vector) in orders {
-                    guard let tensor = constant(vector), tensor.shape == [scale.scalarCount], constant(value) == nil else { continue }
+                    guard let vectorValue = stored(vector), plan.values[vectorValue].shape == [channels], stored(value) == nil
+                    else { continue }
                     biasStep = b
-                    bias = tensor
+                    bias = vectorValue
                     source = value
                     break
                 }
@@ -137,24 +145,18 @@ enum Fusion {
             // last two (channel c · multiplier + m): either way, filter element i scales by
             // factor[i % channels].
             guard readers[source] == 1, let c = producer[source], ["Conv2D", "DepthwiseConv2dNative"].contains(plan.steps[c].type),
-                  plan.steps[c].epilogue == nil, !removed.contains(c), let filter = constant(plan.steps[c].inputs[1]),
-                  filter.rank == 4,
-                  (plan.steps[c].type == "Conv2D" ? filter.shape[3] : filter.shape[2] * filter.shape[3]) == scale.scalarCount
+                  plan.steps[c].epilogue == nil, !removed.contains(c), let filter = stored(plan.steps[c].inputs[1]),
+                  plan.values[filter].shape.count == 4,
+                  [mean, offset, variance].allSatisfy({ plan.values[$0].shape == [channels] }), plan.values[scale].shape == [channels]
             else { continue }
-            let factor = scale.withUnsafeBufferPointer { s in
-                variance.withUnsafeBufferPointer { BatchNorm.factors(scale: s, variance: $0, epsilon: epsilon) }
-            }
-            let channels = factor.count
-            var folded = filter.scalars
-            for i in folded.indices { folded[i] *= factor[i % channels] }
-            var shift = [Float](repeating: 0, count: channels)
-            for c in 0..<channels {
-                let centred: Float = (bias?.scalars[c] ?? 0) - mean.scalars[c]
-                shift[c] = centred * factor[c] + offset.scalars[c]
-            }
-            plan.values.append(.init(shape: filter.shape, source: .constant(Tensor(uncheckedShape: filter.shape, scalars: folded))))
+            let filterShape = plan.values[filter].shape
+            guard (plan.steps[c].type == "Conv2D" ? filterShape[3] : filterShape[2] * filterShape[3]) == channels else { continue }
+            plan.folds.append(.init(filter: filter, bias: bias, scale: scale, offset: offset, mean: mean, variance: variance,
+                                    epsilon: epsilon))
+            let fold = plan.folds.count - 1
+            plan.values.append(.init(shape: filterShape, source: .folded(fold: fold, filter: true)))
             plan.steps[c].inputs[1] = plan.values.count - 1
-            plan.values.append(.init(shape: [channels], source: .constant(Tensor(uncheckedShape: [channels], scalars: shift))))
+            plan.values.append(.init(shape: [channels], source: .folded(fold: fold, filter: false)))
             plan.steps[n] = ExecutionPlan.Step(
                 names: (biasStep.map { plan.steps[$0].names } ?? []) + norm.names, type: "BiasAdd",
                 definition: biasAddDefinition, attributes: .float32, inputs: [source, plan.values.count - 1],

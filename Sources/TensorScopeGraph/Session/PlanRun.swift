@@ -26,6 +26,22 @@ final class CompiledPlan: @unchecked Sendable {
         /// For a constant convolution filter: the holder that keeps its packed forms, so they
         /// are packed once per plan, not once per run.
         var constantFilter: (holder: Variable, value: Tensor)? = nil
+        /// For a filter with a batch norm folded in: the fold, whose holder keeps the packed forms.
+        var foldedFilter: Int? = nil
+    }
+
+    /// One input of a batch-norm fold: a constant, or the run's snapshot of a pinned variable.
+    private enum FoldInput {
+        case constant(Tensor)
+        case variable(Int)
+    }
+
+    /// A fold's values for one set of its inputs' versions; `holder` keeps the filter's packed
+    /// forms for as long as they are current.
+    private struct FoldedValues: @unchecked Sendable {
+        let versions: [UInt64]
+        let filter: Tensor, shift: Tensor
+        let holder: Variable
     }
 
     private struct PreparedStep {
@@ -70,6 +86,10 @@ final class CompiledPlan: @unchecked Sendable {
     private let fetches: [(slot: Int?, operand: Operand)]
     private let slotCounts: [Int]
     private let arenas = Mutex<[Arena]>([])
+    /// Each batch-norm fold's inputs (`ExecutionPlan.BatchNormFold.inputs` order) and its values
+    /// for the latest versions seen.
+    private let foldInputs: [[FoldInput]]
+    private let foldedValues: Mutex<[FoldedValues?]>
 
     /// An arena's memory, handed between runs under the pool's lock.
     private struct Arena: @unchecked Sendable { let bytes: UnsafeMutableRawPointer }
@@ -90,7 +110,7 @@ final class CompiledPlan: @unchecked Sendable {
             case .variable(let variable):
                 variableIndex[id] = variables.count
                 variables.append(variable)
-            case .feed, .computed, .alias:
+            case .feed, .computed, .alias, .folded:
                 break
             }
         }
@@ -101,6 +121,19 @@ final class CompiledPlan: @unchecked Sendable {
             }
         }
         for (id, index) in variableIndex { locations[id] = .pinned(index) }
+        // Folded values are pinned after the feeds: each fold's filter, then its shift.
+        for (id, value) in plan.values.enumerated() {
+            if case .folded(let fold, let filter) = value.source {
+                locations[id] = .pinned(variables.count + feeds.count + 2 * fold + (filter ? 0 : 1))
+            }
+        }
+        foldInputs = plan.folds.map { fold in
+            fold.inputs.map { id in
+                if case .constant(let tensor) = plan.values[id].source { return .constant(tensor) }
+                return .variable(variableIndex[id]!)
+            }
+        }
+        foldedValues = Mutex(Array(repeating: nil, count: plan.folds.count))
         for (id, offset) in plan.memory.offsets { locations[id] = .arena(byteOffset: offset) }
         for (id, slot) in plan.memory.fetchSlots { locations[id] = .fetched(slot: slot) }
         func operand(_ id: Int) -> Operand {
@@ -142,6 +175,7 @@ final class CompiledPlan: @unchecked Sendable {
         func input(_ id: Int) -> Operand {
             var operand = operand(id)
             operand.constantFilter = filterHolders[plan.root(of: id)]
+            if case .folded(let fold, true) = plan.values[plan.root(of: id)].source { operand.foldedFilter = fold }
             return operand
         }
         steps = try plan.steps.map { step in
@@ -172,7 +206,8 @@ final class CompiledPlan: @unchecked Sendable {
     /// the fetched tensors in order.
     func run(feeds: [String: Tensor]) throws -> [Tensor] {
         let snapshots = pinnedVariables.map(\.snapshot)
-        let pinned = snapshots.map(\.value) + pinnedFeeds.map { feeds[$0]! }
+        let folded = currentFolds(snapshots)
+        let pinned = snapshots.map(\.value) + pinnedFeeds.map { feeds[$0]! } + folded.flatMap { [$0.filter, $0.shift] }
         let taken = takeArena()
         defer { arenas.withLock { $0.append(taken) } }
         let arena = taken.bytes
@@ -195,7 +230,8 @@ final class CompiledPlan: @unchecked Sendable {
                         KernelArgument(
                             shape: input.shape, data: UnsafeBufferPointer(start: pointer(input), count: input.count),
                             variable: input.variable.map { (pinnedVariables[$0], snapshots[$0].value, snapshots[$0].version) }
-                                ?? input.constantFilter.map { ($0.holder, $0.value, 0) })
+                                ?? input.constantFilter.map { ($0.holder, $0.value, 0) }
+                                ?? input.foldedFilter.map { (folded[$0].holder, folded[$0].filter, 0) })
                     }
                     let outputs = prepared.outputs.map { UnsafeMutableBufferPointer(start: pointer($0), count: $0.count) }
                     try execute(prepared, arguments, outputs, bias: prepared.bias.map { UnsafePointer(pointer($0)) },
@@ -266,6 +302,38 @@ final class CompiledPlan: @unchecked Sendable {
             }
         }
         if let error = failure.withLock({ $0 }) { throw error }
+    }
+
+    /// Each fold's values for this run's snapshots: kept from an earlier run while none of the
+    /// variables it reads has changed, computed again (and its filter packed again) otherwise.
+    private func currentFolds(_ snapshots: [(value: Tensor, version: UInt64)]) -> [FoldedValues] {
+        guard !foldInputs.isEmpty else { return [] }
+        return foldedValues.withLock { cache in
+            for (f, inputs) in foldInputs.enumerated() {
+                let versions = inputs.map { input -> UInt64 in
+                    if case .variable(let index) = input { return snapshots[index].version }
+                    return 0
+                }
+                if let kept = cache[f], kept.versions == versions { continue }
+                let values = inputs.map { input -> Tensor in
+                    switch input {
+                    case .constant(let tensor): tensor
+                    case .variable(let index): snapshots[index].value
+                    }
+                }
+                let fold = plan.folds[f]
+                let biased = fold.bias != nil
+                let (filter, shift) = BatchNorm.fold(
+                    filter: values[0].scalars, bias: biased ? values[1].scalars : nil, scale: values[biased ? 2 : 1].scalars,
+                    offset: values[biased ? 3 : 2].scalars, mean: values[biased ? 4 : 3].scalars,
+                    variance: values[biased ? 5 : 4].scalars, epsilon: fold.epsilon)
+                let filterTensor = Tensor(uncheckedShape: values[0].shape, scalars: filter)
+                cache[f] = FoldedValues(
+                    versions: versions, filter: filterTensor, shift: Tensor(uncheckedShape: [shift.count], scalars: shift),
+                    holder: Variable(name: "FoldedFilter", value: filterTensor, trainable: false))
+            }
+            return cache.map { $0! }
+        }
     }
 
     private func takeArena() -> Arena {

@@ -7,6 +7,27 @@ public enum BatchNorm {
         (0..<scale.count).map { 1 / (variance[$0] + epsilon).squareRoot() * scale[$0] }
     }
 
+    /// A convolution's filter (and bias, if any) with the batch norm after it folded in: filter
+    /// element `i` belongs to output channel `i % channels` (HWIO's last axis; a depthwise
+    /// filter's last two) and is scaled by that channel's factor; the shift is
+    /// `(bias − mean) · factor + offset`. Equal to the unfolded ops up to rounding (the products
+    /// are reordered).
+    public static func fold(
+        filter: [Float], bias: [Float]?, scale: [Float], offset: [Float], mean: [Float], variance: [Float], epsilon: Float
+    ) -> (filter: [Float], shift: [Float]) {
+        let factor = scale.withUnsafeBufferPointer { s in
+            variance.withUnsafeBufferPointer { factors(scale: s, variance: $0, epsilon: epsilon) }
+        }
+        let channels = factor.count
+        var folded = filter
+        for i in folded.indices { folded[i] *= factor[i % channels] }
+        let shift = (0..<channels).map { c -> Float in
+            let centred: Float = (bias?[c] ?? 0) - mean[c]
+            return centred * factor[c] + offset[c]
+        }
+        return (folded, shift)
+    }
+
     /// `(x − mean) · factor + offset` for each of `rows` rows of `factor.count` channels: the
     /// order of TensorFlow's kernel (centre, scale, shift), so the result rounds as it does.
     public static func run(
