@@ -247,8 +247,39 @@ def depthwise_3x3(tf, rng):
     return lambda x: tf.nn.relu6(tf.nn.bias_add(tf.nn.depthwise_conv2d(x, w, [1, 1, 1, 1], "SAME"), b))
 
 
+def batch_norm(tf, rng, channels):
+    """A batch norm at inference with random statistics, as tf.compat.v1.layers leaves it."""
+    c = lambda values: tf.constant(values.astype(np.float32))
+    scale, offset = c(rng.uniform(0.5, 1.5, channels)), c(rng.standard_normal(channels) * 0.1)
+    mean, variance = c(rng.standard_normal(channels) * 0.1), c(rng.uniform(0.5, 1.5, channels))
+    return lambda x: tf.compat.v1.nn.fused_batch_norm(x, scale, offset, mean, variance, 0.001, is_training=False)[0]
+
+
+def mobilenet_block(tf, rng):
+    """Blocks.mobileNet on 64 channels, to 128."""
+    dw = tf.constant(rng.standard_normal([3, 3, 64, 1], dtype=np.float32) * 0.1)
+    pw = tf.constant(rng.standard_normal([1, 1, 64, 128], dtype=np.float32) * 0.1)
+    bn1, bn2 = batch_norm(tf, rng, 64), batch_norm(tf, rng, 128)
+    return lambda x: tf.nn.relu6(bn2(tf.nn.conv2d(tf.nn.relu6(bn1(tf.nn.depthwise_conv2d(x, dw, [1, 1, 1, 1], "SAME"))),
+                                                  pw, 1, "VALID")))
+
+
+def resnet_block(tf, rng):
+    """Blocks.resNet on 64 channels."""
+    w1, w2 = (tf.constant(rng.standard_normal([3, 3, 64, 64], dtype=np.float32) * 0.05) for _ in range(2))
+    bn1, bn2 = batch_norm(tf, rng, 64), batch_norm(tf, rng, 64)
+
+    def forward(x):
+        h = tf.nn.conv2d(tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]), w1, 1, "VALID")
+        h = tf.nn.conv2d(tf.nn.relu(bn1(h)), w2, 1, "SAME")
+        return tf.nn.relu(bn2(h) + x)
+    return forward
+
+
 TF_MODELS = {
     "depthwise-3x3": ([4, 56, 56, 128], depthwise_3x3, 2 * 56 * 56 * 128 * 9),
+    "mobilenet-block": ([4, 56, 56, 64], mobilenet_block, 2 * 56 * 56 * 64 * (9 + 128)),
+    "resnet-block": ([4, 28, 28, 64], resnet_block, 2 * 2 * 28 * 28 * 64 * 64 * 9),
 }
 
 

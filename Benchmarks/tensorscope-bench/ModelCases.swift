@@ -186,6 +186,20 @@ enum ModelCases {
                     return (relu6(try biasAdd(try depthwiseConv2d(x, w, padding: .same), b)), 0)
                 }
             }),
+            ("mobilenet-block", {
+                try session(name: "mobilenet-block",
+                            description: "Blocks.mobileNet on [4,56,56,64]: depthwise 3×3, BN, ReLU6, 1×1 to 128, BN, ReLU6, Session",
+                            input: try Cases.random([4, 56, 56, 64], seed: 14), flopsPerImage: 2.0 * 56 * 56 * 64 * (9 + 128)) { x in
+                    (try Blocks.mobileNet(x, outputChannels: 128), 0)
+                }
+            }),
+            ("resnet-block", {
+                try session(name: "resnet-block",
+                            description: "Blocks.resNet on [4,28,28,64]: pad, 3×3 conv, BN, ReLU, 3×3 conv, BN, add, ReLU, Session",
+                            input: try Cases.random([4, 28, 28, 64], seed: 15), flopsPerImage: 2.0 * 2 * 28 * 28 * 64 * 64 * 9) { x in
+                    (try Blocks.resNet(x), 0)
+                }
+            }),
             detectorCase("detector-12", detector12, [1, 12, 12, 3]),
             detectorCase("detector-24", detector24, [100, 24, 24, 3]),
             detectorCase("detector-48", detector48, [100, 48, 48, 3]),

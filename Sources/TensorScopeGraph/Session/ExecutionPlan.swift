@@ -42,8 +42,12 @@ struct ExecutionPlan: Sendable {
 
     /// One kernel call: an op's computation, or several ops computed in one pass.
     struct Step: Sendable {
-        /// The recorded ops this step computes (one, or a fused chain), first to last.
+        /// The recorded ops this step computes (one, or a fused chain), first to last — its own
+        /// op first, then the ops fused after it.
         var names: [String]
+        /// Recorded ops folded into this step ahead of its own (a `Pad` its convolution now
+        /// skips), first to last.
+        var leading: [String] = []
         var type: String
         var definition: OpDefinition
         var attributes: Attributes

@@ -18,6 +18,7 @@ struct PlannedEpilogue: Sendable {
 /// the graph's record is not changed.
 enum Fusion {
     static func apply(to plan: inout ExecutionPlan) {
+        foldPads(in: &plan)
         foldBatchNorms(in: &plan)
         recognizePReLU(in: &plan)
         fuseEpilogues(in: &plan)
@@ -94,6 +95,51 @@ enum Fusion {
         }
         for fetched in plan.fetched { readers[plan.root(of: fetched), default: 0] += 2 }
         return readers
+    }
+
+    /// Takes a zero `Pad` of height and width into the VALID convolution that alone reads it,
+    /// when the padding is the one SAME gives for that convolution (ResNet's explicit `pad`
+    /// then `VALID`, for one): the convolution reads the unpadded input with SAME and its
+    /// kernels skip the padding instead of reading a padded copy. The same numbers: the
+    /// padded zeros add nothing either way.
+    private static func foldPads(in plan: inout ExecutionPlan) {
+        let readers = readers(plan)
+        let producer = definingSteps(plan)
+        var removed = Set<Int>()
+        for c in plan.steps.indices where ["Conv2D", "DepthwiseConv2dNative"].contains(plan.steps[c].type) {
+            let conv = plan.steps[c]
+            guard conv.epilogue == nil, case .string("VALID")? = conv.attributes["padding"], readers[conv.inputs[0]] == 1, let p = producer[conv.inputs[0]], !removed.contains(p),
+                  ["Pad", "PadV2"].contains(plan.steps[p].type), plan.steps[p].epilogue == nil else { continue }
+            let padStep = plan.steps[p]
+            // The paddings (exact integers) and, for PadV2, a constant zero fill.
+            guard case .constant(let paddingsTensor) = plan.values[plan.root(of: padStep.inputs[1])].source,
+                  let paddings = try? wholeNumbers(paddingsTensor.scalars, op: "pad", argument: "paddings"),
+                  paddings.count == 8, paddings[0] == 0, paddings[1] == 0, paddings[6] == 0, paddings[7] == 0 else { continue }
+            if padStep.type == "PadV2" {
+                guard padStep.inputs.count == 3, case .constant(let fill) = plan.values[plan.root(of: padStep.inputs[2])].source,
+                      fill.scalars == [0] else { continue }
+            }
+            let unpadded = plan.values[padStep.inputs[0]].shape
+            var same = conv.attributes
+            same["padding"] = .string("SAME")
+            let filter = plan.values[conv.inputs[1]].shape
+            let geometry: (valid: Conv2DGeometry, same: Conv2DGeometry)? = try? {
+                let padded = plan.values[conv.inputs[0]].shape
+                if conv.type == "Conv2D" {
+                    return (try Conv2DGeometry(shapes: [padded, filter], conv.attributes),
+                            try Conv2DGeometry(shapes: [unpadded, filter], same))
+                }
+                return (try DepthwiseGeometry(shapes: [padded, filter], conv.attributes).window,
+                        try DepthwiseGeometry(shapes: [unpadded, filter], same).window)
+            }()
+            guard let geometry, geometry.same.outHeight == geometry.valid.outHeight, geometry.same.outWidth == geometry.valid.outWidth,
+                  geometry.same.padTop == paddings[2], geometry.same.padLeft == paddings[4] else { continue }
+            plan.steps[c].inputs[0] = padStep.inputs[0]
+            plan.steps[c].attributes = same
+            plan.steps[c].leading = padStep.leading + padStep.names
+            removed.insert(p)
+        }
+        removeSteps(removed, from: &plan)
     }
 
     /// Folds a `FusedBatchNormV3` into the convolution before it when the filter, the

@@ -87,7 +87,7 @@ public final class Session: Sendable {
         var shapes: [String: [Int]] = [:]
         for (key, shape) in feedShapes { shapes[try placeholder(fedBy: key).name] = shape }
         let plan = try compiledPlan(fetches: edges, feedShapes: shapes).plan
-        return PlanSummary(steps: plan.steps.map(\.names), arenaBytes: plan.memory.arenaBytes,
+        return PlanSummary(steps: plan.steps.map { $0.leading + $0.names }, arenaBytes: plan.memory.arenaBytes,
                            unsharedBytes: plan.memory.unsharedBytes)
     }
 
