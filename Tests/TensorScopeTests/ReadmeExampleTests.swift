@@ -90,4 +90,38 @@ import TensorScopeModels
         let same = try Session(graph: frozen).run(try frozen.tensor(named: "Identity_2"), feeds: ["input": crops])
         #expect(same == probability)
     }
+
+    /// The README's `Layers` example, as written there, on 8 × 8 images.
+    @Test func readmeLayersExampleNamesItsVariablesAsTensorFlow() throws {
+        let images = Tensor(zeros: [2, 8, 8, 3])
+        let graph = Graph()
+        let logits = try graph.asDefault {
+            try variableScope("net") { _ in
+                var h = try Layers.conv2d(images, filters: 32, kernelSize: [3], padding: .same, activation: { relu($0) })
+                h = try Layers.batchNormalization(h)
+                h = try Layers.maxPooling2d(h, poolSize: [2], strides: [2])
+                h = try Layers.dropout(try Layers.flatten(h))
+                return try Layers.dense(h, units: 10)
+            }
+        }
+        #expect(logits.shape == [2, 10])
+        #expect(graph.globalVariables.map(\.name) == [
+            "net/conv2d/kernel", "net/conv2d/bias", "net/batch_normalization/gamma", "net/batch_normalization/beta",
+            "net/batch_normalization/moving_mean", "net/batch_normalization/moving_variance", "net/dense/kernel", "net/dense/bias",
+        ])
+    }
+
+    /// docs/CIFAR10.md's Swift, line for line, is the code of TensorScopeModels' CIFAR10.
+    @Test func cifar10DocumentShowsTheModelsCode() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let document = try String(contentsOf: root.appendingPathComponent("docs/CIFAR10.md"), encoding: .utf8)
+        let source = try String(contentsOf: root.appendingPathComponent("Sources/TensorScopeModels/CIFAR10.swift"), encoding: .utf8)
+        let sourceLines = Set(source.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
+        // Every Swift block after the first (the usage example) is the model's code.
+        let blocks = document.components(separatedBy: "```swift\n").dropFirst(2).map { $0.components(separatedBy: "```")[0] }
+        #expect(blocks.count == 5)
+        for line in blocks.joined().split(separator: "\n") {
+            #expect(sourceLines.contains(line.trimmingCharacters(in: .whitespaces)), "not in CIFAR10.swift: \(line)")
+        }
+    }
 }

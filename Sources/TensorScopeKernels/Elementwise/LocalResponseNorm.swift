@@ -6,8 +6,17 @@ import Foundation
 public enum LocalResponseNorm {
     /// The attributes, checked.
     public struct Parameters: Sendable, Equatable {
-        public let depthRadius: Int, bias: Float, alpha: Float, beta: Float
+        /// The half-width of the window over channels.
+        public let depthRadius: Int
+        /// Added to the scaled sum.
+        public let bias: Float
+        /// The sum's scale.
+        public let alpha: Float
+        /// The exponent.
+        public let beta: Float
 
+        /// Checks the attributes.
+        ///
         /// - Throws: `.invalidArgument` (message starting `lrn:`) for a negative radius or a
         ///   non-finite bias, alpha or beta.
         public init(depthRadius: Int, bias: Float, alpha: Float, beta: Float) throws {

@@ -10,6 +10,7 @@ public enum Resize {
         /// input coordinate = output index · scale.
         public var halfPixelCenters: Bool
 
+        /// The two rules; TensorFlow refuses both set, as `outputShape` does.
         public init(alignCorners: Bool, halfPixelCenters: Bool) {
             (self.alignCorners, self.halfPixelCenters) = (alignCorners, halfPixelCenters)
         }
