@@ -2,8 +2,10 @@
 """Seeds for the TensorFlow-format fuzz targets.
 
 graphdef (Fuzz/corpus/graphdef/small-*.pb): small frozen graphs TensorFlow writes — a conv,
-bias, ReLU, pooling, reshape, matmul and softmax net on a placeholder, and one with the ops a
-Keras model leaves (BiasAdd, Relu6, PReLU written out, Identity).
+bias, ReLU, pooling, reshape, matmul and softmax net on a placeholder, one with the ops a
+Keras model leaves (BiasAdd, Relu6, PReLU written out, Identity), and one through the classic
+ops (Pad, PadV2, MirrorPad, LRN, ResizeBilinear, ResizeNearestNeighbor, DepthwiseConv2dNative,
+FusedBatchNormV3, ConcatV2, Mean).
 
 tf-checkpoint (Fuzz/corpus/tf-checkpoint/self-*.index): V2
 checkpoint indexes that are their own data shard — the fuzz target writes its input as both
@@ -126,6 +128,19 @@ def graphdefs():
         h = tf.nn.relu6(tf.identity(h))
         tf.nn.avg_pool2d(h, 2, 1, "SAME", name="out")
     with open(os.path.join(folder, "small-keras-ops.pb"), "wb") as f:
+        f.write(graph.as_graph_def().SerializeToString())
+    graph = tf.Graph()
+    with graph.as_default():
+        c = lambda *shape: tf.constant(rng.standard_normal(shape), tf.float32)
+        x = v1.placeholder(tf.float32, [None, 4, 4, 3], name="x")
+        h = tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]], mode="REFLECT")
+        h = tf.nn.depthwise_conv2d(h, c(3, 3, 3, 2), [1, 1, 1, 1], "VALID")
+        variance = tf.constant(np.abs(rng.standard_normal(6)) + 1, tf.float32)
+        h = v1.nn.fused_batch_norm(h, c(6), c(6), c(6), variance, is_training=False)[0]
+        h = tf.nn.lrn(tf.pad(h, [[0, 0], [0, 1], [1, 0], [0, 0]], constant_values=0.5), 2)
+        h = tf.concat([v1.image.resize_bilinear(h, [6, 5]), v1.image.resize_nearest_neighbor(h, [6, 5])], -1)
+        tf.reduce_mean(tf.pad(h, [[0, 0], [1, 0], [0, 1], [0, 0]]), [1, 2], name="out")
+    with open(os.path.join(folder, "small-classic-ops.pb"), "wb") as f:
         f.write(graph.as_graph_def().SerializeToString())
 
 

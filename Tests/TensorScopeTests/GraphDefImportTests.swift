@@ -222,7 +222,8 @@ import TensorScopeModels
 
     /// The graphdef fuzz target's seeds (scripts/generate_fuzz_seeds.py, written by TensorFlow)
     /// import and run: the fuzzer starts from graphs that reach planning.
-    @Test(arguments: [("small-convnet", "x", [3, 6, 6, 2], "prob", [3, 3]), ("small-keras-ops", "x", [1, 5, 5, 3], "out", [1, 2, 2, 2])])
+    @Test(arguments: [("small-convnet", "x", [3, 6, 6, 2], "prob", [3, 3]), ("small-keras-ops", "x", [1, 5, 5, 3], "out", [1, 2, 2, 2]),
+                      ("small-classic-ops", "x", [2, 4, 4, 3], "out", [2, 12])])
     func fuzzSeedsImportAndRun(_ seed: String, _ feed: String, _ shape: [Int], _ fetch: String, _ outShape: [Int]) throws {
         let graph = try Graph(importingGraphDef: Paths.root.appendingPathComponent("Fuzz/corpus/graphdef/\(seed).pb"))
         let input = try Initializer.randomNormal(seed: 3).tensor(shape: shape)

@@ -158,6 +158,12 @@ struct ExecutionPlan: Sendable {
         fetched = fetches.map { valueOfEdge[$0]! }
         Fusion.apply(to: &self)
         memory = MemoryPlan(self)
+        // Each value fits (checked above); the ones alive together must too.
+        guard memory.arenaBytes <= Shapes.physicalMemoryBytes else {
+            throw TensorScopeError.invalidArgument(
+                "Session.run", expected: "intermediate values that fit together in this machine's \(Shapes.physicalMemoryBytes >> 20) MiB",
+                got: "\(memory.arenaBytes >> 20) MiB for these feed shapes")
+        }
     }
 
     /// The value whose floats `id` uses: itself, or what it aliases.
