@@ -31,8 +31,9 @@ public final class Graph: Sendable {
         var valueObserver: (@Sendable (String, Tensor) -> Void)?
         /// The values a `Session` needs that are not in the record: each `Const` node an op with a
         /// symbolic input read (a plain tensor argument), and each eagerly computed tensor such an
-        /// op read (kept as the value it had then). Eager ops keep none: the record of a program
-        /// without placeholders holds names and shapes only.
+        /// op read (kept as the value it had then), and the small constants (up to
+        /// `keptConstantLimit` elements) of eager ops on variables, which a `Session` runs again.
+        /// Other eager ops keep none.
         var constants: [String: Tensor] = [:]
         /// `addToCollection`'s collections (the variable collections are kept above).
         var collections: [String: [any Sendable]] = [:]

@@ -134,6 +134,14 @@ struct PendingOperation {
                     if let value = input.value { observer(argument.node, value) }
                 }
             }
+            // An eager op on variables keeps its small constants, so a Session can run it again.
+            if state.keepsConstants(arguments) {
+                for (input, argument) in zip(inputs, arguments) where argument.source == .constant {
+                    if let value = input.value, !value.isSymbolic, value.scalarCount <= Graph.State.keptConstantLimit {
+                        state.constants[argument.node] = value
+                    }
+                }
+            }
             return (opName, arguments)
         }
     }

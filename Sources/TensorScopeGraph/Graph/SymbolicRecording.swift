@@ -33,10 +33,11 @@ extension PendingOperation {
                 case .constant:
                     state.constants[argument.node] = value
                 case .operation:
-                    // An eager op's output. One that read only variables (`-alpha`) is run again
-                    // by the Session, so it sees the variables' values then; any other is kept as
-                    // the value it had (the Session does not have its other inputs).
-                    if !state.readsOnlyVariables(argument.node) { state.constants[argument.node] = value }
+                    // An eager op's output. One computed from variables alone (`-alpha`,
+                    // `rsqrt(variance + ε)`) is run again by the Session, so it sees the
+                    // variables' values then; any other is kept as the value it had (the Session
+                    // does not have its other inputs).
+                    if !state.isComputedFromVariables(argument.node) { state.constants[argument.node] = value }
                 case .variableRead:
                     break  // read by the Session when it runs
                 }
@@ -86,12 +87,38 @@ extension OpRegistry {
 }
 
 extension Graph.State {
-    /// Whether the recorded op with output `edge` has only variable reads as inputs.
-    func readsOnlyVariables(_ edge: String) -> Bool {
+    /// The most elements a constant input of an eager op may have for the graph to keep it
+    /// (see `keepsConstants`): an epsilon, a scale, a bias — never a batch of images.
+    static let keptConstantLimit = 4096
+
+    /// Whether the recorded op with output `edge` is computed from variables alone — variable
+    /// reads, constants the graph kept, and outputs of other such ops — so a `Session` can run
+    /// it again and see the variables' values at that time (`-alpha`, `rsqrt(variance + ε)`).
+    func isComputedFromVariables(_ edge: String) -> Bool {
         let name = edge.split(separator: ":").first.map(String.init) ?? edge
         guard let operation = operations.last(where: { $0.name == name }) else { return false }
-        return !operation.arguments.isEmpty && operation.arguments.allSatisfy {
-            if case .variableRead = $0.source { true } else { false }
+        var readsVariable = false
+        for argument in operation.arguments {
+            switch argument.source {
+            case .variableRead: readsVariable = true
+            case .constant: guard constants[argument.node] != nil else { return false }
+            case .operation:
+                guard isComputedFromVariables(argument.node) else { return false }
+                readsVariable = true
+            }
+        }
+        return readsVariable
+    }
+
+    /// Whether an eager op with these arguments should keep its small constant inputs: when it
+    /// reads a variable, directly or through such an op, so it can be run again by a Session.
+    func keepsConstants(_ arguments: [GraphOperation.Input]) -> Bool {
+        arguments.contains { argument in
+            switch argument.source {
+            case .variableRead: true
+            case .operation: isComputedFromVariables(argument.node)
+            case .constant: false
+            }
         }
     }
 }

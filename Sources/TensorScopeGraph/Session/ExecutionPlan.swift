@@ -23,15 +23,20 @@ struct ExecutionPlan: Sendable {
         case folded(fold: Int, filter: Bool)
     }
 
-    /// A batch norm folded into the convolution before it (`Fusion.foldBatchNorms`): the values
-    /// it is computed from — each a constant or a variable's value — as `BatchNorm.fold` takes
-    /// them.
-    struct BatchNormFold: Sendable {
-        var filter: Int
-        var bias: Int?
-        var scale: Int, offset: Int, mean: Int, variance: Int
-        var epsilon: Float
-        var inputs: [Int] { [filter] + (bias.map { [$0] } ?? []) + [scale, offset, mean, variance] }
+    /// Work on a convolution's filter that a plan does once instead of on every output: a batch
+    /// norm folded in (`Fusion.foldBatchNorms`), or a product by a per-channel vector
+    /// (`Fusion.foldScales`). The values it reads are constants or variables' values.
+    struct FilterFold: Sendable {
+        enum Kind: Sendable {
+            /// `BatchNorm.fold` of `inputs` `[filter, bias?, scale, offset, mean, variance]`:
+            /// a scaled filter and a shift.
+            case batchNorm(epsilon: Float, biased: Bool)
+            /// Each output channel of `inputs[0]` times `inputs[1]`'s: a scaled filter; the
+            /// shift is unused.
+            case scale
+        }
+        var kind: Kind
+        var inputs: [Int]
     }
 
     struct Value: Sendable {
@@ -68,7 +73,7 @@ struct ExecutionPlan: Sendable {
 
     var values: [Value] = []
     var steps: [Step] = []
-    var folds: [BatchNormFold] = []
+    var folds: [FilterFold] = []
     /// The value of each fetch, in fetch order.
     var fetched: [Int] = []
     var memory = MemoryPlan()

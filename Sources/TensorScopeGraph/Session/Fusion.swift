@@ -19,7 +19,9 @@ struct PlannedEpilogue: Sendable {
 enum Fusion {
     static func apply(to plan: inout ExecutionPlan) {
         foldPads(in: &plan)
+        recognizeBatchNormalization(in: &plan)
         foldBatchNorms(in: &plan)
+        foldScales(in: &plan)
         recognizePReLU(in: &plan)
         fuseEpilogues(in: &plan)
         fuseElementwiseChains(in: &plan)
@@ -76,140 +78,25 @@ enum Fusion {
     }
 
     /// The step that computes each value.
-    private static func definingSteps(_ plan: ExecutionPlan) -> [Int: Int] {
+    static func definingSteps(_ plan: ExecutionPlan) -> [Int: Int] {
         var definedAt: [Int: Int] = [:]
         for (s, step) in plan.steps.enumerated() { for output in step.outputs { definedAt[output] = s } }
         return definedAt
     }
 
     /// Drops the steps a pass fused into others.
-    private static func removeSteps(_ removed: Set<Int>, from plan: inout ExecutionPlan) {
+    static func removeSteps(_ removed: Set<Int>, from plan: inout ExecutionPlan) {
         plan.steps = plan.steps.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
     }
 
     /// How many steps read each value (by the value whose floats it is), fetches counting as two.
-    private static func readers(_ plan: ExecutionPlan) -> [Int: Int] {
+    static func readers(_ plan: ExecutionPlan) -> [Int: Int] {
         var readers: [Int: Int] = [:]
         for step in plan.steps {
             for input in step.allInputs { readers[plan.root(of: input), default: 0] += 1 }
         }
         for fetched in plan.fetched { readers[plan.root(of: fetched), default: 0] += 2 }
         return readers
-    }
-
-    /// Takes a zero `Pad` of height and width into the VALID convolution that alone reads it,
-    /// when the padding is the one SAME gives for that convolution (ResNet's explicit `pad`
-    /// then `VALID`, for one): the convolution reads the unpadded input with SAME and its
-    /// kernels skip the padding instead of reading a padded copy. The same numbers: the
-    /// padded zeros add nothing either way.
-    private static func foldPads(in plan: inout ExecutionPlan) {
-        let readers = readers(plan)
-        let producer = definingSteps(plan)
-        var removed = Set<Int>()
-        for c in plan.steps.indices where ["Conv2D", "DepthwiseConv2dNative"].contains(plan.steps[c].type) {
-            let conv = plan.steps[c]
-            guard conv.epilogue == nil, case .string("VALID")? = conv.attributes["padding"], readers[conv.inputs[0]] == 1, let p = producer[conv.inputs[0]], !removed.contains(p),
-                  ["Pad", "PadV2"].contains(plan.steps[p].type), plan.steps[p].epilogue == nil else { continue }
-            let padStep = plan.steps[p]
-            // The paddings (exact integers) and, for PadV2, a constant zero fill.
-            guard case .constant(let paddingsTensor) = plan.values[plan.root(of: padStep.inputs[1])].source,
-                  let paddings = try? wholeNumbers(paddingsTensor.scalars, op: "pad", argument: "paddings"),
-                  paddings.count == 8, paddings[0] == 0, paddings[1] == 0, paddings[6] == 0, paddings[7] == 0 else { continue }
-            if padStep.type == "PadV2" {
-                guard padStep.inputs.count == 3, case .constant(let fill) = plan.values[plan.root(of: padStep.inputs[2])].source,
-                      fill.scalars == [0] else { continue }
-            }
-            let unpadded = plan.values[padStep.inputs[0]].shape
-            var same = conv.attributes
-            same["padding"] = .string("SAME")
-            let filter = plan.values[conv.inputs[1]].shape
-            let geometry: (valid: Conv2DGeometry, same: Conv2DGeometry)? = try? {
-                let padded = plan.values[conv.inputs[0]].shape
-                if conv.type == "Conv2D" {
-                    return (try Conv2DGeometry(shapes: [padded, filter], conv.attributes),
-                            try Conv2DGeometry(shapes: [unpadded, filter], same))
-                }
-                return (try DepthwiseGeometry(shapes: [padded, filter], conv.attributes).window,
-                        try DepthwiseGeometry(shapes: [unpadded, filter], same).window)
-            }()
-            guard let geometry, geometry.same.outHeight == geometry.valid.outHeight, geometry.same.outWidth == geometry.valid.outWidth,
-                  geometry.same.padTop == paddings[2], geometry.same.padLeft == paddings[4] else { continue }
-            plan.steps[c].inputs[0] = padStep.inputs[0]
-            plan.steps[c].attributes = same
-            plan.steps[c].leading = padStep.leading + padStep.names
-            removed.insert(p)
-        }
-        removeSteps(removed, from: &plan)
-    }
-
-    /// Folds a `FusedBatchNormV3` into the convolution before it when the filter, the
-    /// statistics and any bias between are constants or variables (a frozen graph's, or a
-    /// restored model's): the filter's output channels scaled by `scale / √(variance + ε)`, and
-    /// the normalisation's shift — with the bias folded in — left as a `BiasAdd` that
-    /// `fuseEpilogues` then takes into the convolution's epilogue, with the activation after it.
-    /// The folded values are computed when a run starts (`CompiledPlan`), again only after a
-    /// variable among them changes. Exact up to rounding: the products are reordered.
-    private static func foldBatchNorms(in plan: inout ExecutionPlan) {
-        let readers = readers(plan)
-        let producer = definingSteps(plan)
-        /// The value `id` stands for when the graph keeps it (a constant, a variable).
-        func stored(_ id: Int) -> Int? {
-            let root = plan.root(of: id)
-            switch plan.values[root].source {
-            case .constant, .variable: return root
-            default: return nil
-            }
-        }
-        var removed = Set<Int>()
-        for n in plan.steps.indices where plan.steps[n].type == "FusedBatchNormV3" && plan.steps[n].epilogue == nil {
-            let norm = plan.steps[n]
-            // Only `y` may be read: the other outputs are the statistics themselves.
-            guard norm.outputs.dropFirst().allSatisfy({ (readers[plan.root(of: $0)] ?? 0) == 0 }),
-                  let scale = stored(norm.inputs[1]), let offset = stored(norm.inputs[2]),
-                  let mean = stored(norm.inputs[3]), let variance = stored(norm.inputs[4]),
-                  let epsilon = try? batchNormEpsilon(norm.attributes) else { continue }
-            let channels = plan.values[scale].count
-            // conv → [bias add of a stored vector] → batch norm, each value read by the next alone.
-            var source = norm.inputs[0]
-            var biasStep: Int?
-            var bias: Int?
-            if readers[source] == 1, let b = producer[source], plan.steps[b].epilogue == nil,
-               plan.steps[b].inputs.count == 2, ["BiasAdd", "AddV2"].contains(plan.steps[b].type) {
-                let (first, second) = (plan.steps[b].inputs[0], plan.steps[b].inputs[1])
-                // BiasAdd adds its second input; a sum may hold the vector on either side.
-                let orders = plan.steps[b].type == "BiasAdd" ? [(first, second)] : [(first, second), (second, first)]
-                for (value, vector) in orders {
-                    guard let vectorValue = stored(vector), plan.values[vectorValue].shape == [channels], stored(value) == nil
-                    else { continue }
-                    biasStep = b
-                    bias = vectorValue
-                    source = value
-                    break
-                }
-            }
-            // A convolution's output channels are its filter's last axis; a depthwise one's the
-            // last two (channel c · multiplier + m): either way, filter element i scales by
-            // factor[i % channels].
-            guard readers[source] == 1, let c = producer[source], ["Conv2D", "DepthwiseConv2dNative"].contains(plan.steps[c].type),
-                  plan.steps[c].epilogue == nil, !removed.contains(c), let filter = stored(plan.steps[c].inputs[1]),
-                  plan.values[filter].shape.count == 4,
-                  [mean, offset, variance].allSatisfy({ plan.values[$0].shape == [channels] }), plan.values[scale].shape == [channels]
-            else { continue }
-            let filterShape = plan.values[filter].shape
-            guard (plan.steps[c].type == "Conv2D" ? filterShape[3] : filterShape[2] * filterShape[3]) == channels else { continue }
-            plan.folds.append(.init(filter: filter, bias: bias, scale: scale, offset: offset, mean: mean, variance: variance,
-                                    epsilon: epsilon))
-            let fold = plan.folds.count - 1
-            plan.values.append(.init(shape: filterShape, source: .folded(fold: fold, filter: true)))
-            plan.steps[c].inputs[1] = plan.values.count - 1
-            plan.values.append(.init(shape: [channels], source: .folded(fold: fold, filter: false)))
-            plan.steps[n] = ExecutionPlan.Step(
-                names: (biasStep.map { plan.steps[$0].names } ?? []) + norm.names, type: "BiasAdd",
-                definition: biasAddDefinition, attributes: .float32, inputs: [source, plan.values.count - 1],
-                outputs: [norm.outputs[0]])
-            if let biasStep { removed.insert(biasStep) }
-        }
-        removeSteps(removed, from: &plan)
     }
 
     /// Replaces PReLU written out of TensorFlow's ops by one `Prelu` step: Keras's

@@ -86,7 +86,7 @@ final class CompiledPlan: @unchecked Sendable {
     private let fetches: [(slot: Int?, operand: Operand)]
     private let slotCounts: [Int]
     private let arenas = Mutex<[Arena]>([])
-    /// Each batch-norm fold's inputs (`ExecutionPlan.BatchNormFold.inputs` order) and its values
+    /// Each filter fold's inputs (`ExecutionPlan.FilterFold.inputs` order) and its values
     /// for the latest versions seen.
     private let foldInputs: [[FoldInput]]
     private let foldedValues: Mutex<[FoldedValues?]>
@@ -321,12 +321,16 @@ final class CompiledPlan: @unchecked Sendable {
                     case .variable(let index): snapshots[index].value
                     }
                 }
-                let fold = plan.folds[f]
-                let biased = fold.bias != nil
-                let (filter, shift) = BatchNorm.fold(
-                    filter: values[0].scalars, bias: biased ? values[1].scalars : nil, scale: values[biased ? 2 : 1].scalars,
-                    offset: values[biased ? 3 : 2].scalars, mean: values[biased ? 4 : 3].scalars,
-                    variance: values[biased ? 5 : 4].scalars, epsilon: fold.epsilon)
+                let filter: [Float], shift: [Float]
+                switch plan.folds[f].kind {
+                case .batchNorm(let epsilon, let biased):
+                    let v = values.map(\.scalars), b = biased ? 1 : 0
+                    (filter, shift) = BatchNorm.fold(filter: v[0], bias: biased ? v[1] : nil, scale: v[1 + b], offset: v[2 + b],
+                                                     mean: v[3 + b], variance: v[4 + b], epsilon: epsilon)
+                case .scale:
+                    filter = BatchNorm.scaleChannels(values[0].scalars, by: values[1].scalars)
+                    shift = []
+                }
                 let filterTensor = Tensor(uncheckedShape: values[0].shape, scalars: filter)
                 cache[f] = FoldedValues(
                     versions: versions, filter: filterTensor, shift: Tensor(uncheckedShape: [shift.count], scalars: shift),

@@ -19,13 +19,20 @@ public enum BatchNorm {
             variance.withUnsafeBufferPointer { factors(scale: s, variance: $0, epsilon: epsilon) }
         }
         let channels = factor.count
-        var folded = filter
-        for i in folded.indices { folded[i] *= factor[i % channels] }
+        let folded = scaleChannels(filter, by: factor)
         let shift = (0..<channels).map { c -> Float in
             let centred: Float = (bias?[c] ?? 0) - mean[c]
             return centred * factor[c] + offset[c]
         }
         return (folded, shift)
+    }
+
+    /// A filter with each output channel scaled: element `i` (of channel `i % factor.count`)
+    /// times that channel's factor.
+    public static func scaleChannels(_ filter: [Float], by factor: [Float]) -> [Float] {
+        var scaled = filter
+        for i in scaled.indices { scaled[i] *= factor[i % factor.count] }
+        return scaled
     }
 
     /// `(x − mean) · factor + offset` for each of `rows` rows of `factor.count` channels: the
