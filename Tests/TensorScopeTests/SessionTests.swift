@@ -254,6 +254,24 @@ import TensorScopeModels
         let statm = (try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8)) ?? "0 0"
         return (Int(statm.split(separator: " ")[1]) ?? 0) * 4096
     }
+
+    /// A plan whose intermediates, each allocatable, would not fit in memory together is
+    /// refused when it is compiled, naming the sizes — nothing is allocated.
+    @Test func intermediatesThatCannotFitTogetherAreRefused() throws {
+        // Three resized images of about half the machine's memory each, alive together.
+        let side = Int((Double(ProcessInfo.processInfo.physicalMemory) / 8).squareRoot()) + 1
+        let graph = Graph()
+        let output = try graph.asDefault {
+            let x = try placeholder(shape: [1, 2, 2, 1], name: "x")
+            let big = try (0..<3).map { _ in try resizeNearestNeighbor(x, size: [side, side]) }
+            return try (big[0] + big[1]) + big[2]
+        }
+        let error = #expect(throws: TensorScopeError.self) {
+            try Session(graph: graph).run(output, feeds: ["x": Tensor(zeros: [1, 2, 2, 1])])
+        }
+        #expect(error?.description.hasPrefix("Session.run: expected intermediate values that fit together in this machine's") == true,
+                "\(String(describing: error))")
+    }
 }
 
 /// Every op fixture built on placeholders and run through a Session equals the op run eagerly,
@@ -286,23 +304,5 @@ import TensorScopeModels
             #expect(graph.operations.last?.type == eagerGraph.operations.last?.type)
             #expect(graph.operations.last?.name == eagerGraph.operations.last?.name)
         }
-    }
-
-    /// A plan whose intermediates, each allocatable, would not fit in memory together is
-    /// refused when it is compiled, naming the sizes — nothing is allocated.
-    @Test func intermediatesThatCannotFitTogetherAreRefused() throws {
-        // Three resized images of about half the machine's memory each, alive together.
-        let side = Int((Double(ProcessInfo.processInfo.physicalMemory) / 8).squareRoot()) + 1
-        let graph = Graph()
-        let output = try graph.asDefault {
-            let x = try placeholder(shape: [1, 2, 2, 1], name: "x")
-            let big = try (0..<3).map { _ in try resizeNearestNeighbor(x, size: [side, side]) }
-            return try (big[0] + big[1]) + big[2]
-        }
-        let error = #expect(throws: TensorScopeError.self) {
-            try Session(graph: graph).run(output, feeds: ["x": Tensor(zeros: [1, 2, 2, 1])])
-        }
-        #expect(error?.description.hasPrefix("Session.run: expected intermediate values that fit together in this machine's") == true,
-                "\(String(describing: error))")
     }
 }
