@@ -74,7 +74,7 @@ import TensorScope
         let y = try Conv2DAlgorithm.withPinned(algorithm) {
             try conv2d(Tensor(shape: xs, scalars: x), Tensor(shape: ws, scalars: w), padding: .same)
         }
-        if let isa = KernelISA.current, algorithm == .igemm {
+        if let isa = KernelISA.current, algorithm != .im2col {  // Winograd takes no 1×1: the indirect GEMM runs it
             // Zeros for a run of MR pixels (kw = 1, stride 1: MR · inChannels), the bias padded to
             // a channel block, the filter packed to one block.
             #expect(scratch == 4 * (isa.tile.pixels * 6 + isa.tile.channels + 6 * isa.tile.channels))

@@ -9,6 +9,9 @@ public enum Conv2DAlgorithm: String, CaseIterable, Sendable {
     /// and the finiteness check fused into the store. Needs one of those instruction sets and at
     /// most 64 kernel taps.
     case igemm
+    /// Winograd's F(4 × 4, 3 × 3) for stride-1 undilated 3 × 3 kernels (`WinogradF43`): a
+    /// quarter of the multiplies, at some cost in float32 accuracy. Only when pinned.
+    case winograd
 
     /// The environment variable that pins an algorithm for a whole process
     /// (`TENSORSCOPE_CONV_ALGORITHM=im2col`).

@@ -10,6 +10,9 @@ package enum Conv2DPlanner {
         for geometry: Conv2DGeometry, packedFilter: ((KernelISA) -> PackedFilter)? = nil,
         pinned: Conv2DAlgorithm? = Conv2DAlgorithm.pinned, workers: Int = Workers.count
     ) -> any Conv2DOperator {
+        if pinned == .winograd, WinogradF43.supports(geometry) {
+            return WinogradF43(geometry: geometry, workers: workers)
+        }
         if pinned != .im2col, let isa = KernelISA.current, IndirectGEMM.supports(geometry) {
             return IndirectGEMM(geometry: geometry, isa: isa, packed: packedFilter?(isa), workers: workers)
         }

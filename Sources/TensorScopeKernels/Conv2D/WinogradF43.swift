@@ -1,0 +1,216 @@
+import COpenBLAS
+
+/// Winograd's minimal filtering F(4 × 4, 3 × 3) (Lavin & Gray, 2016) for stride-1, undilated
+/// 3 × 3 convolutions: each 4 × 4 output tile from a 6 × 6 input patch with 36 multiplies per
+/// input–output channel pair instead of 144 —
+///
+///     Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A
+///
+/// with the filter transformed once per run (`U = G g Gᵀ`, `[36][C][K]`), every patch
+/// transformed (`V = Bᵀ d B`, `[36][tiles][C]`), the 36 element-wise products over channels done
+/// as 36 matrix products (`M[ξ] = V[ξ] · U[ξ]`, one single-threaded `sgemm` each) and each tile
+/// transformed back (`Aᵀ M A`), then the epilogue. Tiles go to the workers in chunks, each with
+/// scratch of its own, so scratch is bounded by the chunk size, not the image.
+///
+/// The transforms cost accuracy: their constants (1/4, 1/6, 1/24 and powers of 2 up to 8)
+/// grow the rounding error of float32 (docs/ENGINE.md states the measured bound). Pinned only
+/// (`Conv2DAlgorithm.winograd`) until the planner's measurements say where it is faster.
+package struct WinogradF43: Conv2DOperator {
+    package var algorithm: Conv2DAlgorithm { .winograd }
+    package let geometry: Conv2DGeometry
+    /// Output tiles (4 × 4 pixels) per chunk a worker transforms and multiplies at once.
+    package let tilesPerChunk: Int
+    package let scheduler: TileScheduler
+
+    /// Whether F(4 × 4, 3 × 3) computes this convolution: a 3 × 3 kernel, stride 1, no
+    /// dilation (either padding).
+    package static func supports(_ g: Conv2DGeometry) -> Bool {
+        g.kernelHeight == 3 && g.kernelWidth == 3 && g.strideHeight == 1 && g.strideWidth == 1
+            && g.dilationHeight == 1 && g.dilationWidth == 1
+    }
+
+    var tilesY: Int { (geometry.outHeight + 3) / 4 }
+    var tilesX: Int { (geometry.outWidth + 3) / 4 }
+    var tileCount: Int { geometry.batch * tilesY * tilesX }
+
+    package init(geometry: Conv2DGeometry, workers: Int = Workers.count) {
+        self.geometry = geometry
+        let tiles = geometry.batch * ((geometry.outHeight + 3) / 4) * ((geometry.outWidth + 3) / 4)
+        // Chunks whose transformed inputs and products (36 × tiles × (C + K) floats) stay
+        // within 1 MiB, between 8 and 64 tiles.
+        let perTile = 36 * (geometry.inChannels + geometry.outChannels) * MemoryLayout<Float>.stride
+        tilesPerChunk = max(1, min(tiles, max(8, min(64, (1 << 20) / perTile))))
+        scheduler = TileScheduler(tileCount: (tiles + tilesPerChunk - 1) / tilesPerChunk, maxWorkers: workers)
+    }
+
+    package var scratchBytes: Int {
+        let g = geometry
+        let transformed = 36 * g.inChannels * g.outChannels
+        let perWorker = 36 * tilesPerChunk * (g.inChannels + g.outChannels) + 16 * g.outChannels
+        return 4 * (transformed + scheduler.workers * perWorker)
+    }
+
+    package func run(
+        input: UnsafePointer<Float>, filter: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+        epilogue: Epilogue
+    ) -> Bool {
+        let g = geometry
+        let (c, k) = (g.inChannels, g.outChannels)
+        let u = UnsafeMutablePointer<Float>.allocate(capacity: 36 * c * k)
+        defer { u.deallocate() }
+        Self.transformFilter(filter, channels: c, outputs: k, into: u)
+        return BLAS.withSingleThreadedBLAS {
+            scheduler.run { next in
+                let v = UnsafeMutablePointer<Float>.allocate(capacity: 36 * tilesPerChunk * c)
+                let m = UnsafeMutablePointer<Float>.allocate(capacity: 36 * tilesPerChunk * k)
+                let tile = UnsafeMutablePointer<Float>.allocate(capacity: 16 * k)
+                defer { v.deallocate(); m.deallocate(); tile.deallocate() }
+                var finite = true
+                while let chunk = next() {
+                    let first = chunk * tilesPerChunk
+                    let count = min(tilesPerChunk, tileCount - first)
+                    for t in 0..<count { transformInput(tile: first + t, input: input, into: v + t * c, stride: tilesPerChunk * c) }
+                    for xi in 0..<36 {
+                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(count), Int32(k), Int32(c),
+                                    1, v + xi * tilesPerChunk * c, Int32(c), u + xi * c * k, Int32(k),
+                                    0, m + xi * tilesPerChunk * k, Int32(k))
+                    }
+                    for t in 0..<count {
+                        finite = transformOutput(tile: first + t, products: m + t * k, stride: tilesPerChunk * k, scratch: tile,
+                                                 epilogue: epilogue, into: output) && finite
+                    }
+                }
+                return finite
+            }
+        }
+    }
+
+    /// `U[ξ][c][k] = (G g Gᵀ)[ξ]` for the HWIO filter `g[ky][kx][c][k]`.
+    static func transformFilter(_ filter: UnsafePointer<Float>, channels c: Int, outputs k: Int, into u: UnsafeMutablePointer<Float>) {
+        let gm: [[Float]] = [[1 / 4, 0, 0], [-1 / 6, -1 / 6, -1 / 6], [-1 / 6, 1 / 6, -1 / 6],
+                             [1 / 24, 1 / 12, 1 / 6], [1 / 24, -1 / 12, 1 / 6], [0, 0, 1]]
+        for ci in 0..<c {
+            for ko in 0..<k {
+                var w = [[Float]](repeating: [0, 0, 0], count: 3)
+                for y in 0..<3 { for x in 0..<3 { w[y][x] = filter[((y * 3 + x) * c + ci) * k + ko] } }
+                // (G w): 6 × 3, then (G w) Gᵀ: 6 × 6.
+                var gw = [[Float]](repeating: [0, 0, 0], count: 6)
+                for i in 0..<6 { for x in 0..<3 { gw[i][x] = gm[i][0] * w[0][x] + gm[i][1] * w[1][x] + gm[i][2] * w[2][x] } }
+                for i in 0..<6 {
+                    for j in 0..<6 {
+                        u[((i * 6 + j) * c + ci) * k + ko] = gw[i][0] * gm[j][0] + gw[i][1] * gm[j][1] + gw[i][2] * gm[j][2]
+                    }
+                }
+            }
+        }
+    }
+
+    /// The tile's `(batch, tile row, tile column)`.
+    func position(of tile: Int) -> (b: Int, ty: Int, tx: Int) {
+        let (b, rest) = tile.quotientAndRemainder(dividingBy: tilesY * tilesX)
+        let (ty, tx) = rest.quotientAndRemainder(dividingBy: tilesX)
+        return (b, ty, tx)
+    }
+
+    /// `V[ξ] = (Bᵀ d B)[ξ]` of the tile's 6 × 6 input patch (zeros outside the image), eight
+    /// channels at a time, written at `v + ξ · stride`.
+    func transformInput(tile: Int, input: UnsafePointer<Float>, into v: UnsafeMutablePointer<Float>, stride: Int) {
+        let g = geometry
+        let c = g.inChannels
+        let (b, ty, tx) = position(of: tile)
+        let y0 = ty * 4 - g.padTop, x0 = tx * 4 - g.padLeft
+        withUnsafeTemporaryAllocation(of: UnsafePointer<Float>?.self, capacity: 36) { pixels in
+            for p in 0..<36 {
+                let (y, x) = (y0 + p / 6, x0 + p % 6)
+                pixels[p] = y >= 0 && y < g.inHeight && x >= 0 && x < g.inWidth
+                    ? input + ((b * g.inHeight + y) * g.inWidth + x) * c : nil
+            }
+            withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 72) { scratch in
+                let d = scratch.baseAddress!, t = d + 36
+                for ch in Swift.stride(from: 0, to: c, by: 8) {
+                    let lanes = min(8, c - ch)
+                    for p in 0..<36 { d[p] = Self.load(pixels[p].map { $0 + ch }, lanes) }
+                    // Bᵀ d (columns j), then (Bᵀ d) B (rows i).
+                    for j in 0..<6 {
+                        let (d0, d1, d2, d3, d4, d5) = (d[j], d[6 + j], d[12 + j], d[18 + j], d[24 + j], d[30 + j])
+                        t[j] = 4 * d0 - 5 * d2 + d4
+                        t[6 + j] = -4 * d1 - 4 * d2 + d3 + d4
+                        t[12 + j] = 4 * d1 - 4 * d2 - d3 + d4
+                        t[18 + j] = -2 * d1 - d2 + 2 * d3 + d4
+                        t[24 + j] = 2 * d1 - d2 - 2 * d3 + d4
+                        t[30 + j] = 4 * d1 - 5 * d3 + d5
+                    }
+                    for i in 0..<6 {
+                        let r = i * 6
+                        let (t0, t1, t2, t3, t4, t5) = (t[r], t[r + 1], t[r + 2], t[r + 3], t[r + 4], t[r + 5])
+                        Self.store(4 * t0 - 5 * t2 + t4, v + (r + 0) * stride + ch, lanes)
+                        Self.store(-4 * t1 - 4 * t2 + t3 + t4, v + (r + 1) * stride + ch, lanes)
+                        Self.store(4 * t1 - 4 * t2 - t3 + t4, v + (r + 2) * stride + ch, lanes)
+                        Self.store(-2 * t1 - t2 + 2 * t3 + t4, v + (r + 3) * stride + ch, lanes)
+                        Self.store(2 * t1 - t2 - 2 * t3 + t4, v + (r + 4) * stride + ch, lanes)
+                        Self.store(4 * t1 - 5 * t3 + t5, v + (r + 5) * stride + ch, lanes)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Eight floats from `pointer` (zeros past `lanes`, or all zeros for nil).
+    @inline(__always)
+    static func load(_ pointer: UnsafePointer<Float>?, _ lanes: Int) -> SIMD8<Float> {
+        guard let pointer else { return SIMD8() }
+        if lanes == 8 { return UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Float>.self) }
+        var value = SIMD8<Float>()
+        for lane in 0..<lanes { value[lane] = pointer[lane] }
+        return value
+    }
+
+    /// The first `lanes` floats of `value` at `pointer`.
+    @inline(__always)
+    static func store(_ value: SIMD8<Float>, _ pointer: UnsafeMutablePointer<Float>, _ lanes: Int) {
+        if lanes == 8 { return UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: SIMD8<Float>.self) }
+        for lane in 0..<lanes { pointer[lane] = value[lane] }
+    }
+
+    /// `Y = Aᵀ M A` for every output channel of the tile (products at `m + ξ · stride`), the
+    /// pixels inside the output written with the epilogue applied to each.
+    func transformOutput(
+        tile: Int, products m: UnsafePointer<Float>, stride: Int, scratch y: UnsafeMutablePointer<Float>, epilogue: Epilogue,
+        into output: UnsafeMutablePointer<Float>
+    ) -> Bool {
+        let g = geometry
+        let k = g.outChannels
+        withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 24) { scratch in
+            let t = scratch.baseAddress!  // Aᵀ M: 4 × 6
+            for ko in Swift.stride(from: 0, to: k, by: 8) {
+                let lanes = min(8, k - ko)
+                for j in 0..<6 {
+                    let m0 = Self.load(m + j * stride + ko, lanes), m1 = Self.load(m + (6 + j) * stride + ko, lanes)
+                    let m2 = Self.load(m + (12 + j) * stride + ko, lanes), m3 = Self.load(m + (18 + j) * stride + ko, lanes)
+                    let m4 = Self.load(m + (24 + j) * stride + ko, lanes), m5 = Self.load(m + (30 + j) * stride + ko, lanes)
+                    t[j] = m0 + m1 + m2 + m3 + m4
+                    t[6 + j] = m1 - m2 + 2 * m3 - 2 * m4
+                    t[12 + j] = m1 + m2 + 4 * m3 + 4 * m4
+                    t[18 + j] = m1 - m2 + 8 * m3 - 8 * m4 + m5
+                }
+                for i in 0..<4 {
+                    let r = i * 6
+                    let (t0, t1, t2, t3, t4, t5) = (t[r], t[r + 1], t[r + 2], t[r + 3], t[r + 4], t[r + 5])
+                    Self.store(t0 + t1 + t2 + t3 + t4, y + (i * 4 + 0) * k + ko, lanes)
+                    Self.store(t1 - t2 + 2 * t3 - 2 * t4, y + (i * 4 + 1) * k + ko, lanes)
+                    Self.store(t1 + t2 + 4 * t3 + 4 * t4, y + (i * 4 + 2) * k + ko, lanes)
+                    Self.store(t1 - t2 + 8 * t3 - 8 * t4 + t5, y + (i * 4 + 3) * k + ko, lanes)
+                }
+            }
+        }
+        let (b, ty, tx) = position(of: tile)
+        var finite = true
+        for i in 0..<4 where ty * 4 + i < g.outHeight {
+            let columns = min(4, g.outWidth - tx * 4)
+            let row = output + ((b * g.outHeight + ty * 4 + i) * g.outWidth + tx * 4) * k
+            row.update(from: y + i * 4 * k, count: columns * k)
+            finite = epilogue.apply(to: row, rows: columns, columns: k) && finite
+        }
+        return finite
+    }
+}
