@@ -71,22 +71,16 @@ public final class Variable: Sendable, TensorConvertible, CustomStringConvertibl
     /// The value and its version, read at once.
     var snapshot: (value: Tensor, version: UInt64) { storage.withLock { $0 } }
 
-    /// `value` packed for `isa`'s kernels, made at most once per version of the value: a
-    /// convolution that reads this variable as its filter reuses it until `assign` changes the
-    /// value. `snapshot` is what the caller read; when the variable has moved on since, the
-    /// snapshot is packed for this call only.
-    func packedFilter(_ snapshot: (value: Tensor, version: UInt64), isa: KernelISA) -> PackedFilter {
-        prepared.packed(.igemmBlocks, isa: isa, version: snapshot.version,
-                        currentVersion: { storage.withLock { $0.version } }) {
-            PackedFilter(snapshot.value, isa: isa)
-        }
-    }
-
-    /// The value as a depthwise filter in `isa`'s packed layout (see `packedFilter`).
-    func packedDepthwiseFilter(_ snapshot: (value: Tensor, version: UInt64), _ g: DepthwiseGeometry, isa: KernelISA) -> PackedFilter {
-        prepared.packed(.depthwiseBlocks, isa: isa, version: snapshot.version,
-                        currentVersion: { storage.withLock { $0.version } }) {
-            snapshot.value.withUnsafeBufferPointer { DepthwiseConv2D.pack($0.baseAddress!, g, isa: isa) }
+    /// `value` prepared in `layout` for `isa`'s kernels by `make`, made at most once per version
+    /// of the value: a convolution that reads this variable as its filter reuses it until
+    /// `assign` changes the value. `snapshot` is what the caller read; when the variable has
+    /// moved on since, the snapshot is prepared for this call only.
+    func prepared(
+        _ snapshot: (value: Tensor, version: UInt64), _ layout: WeightLayout, isa: KernelISA?,
+        make: (UnsafePointer<Float>) -> PackedFilter
+    ) -> PackedFilter {
+        prepared.packed(layout, isa: isa, version: snapshot.version, currentVersion: { storage.withLock { $0.version } }) {
+            snapshot.value.withUnsafeBufferPointer { make($0.baseAddress!) }
         }
     }
 

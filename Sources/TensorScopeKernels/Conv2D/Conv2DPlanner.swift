@@ -1,20 +1,26 @@
 /// Picks the algorithm for a convolution: the pinned one (`Conv2DAlgorithm.withPinned`, or
 /// `TENSORSCOPE_CONV_ALGORITHM`) when it supports the shape, otherwise the planner's choice:
-/// TensorScope's own indirect GEMM wherever the CPU has AVX2 + FMA or AVX-512 and the kernel
-/// fits, im2col + OpenBLAS otherwise. A new algorithm adds a case here and a `Conv2DOperator`.
+/// Winograd for stride-1 3 × 3 layers of 64 channels or more in and out
+/// (`WinogradF43.isPreferred`), TensorScope's own indirect GEMM wherever the CPU has AVX2 + FMA
+/// or AVX-512 and the kernel fits, im2col + OpenBLAS otherwise. A new algorithm adds a case here and a `Conv2DOperator`.
 package enum Conv2DPlanner {
-    /// - Parameter packedFilter: the filter's packed form for an instruction set, where one is
-    ///   kept (a variable's); nil where the filter is packed per call, or only the plan is
-    ///   wanted (scratch figures).
+    /// - Parameter prepared: the filter in a layout for an instruction set, made by the given
+    ///   function or kept from before (a variable's); nil where the filter is prepared per
+    ///   call, or only the plan is wanted (scratch figures).
     package static func choose(
-        for geometry: Conv2DGeometry, packedFilter: ((KernelISA) -> PackedFilter)? = nil,
+        for geometry: Conv2DGeometry,
+        prepared: ((WeightLayout, KernelISA?, (UnsafePointer<Float>) -> PackedFilter) -> PackedFilter)? = nil,
         pinned: Conv2DAlgorithm? = Conv2DAlgorithm.pinned, workers: Int = Workers.count
     ) -> any Conv2DOperator {
-        if pinned == .winograd, WinogradF43.supports(geometry) {
-            return WinogradF43(geometry: geometry, workers: workers)
+        if pinned == .winograd ? WinogradF43.supports(geometry) : pinned == nil && WinogradF43.isPreferred(geometry) {
+            let shape = [3, 3, geometry.inChannels, geometry.outChannels]
+            return WinogradF43(geometry: geometry, transformed: prepared?(.winogradF43, nil) { PackedFilter(winogradF43: $0, shape: shape) },
+                               workers: workers)
         }
         if pinned != .im2col, let isa = KernelISA.current, IndirectGEMM.supports(geometry) {
-            return IndirectGEMM(geometry: geometry, isa: isa, packed: packedFilter?(isa), workers: workers)
+            let shape = [geometry.kernelHeight, geometry.kernelWidth, geometry.inChannels, geometry.outChannels]
+            let packed = prepared?(.igemmBlocks, isa) { PackedFilter(hwio: $0, shape: shape, isa: isa) }
+            return IndirectGEMM(geometry: geometry, isa: isa, packed: packed, workers: workers)
         }
         return Im2ColGEMM(geometry: geometry, workers: workers)
     }

@@ -1,11 +1,13 @@
 import CConvKernels
 import Synchronization
 
-/// An HWIO filter rearranged into the micro-kernels' layout: blocks of NR output channels, each
-/// `[kh·kw][inChannels][NR]`, zero-padded past `outChannels`. Made once per filter value and
-/// instruction set; a variable keeps its packed filter until its value changes.
+/// A filter prepared for a kernel family: for the micro-kernels, an HWIO filter rearranged into
+/// blocks of NR output channels, each `[kh·kw][inChannels][NR]`, zero-padded past
+/// `outChannels`; for Winograd, its transformed filter. Made once per filter value, layout and
+/// instruction set; a variable keeps its prepared forms until its value changes.
 package final class PackedFilter: @unchecked Sendable {
-    package let isa: KernelISA
+    /// The instruction set the layout is for; nil for a layout that does not depend on one.
+    package let isa: KernelISA?
     package let shape: [Int]
     package let count: Int
     /// Written once in `init`, read-only afterwards (hence `@unchecked Sendable`).
@@ -13,19 +15,22 @@ package final class PackedFilter: @unchecked Sendable {
 
     /// Packs the HWIO filter of `shape` at `hwio`, straight from memory.
     package convenience init(hwio: UnsafePointer<Float>, shape: [Int], isa: KernelISA) {
-        self.init(shape: shape, isa: isa)
-        pack(from: hwio)
+        self.init(shape: shape, isa: isa, count: ts_igemm_packed_count(isa.code, shape[0], shape[1], shape[2], shape[3]))
+        ts_igemm_pack_weights(isa.code, hwio, shape[0], shape[1], shape[2], shape[3], floats)
     }
 
-    private init(shape: [Int], isa: KernelISA) {
+    /// Winograd F(4 × 4, 3 × 3)'s transformed filter `[36][in][out]` of the `[3, 3, in, out]`
+    /// filter at `hwio`.
+    package convenience init(winogradF43 hwio: UnsafePointer<Float>, shape: [Int]) {
+        self.init(shape: shape, isa: nil, count: 36 * shape[2] * shape[3])
+        WinogradF43.transformFilter(hwio, channels: shape[2], outputs: shape[3], into: floats)
+    }
+
+    private init(shape: [Int], isa: KernelISA?, count: Int) {
         self.isa = isa
         self.shape = shape
-        count = ts_igemm_packed_count(isa.code, shape[0], shape[1], shape[2], shape[3])
+        self.count = count
         floats = .allocate(capacity: max(1, count))
-    }
-
-    private func pack(from hwio: UnsafePointer<Float>) {
-        ts_igemm_pack_weights(isa.code, hwio, shape[0], shape[1], shape[2], shape[3], floats)
     }
 
     deinit { floats.deallocate() }
@@ -39,6 +44,8 @@ package enum WeightLayout: Hashable, Sendable {
     /// A depthwise `[kh, kw, c, 1]` filter in the same blocks, read as `[kh, kw, 1, c]`
     /// (`DepthwiseConv2D.pack`).
     case depthwiseBlocks
+    /// Winograd F(4 × 4, 3 × 3)'s transformed filter (`WinogradF43`), for no instruction set.
+    case winogradF43
 }
 
 /// The prepared forms of one filter's value — a variable's — keyed by (layout, instruction
@@ -47,7 +54,7 @@ package enum WeightLayout: Hashable, Sendable {
 package final class PreparedWeights: Sendable {
     private struct Key: Hashable {
         let layout: WeightLayout
-        let isa: KernelISA
+        let isa: KernelISA?
         let version: UInt64
     }
 
@@ -59,7 +66,7 @@ package final class PreparedWeights: Sendable {
     /// `version` is still `currentVersion()` afterwards (a value replaced meanwhile is packed
     /// for this call only).
     package func packed(
-        _ layout: WeightLayout, isa: KernelISA, version: UInt64, currentVersion: () -> UInt64,
+        _ layout: WeightLayout, isa: KernelISA?, version: UInt64, currentVersion: () -> UInt64,
         make: () -> PackedFilter
     ) -> PackedFilter {
         let key = Key(layout: layout, isa: isa, version: version)

@@ -13,14 +13,30 @@ import COpenBLAS
 /// scratch of its own, so scratch is bounded by the chunk size, not the image.
 ///
 /// The transforms cost accuracy: their constants (1/4, 1/6, 1/24 and powers of 2 up to 8)
-/// grow the rounding error of float32 (docs/ENGINE.md states the measured bound). Pinned only
-/// (`Conv2DAlgorithm.winograd`) until the planner's measurements say where it is faster.
+/// grow the rounding error of float32 (docs/ENGINE.md states the measured bound). The planner
+/// picks it where it measured faster (`isPreferred`); `Conv2DAlgorithm.winograd` pins it.
 package struct WinogradF43: Conv2DOperator {
     package var algorithm: Conv2DAlgorithm { .winograd }
     package let geometry: Conv2DGeometry
-    /// Output tiles (4 × 4 pixels) per chunk a worker transforms and multiplies at once.
-    package let tilesPerChunk: Int
-    package let scheduler: TileScheduler
+    /// Output tiles (4 × 4 pixels) transformed and multiplied per round: all of them, or as
+    /// many as keep the transformed inputs and products (36 × tiles × (C + K) floats) within
+    /// `roundBudgetBytes`.
+    package let tilesPerRound: Int
+    package let workers: Int
+    /// The transformed filter kept for the filter's value (a variable's), if any.
+    package let transformed: PackedFilter?
+
+    /// Scratch a round may use: 16 MiB, so each of the 36 products has rows enough (a deep
+    /// layer's 227 tiles of 256 channels) for OpenBLAS to pack its operands once for many.
+    package static let roundBudgetBytes = 16 << 20
+
+    /// Whether the planner picks it without a pin: where it measured faster than the indirect
+    /// GEMM — 64 or more input and output channels (a ResNet block's 64 on 28 × 28: 1.25× as
+    /// fast; 256 on 14 × 14: 1.6–1.85×). With fewer channels the transforms outweigh the
+    /// products it saves (a detector's 3 → 32 and 32 → 64 layers ran 4× slower).
+    package static func isPreferred(_ g: Conv2DGeometry) -> Bool {
+        supports(g) && g.inChannels >= 64 && g.outChannels >= 64
+    }
 
     /// Whether F(4 × 4, 3 × 3) computes this convolution: a 3 × 3 kernel, stride 1, no
     /// dilation (either padding).
@@ -33,73 +49,91 @@ package struct WinogradF43: Conv2DOperator {
     var tilesX: Int { (geometry.outWidth + 3) / 4 }
     var tileCount: Int { geometry.batch * tilesY * tilesX }
 
-    package init(geometry: Conv2DGeometry, workers: Int = Workers.count) {
+    package init(geometry: Conv2DGeometry, transformed: PackedFilter? = nil, workers: Int = Workers.count) {
         self.geometry = geometry
+        self.transformed = transformed
+        self.workers = workers
         let tiles = geometry.batch * ((geometry.outHeight + 3) / 4) * ((geometry.outWidth + 3) / 4)
-        // Chunks whose transformed inputs and products (36 × tiles × (C + K) floats) stay
-        // within 1 MiB, between 8 and 64 tiles.
         let perTile = 36 * (geometry.inChannels + geometry.outChannels) * MemoryLayout<Float>.stride
-        tilesPerChunk = max(1, min(tiles, max(8, min(64, (1 << 20) / perTile))))
-        scheduler = TileScheduler(tileCount: (tiles + tilesPerChunk - 1) / tilesPerChunk, maxWorkers: workers)
+        tilesPerRound = max(1, min(tiles, Self.roundBudgetBytes / perTile))
     }
 
     package var scratchBytes: Int {
         let g = geometry
-        let transformed = 36 * g.inChannels * g.outChannels
-        let perWorker = 36 * tilesPerChunk * (g.inChannels + g.outChannels) + 16 * g.outChannels
-        return 4 * (transformed + scheduler.workers * perWorker)
+        let filter = transformed == nil ? 36 * g.inChannels * g.outChannels : 0
+        return 4 * (filter + 36 * tilesPerRound * (g.inChannels + g.outChannels) + workers * 16 * g.outChannels)
     }
 
+    /// Each round: the tiles' inputs transformed (spread over the workers by tiles), the 36
+    /// products (spread by ξ, one single-threaded `sgemm` each), the outputs transformed back
+    /// with the epilogue (by tiles).
     package func run(
         input: UnsafePointer<Float>, filter: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
         epilogue: Epilogue
     ) -> Bool {
         let g = geometry
         let (c, k) = (g.inChannels, g.outChannels)
-        let u = UnsafeMutablePointer<Float>.allocate(capacity: 36 * c * k)
-        defer { u.deallocate() }
-        Self.transformFilter(filter, channels: c, outputs: k, into: u)
-        return BLAS.withSingleThreadedBLAS {
-            scheduler.run { next in
-                let v = UnsafeMutablePointer<Float>.allocate(capacity: 36 * tilesPerChunk * c)
-                let m = UnsafeMutablePointer<Float>.allocate(capacity: 36 * tilesPerChunk * k)
-                let tile = UnsafeMutablePointer<Float>.allocate(capacity: 16 * k)
-                defer { v.deallocate(); m.deallocate(); tile.deallocate() }
-                var finite = true
-                while let chunk = next() {
-                    let first = chunk * tilesPerChunk
-                    let count = min(tilesPerChunk, tileCount - first)
-                    for t in 0..<count { transformInput(tile: first + t, input: input, into: v + t * c, stride: tilesPerChunk * c) }
-                    for xi in 0..<36 {
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(count), Int32(k), Int32(c),
-                                    1, v + xi * tilesPerChunk * c, Int32(c), u + xi * c * k, Int32(k),
-                                    0, m + xi * tilesPerChunk * k, Int32(k))
+        let prepared = transformed ?? PackedFilter(winogradF43: filter, shape: [3, 3, c, k])
+        let u = UnsafePointer(prepared.floats)
+        let v = UnsafeMutablePointer<Float>.allocate(capacity: 36 * tilesPerRound * c)
+        let m = UnsafeMutablePointer<Float>.allocate(capacity: 36 * tilesPerRound * k)
+        defer { v.deallocate(); m.deallocate(); withExtendedLifetime(prepared) {} }
+        let blockTiles = 8  // tiles per piece of work in the transforms
+        var finite = true
+        BLAS.withSingleThreadedBLAS {
+            for first in Swift.stride(from: 0, to: tileCount, by: tilesPerRound) {
+                let count = min(tilesPerRound, tileCount - first)
+                let blocks = (count + blockTiles - 1) / blockTiles
+                _ = TileScheduler(tileCount: blocks, maxWorkers: workers).run { next in
+                    while let block = next() {
+                        for t in (block * blockTiles)..<min(count, (block + 1) * blockTiles) {
+                            transformInput(tile: first + t, input: input, into: v + t * c, stride: count * c)
+                        }
                     }
-                    for t in 0..<count {
-                        finite = transformOutput(tile: first + t, products: m + t * k, stride: tilesPerChunk * k, scratch: tile,
-                                                 epilogue: epilogue, into: output) && finite
-                    }
+                    return true
                 }
-                return finite
+                _ = TileScheduler(tileCount: 36, maxWorkers: workers).run { next in
+                    while let xi = next() {
+                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(count), Int32(k), Int32(c),
+                                    1, v + xi * count * c, Int32(c), u + xi * c * k, Int32(k), 0, m + xi * count * k, Int32(k))
+                    }
+                    return true
+                }
+                let roundFinite = TileScheduler(tileCount: blocks, maxWorkers: workers).run { next in
+                    let tile = UnsafeMutablePointer<Float>.allocate(capacity: 16 * k)
+                    defer { tile.deallocate() }
+                    var finite = true
+                    while let block = next() {
+                        for t in (block * blockTiles)..<min(count, (block + 1) * blockTiles) {
+                            finite = transformOutput(tile: first + t, products: m + t * k, stride: count * k, scratch: tile,
+                                                     epilogue: epilogue, into: output) && finite
+                        }
+                    }
+                    return finite
+                }
+                finite = roundFinite && finite
             }
         }
+        return finite
     }
 
-    /// `U[ξ][c][k] = (G g Gᵀ)[ξ]` for the HWIO filter `g[ky][kx][c][k]`.
+    /// `U[ξ][c][k] = (G g Gᵀ)[ξ]` for the HWIO filter `g[ky][kx][c][k]`, eight output
+    /// channels at a time.
     static func transformFilter(_ filter: UnsafePointer<Float>, channels c: Int, outputs k: Int, into u: UnsafeMutablePointer<Float>) {
-        let gm: [[Float]] = [[1 / 4, 0, 0], [-1 / 6, -1 / 6, -1 / 6], [-1 / 6, 1 / 6, -1 / 6],
-                             [1 / 24, 1 / 12, 1 / 6], [1 / 24, -1 / 12, 1 / 6], [0, 0, 1]]
+        // G's rows, (g0, g1, g2) each: 1/4 · (1, 0, 0), −1/6 · (1, 1, 1), −1/6 · (1, −1, 1),
+        // (1/24, 1/12, 1/6), (1/24, −1/12, 1/6), (0, 0, 1).
+        @inline(__always) func rows(_ g0: SIMD8<Float>, _ g1: SIMD8<Float>, _ g2: SIMD8<Float>) -> [SIMD8<Float>] {
+            [g0 / 4, -(g0 + g1 + g2) / 6, -(g0 - g1 + g2) / 6, g0 / 24 + g1 / 12 + g2 / 6, g0 / 24 - g1 / 12 + g2 / 6, g2]
+        }
         for ci in 0..<c {
-            for ko in 0..<k {
-                var w = [[Float]](repeating: [0, 0, 0], count: 3)
-                for y in 0..<3 { for x in 0..<3 { w[y][x] = filter[((y * 3 + x) * c + ci) * k + ko] } }
-                // (G w): 6 × 3, then (G w) Gᵀ: 6 × 6.
-                var gw = [[Float]](repeating: [0, 0, 0], count: 6)
-                for i in 0..<6 { for x in 0..<3 { gw[i][x] = gm[i][0] * w[0][x] + gm[i][1] * w[1][x] + gm[i][2] * w[2][x] } }
+            for ko in Swift.stride(from: 0, to: k, by: 8) {
+                let lanes = min(8, k - ko)
+                let w = (0..<9).map { load(filter + ($0 * c + ci) * k + ko, lanes) }
+                // G w: for each kernel column x, the six rows.
+                let columns = (0..<3).map { x in rows(w[x], w[3 + x], w[6 + x]) }
                 for i in 0..<6 {
-                    for j in 0..<6 {
-                        u[((i * 6 + j) * c + ci) * k + ko] = gw[i][0] * gm[j][0] + gw[i][1] * gm[j][1] + gw[i][2] * gm[j][2]
-                    }
+                    let row = rows(columns[0][i], columns[1][i], columns[2][i])
+                    for j in 0..<6 { store(row[j], u + ((i * 6 + j) * c + ci) * k + ko, lanes) }
                 }
             }
         }

@@ -39,7 +39,7 @@ enum Conv2DRunner {
         into output: UnsafeMutablePointer<Float>
     ) throws {
         _ = BLASCoreSelection.warnOnce
-        let algorithm = chosen ?? Conv2DPlanner.choose(for: g, packedFilter: { w.packedFilter(isa: $0) })
+        let algorithm = chosen ?? Conv2DPlanner.choose(for: g, prepared: { layout, isa, make in w.prepared(layout, isa: isa, make: make) })
         HugePages.advise(UnsafeMutableRawPointer(output), bytes: g.m * g.n * 4)
         let finite = algorithm.run(input: x.baseAddress!, filter: w.pointer, output: output, epilogue: epilogue)
         guard finite else {

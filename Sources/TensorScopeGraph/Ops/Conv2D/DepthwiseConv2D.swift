@@ -54,7 +54,10 @@ private func runDepthwise(
     _ g: DepthwiseGeometry, _ inputs: [KernelArgument], epilogue: Epilogue, op: String, into output: UnsafeMutablePointer<Float>
 ) throws {
     let isa = KernelISA.current
-    let packed = isa.flatMap { DepthwiseConv2D.usesKernels(g, isa: $0) ? inputs[1].packedDepthwiseFilter(g, isa: $0) : nil }
+    let packed = isa.flatMap { isa in
+        DepthwiseConv2D.usesKernels(g, isa: isa)
+            ? inputs[1].prepared(.depthwiseBlocks, isa: isa) { DepthwiseConv2D.pack($0, g, isa: isa) } : nil
+    }
     let finite = DepthwiseConv2D.run(g, input: inputs[0].pointer, filter: inputs[1].pointer, packed: packed, epilogue: epilogue,
                                      isa: isa, into: output)
     guard finite else {

@@ -28,22 +28,13 @@ struct KernelArgument: @unchecked Sendable {
         try integers ?? wholeNumbers(data, op: op, argument: argument)
     }
 
-    /// This argument as a convolution filter in `isa`'s packed layout: a variable's cached one,
-    /// or packed now.
-    func packedFilter(isa: KernelISA) -> PackedFilter {
+    /// This argument as a filter prepared in `layout` for `isa` by `make`: a variable's
+    /// cached form (a plan's constant filter has a holder variable), or made now.
+    func prepared(_ layout: WeightLayout, isa: KernelISA?, make: (UnsafePointer<Float>) -> PackedFilter) -> PackedFilter {
         if let variable {
-            return variable.variable.packedFilter((variable.snapshot, variable.version), isa: isa)
+            return variable.variable.prepared((variable.snapshot, variable.version), layout, isa: isa, make: make)
         }
-        return PackedFilter(hwio: pointer, shape: shape, isa: isa)
-    }
-
-    /// This argument as a depthwise filter in `isa`'s packed layout: a variable's cached one,
-    /// or packed now.
-    func packedDepthwiseFilter(_ g: DepthwiseGeometry, isa: KernelISA) -> PackedFilter {
-        if let variable {
-            return variable.variable.packedDepthwiseFilter((variable.snapshot, variable.version), g, isa: isa)
-        }
-        return DepthwiseConv2D.pack(pointer, g, isa: isa)
+        return make(pointer)
     }
 }
 
