@@ -210,6 +210,13 @@ import TensorScopeModels
                 "dtype": .with { $0.type = .dtInt32 }, "shape": .with { $0.shape = .with { $0.dim = [.with { $0.size = 2 }] } }]),
                               Self.node("r", "ReadVariableOp", ["v"])],
              "variable 'v' is int32; TensorScope's variables are float32"),
+            // Found by the graphdef fuzz target: a binary op with one input was read past its end.
+            ("one input to Sub", [x, Self.node("sub", "Sub", ["x"])], "node 'sub' (Sub): Sub: expected 2 inputs, got 1"),
+            ("PadV2 without its fill", [x, Self.constant("p", [0, 0, 1, 1, 1, 1, 0, 0], shape: [4, 2], dtype: .dtInt32),
+                                        Self.node("pad", "PadV2", ["x", "p"])],
+             "node 'pad' (PadV2): PadV2: expected 3 inputs, got 2"),
+            ("ConcatV2 with only its axis", [Self.constant("axis", [0], shape: [], dtype: .dtInt32), Self.node("c", "ConcatV2", ["axis"])],
+             "node 'c' (ConcatV2): ConcatV2: expected at least 2 inputs, got 1"),
         ]
         for (name, nodes, words) in cases {
             let text = try importError(nodes)
@@ -241,5 +248,13 @@ import TensorScopeModels
         let weights = try graph.tensor(named: "conv1/weights")
         #expect(!weights.isSymbolic && weights.shape == [3, 3, 1, 16])
         #expect(try Session(graph: graph).run(weights, feeds: [:]) == weights)
+    }
+}
+
+/// Every op type the graph computes has its input count in `OpRegistry.inputCounts`, which the
+/// importer checks before a definition reads its inputs by position.
+@Suite struct OpInputCountTests {
+    @Test func everyRegisteredTypeHasItsInputCount() {
+        #expect(Set(OpRegistryAccess.inputCountTypes) == Set(OpRegistryAccess.definitionTypes))
     }
 }

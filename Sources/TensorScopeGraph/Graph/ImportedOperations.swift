@@ -61,13 +61,15 @@ extension Graph {
     /// Records an op of a registered `type` named exactly `name`, with symbolic outputs whose
     /// shapes are inferred from the inputs' (`-1` where unknown); computes nothing.
     ///
-    /// - Throws: when `name` is taken, or the op rejects its inputs' shapes or `attributes`
-    ///   (the message names the op type; the importer adds the node).
+    /// - Throws: when `name` is taken, the op type takes another number of inputs, or the op
+    ///   rejects its inputs' shapes or `attributes` (the message names the op type; the
+    ///   importer adds the node).
     package func importOperation(
         name: String, type: String, inputs: [(argument: String, input: ImportedInput)],
         attributes: [String: GraphOperation.AttributeValue]
     ) throws -> [Tensor] {
-        try asDefault {
+        try OpRegistry.checkInputCount(type, inputs.count)
+        return try asDefault {
             let opInputs = inputs.map { argument, input in
                 switch input {
                 case .tensor(let tensor): OpInput(argument, tensor)

@@ -14,6 +14,33 @@ enum OpRegistry {
         resizeNearestNeighborDefinition, depthwiseConv2DDefinition,
     ].map { ($0.type, $0) })
 
+    /// How many inputs each op type takes, as TensorFlow's op definitions have them (`AddN` and
+    /// `ConcatV2` take lists). The definitions read their inputs by position; an imported node
+    /// with another count is refused before any is read.
+    static let inputCounts: [String: ClosedRange<Int>] = {
+        var counts: [String: ClosedRange<Int>] = [:]
+        for type in ["Relu", "Sigmoid", "Tanh", "Softmax", "MaxPool", "AvgPool", "Exp", "Log", "Square", "Sqrt", "Rsqrt", "Neg",
+                     "Relu6", "LeakyRelu", "Elu", "Identity", "StopGradient", "Squeeze", "LRN"] { counts[type] = 1...1 }
+        for type in ["Conv2D", "BiasAdd", "AddV2", "Sub", "Mul", "MatMul", "ArgMax", "Reshape", "RealDiv", "Prelu", "Transpose",
+                     "Maximum", "Minimum", "ExpandDims", "Mean", "Sum", "Max", "Pad", "MirrorPad", "ResizeBilinear",
+                     "ResizeNearestNeighbor", "DepthwiseConv2dNative"] { counts[type] = 2...2 }
+        counts["PadV2"] = 3...3
+        counts["FusedBatchNormV3"] = 5...5
+        counts["AddN"] = 1...Int.max
+        counts["ConcatV2"] = 2...Int.max
+        return counts
+    }()
+
+    /// Checks that an op of `type` takes `count` inputs.
+    ///
+    /// - Throws: `.invalidArgument` naming the type, the count it takes and the one given.
+    static func checkInputCount(_ type: String, _ count: Int) throws {
+        guard let counts = inputCounts[type], !counts.contains(count) else { return }
+        let expected = counts.upperBound == Int.max ? "at least \(counts.lowerBound)" : "\(counts.lowerBound)"
+        throw TensorScopeError.invalidArgument(type, expected: "\(expected) input\(counts.lowerBound == 1 && counts.upperBound == 1 ? "" : "s")",
+                                               got: "\(count)")
+    }
+
     /// Computes an op of `type` on `inputs`.
     static func execute(_ type: String, _ inputs: [OpInput], _ attributes: Attributes) throws -> [Tensor] {
         guard let definition = definitions[type] else {
