@@ -6,11 +6,12 @@ import COpenBLAS
 ///
 ///     Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A
 ///
-/// with the filter transformed once per run (`U = G g Gᵀ`, `[36][C][K]`), every patch
-/// transformed (`V = Bᵀ d B`, `[36][tiles][C]`), the 36 element-wise products over channels done
-/// as 36 matrix products (`M[ξ] = V[ξ] · U[ξ]`, one single-threaded `sgemm` each) and each tile
-/// transformed back (`Aᵀ M A`), then the epilogue. Tiles go to the workers in chunks, each with
-/// scratch of its own, so scratch is bounded by the chunk size, not the image.
+/// with the filter transformed once per value (`U = G g Gᵀ`, `[36][C][K]`, kept for a variable),
+/// every patch transformed (`V = Bᵀ d B`, `[36][tiles][C]`), the 36 element-wise products over
+/// channels done as 36 matrix products (`M[ξ] = V[ξ] · U[ξ]`, one single-threaded `sgemm`
+/// each) and each tile transformed back (`Aᵀ M A`), then the epilogue. Tiles are taken in
+/// rounds of at most `roundBudgetBytes` of transformed values, so scratch is bounded by that,
+/// not by the image.
 ///
 /// The transforms cost accuracy: their constants (1/4, 1/6, 1/24 and powers of 2 up to 8)
 /// grow the rounding error of float32 (docs/ENGINE.md states the measured bound). The planner
