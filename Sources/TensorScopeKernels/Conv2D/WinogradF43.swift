@@ -121,20 +121,31 @@ package struct WinogradF43: Conv2DOperator {
     /// `U[ξ][c][k] = (G g Gᵀ)[ξ]` for the HWIO filter `g[ky][kx][c][k]`, eight output
     /// channels at a time.
     static func transformFilter(_ filter: UnsafePointer<Float>, channels c: Int, outputs k: Int, into u: UnsafeMutablePointer<Float>) {
-        // G's rows, (g0, g1, g2) each: 1/4 · (1, 0, 0), −1/6 · (1, 1, 1), −1/6 · (1, −1, 1),
+        typealias Six = (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)
+        // G's rows applied to (g0, g1, g2): 1/4 · (1, 0, 0), −1/6 · (1, 1, 1), −1/6 · (1, −1, 1),
         // (1/24, 1/12, 1/6), (1/24, −1/12, 1/6), (0, 0, 1).
-        @inline(__always) func rows(_ g0: SIMD8<Float>, _ g1: SIMD8<Float>, _ g2: SIMD8<Float>) -> [SIMD8<Float>] {
-            [g0 / 4, -(g0 + g1 + g2) / 6, -(g0 - g1 + g2) / 6, g0 / 24 + g1 / 12 + g2 / 6, g0 / 24 - g1 / 12 + g2 / 6, g2]
+        @inline(__always) func rows(_ g0: SIMD8<Float>, _ g1: SIMD8<Float>, _ g2: SIMD8<Float>) -> Six {
+            (g0 / 4, -(g0 + g1 + g2) / 6, -(g0 - g1 + g2) / 6, g0 / 24 + g1 / 12 + g2 / 6, g0 / 24 - g1 / 12 + g2 / 6, g2)
+        }
+        @inline(__always) func element(_ six: Six, _ i: Int) -> SIMD8<Float> {
+            switch i {
+            case 0: six.0
+            case 1: six.1
+            case 2: six.2
+            case 3: six.3
+            case 4: six.4
+            default: six.5
+            }
         }
         for ci in 0..<c {
             for ko in Swift.stride(from: 0, to: k, by: 8) {
                 let lanes = min(8, k - ko)
-                let w = (0..<9).map { load(filter + ($0 * c + ci) * k + ko, lanes) }
-                // G w: for each kernel column x, the six rows.
-                let columns = (0..<3).map { x in rows(w[x], w[3 + x], w[6 + x]) }
+                @inline(__always) func w(_ tap: Int) -> SIMD8<Float> { load(filter + (tap * c + ci) * k + ko, lanes) }
+                // G w: the six rows of each kernel column x.
+                let column0 = rows(w(0), w(3), w(6)), column1 = rows(w(1), w(4), w(7)), column2 = rows(w(2), w(5), w(8))
                 for i in 0..<6 {
-                    let row = rows(columns[0][i], columns[1][i], columns[2][i])
-                    for j in 0..<6 { store(row[j], u + ((i * 6 + j) * c + ci) * k + ko, lanes) }
+                    let row = rows(element(column0, i), element(column1, i), element(column2, i))
+                    for j in 0..<6 { store(element(row, j), u + ((i * 6 + j) * c + ci) * k + ko, lanes) }
                 }
             }
         }
