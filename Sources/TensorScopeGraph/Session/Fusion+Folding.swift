@@ -15,7 +15,8 @@ extension Fusion {
         var removed = Set<Int>()
         for c in plan.steps.indices where ["Conv2D", "DepthwiseConv2dNative"].contains(plan.steps[c].type) {
             let conv = plan.steps[c]
-            guard conv.epilogue == nil, case .string("VALID")? = conv.attributes["padding"], readers[conv.inputs[0]] == 1, let p = producer[conv.inputs[0]], !removed.contains(p),
+            guard conv.epilogue == nil, case .string("VALID")? = conv.attributes["padding"],
+                  readers[plan.root(of: conv.inputs[0])] == 1, let p = producer[conv.inputs[0]], !removed.contains(p),
                   ["Pad", "PadV2"].contains(plan.steps[p].type), plan.steps[p].epilogue == nil else { continue }
             let padStep = plan.steps[p]
             // The paddings (exact integers) and, for PadV2, a constant zero fill.
