@@ -35,6 +35,8 @@ public final class Graph: Sendable {
         /// `keptConstantLimit` elements) of eager ops on variables, which a `Session` runs again.
         /// Other eager ops keep none.
         var constants: [String: Tensor] = [:]
+        /// The ops computed from variables alone (`isComputedFromVariables`), by name.
+        var computedFromVariables: Set<String> = []
         /// `addToCollection`'s collections (the variable collections are kept above).
         var collections: [String: [any Sendable]] = [:]
     }

@@ -135,13 +135,7 @@ struct PendingOperation {
                 }
             }
             // An eager op on variables keeps its small constants, so a Session can run it again.
-            if state.keepsConstants(arguments) {
-                for (input, argument) in zip(inputs, arguments) where argument.source == .constant {
-                    if let value = input.value, !value.isSymbolic, value.scalarCount <= Graph.State.keptConstantLimit {
-                        state.constants[argument.node] = value
-                    }
-                }
-            }
+            state.noteVariableInputs(of: opName, arguments, values: inputs.map(\.value))
             return (opName, arguments)
         }
     }

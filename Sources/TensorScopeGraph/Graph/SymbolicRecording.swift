@@ -88,37 +88,39 @@ extension OpRegistry {
 
 extension Graph.State {
     /// The most elements a constant input of an eager op may have for the graph to keep it
-    /// (see `keepsConstants`): an epsilon, a scale, a bias — never a batch of images.
+    /// (see `noteVariableInputs`): an epsilon, a scale, a bias — never a batch of images.
     static let keptConstantLimit = 4096
 
     /// Whether the recorded op with output `edge` is computed from variables alone — variable
     /// reads, constants the graph kept, and outputs of other such ops — so a `Session` can run
     /// it again and see the variables' values at that time (`-alpha`, `rsqrt(variance + ε)`).
     func isComputedFromVariables(_ edge: String) -> Bool {
-        let name = edge.split(separator: ":").first.map(String.init) ?? edge
-        guard let operation = operations.last(where: { $0.name == name }) else { return false }
-        var readsVariable = false
-        for argument in operation.arguments {
-            switch argument.source {
-            case .variableRead: readsVariable = true
-            case .constant: guard constants[argument.node] != nil else { return false }
-            case .operation:
-                guard isComputedFromVariables(argument.node) else { return false }
-                readsVariable = true
-            }
-        }
-        return readsVariable
+        computedFromVariables.contains(splitEdge(edge).node)
     }
 
-    /// Whether an eager op with these arguments should keep its small constant inputs: when it
-    /// reads a variable, directly or through such an op, so it can be run again by a Session.
-    func keepsConstants(_ arguments: [GraphOperation.Input]) -> Bool {
-        arguments.contains { argument in
+    /// For an op about to be recorded as `name` with these arguments and their values: when it
+    /// reads a variable, directly or through an op computed from variables, its small constants
+    /// are kept (so a Session can run it again), and when every input is such a value, the op
+    /// is noted as computed from variables itself. Each op is decided once, from its inputs'
+    /// notes, so nothing is looked up in the record.
+    mutating func noteVariableInputs(of name: String, _ arguments: [GraphOperation.Input], values: [Tensor?]) {
+        var readsVariable = false, allKept = true
+        for argument in arguments {
             switch argument.source {
-            case .variableRead: true
-            case .operation: isComputedFromVariables(argument.node)
-            case .constant: false
+            case .variableRead: readsVariable = true
+            case .operation:
+                if isComputedFromVariables(argument.node) { readsVariable = true } else { allKept = false }
+            case .constant: break
             }
         }
+        guard readsVariable else { return }
+        for (argument, value) in zip(arguments, values) where argument.source == .constant {
+            guard let value, !value.isSymbolic, value.scalarCount <= Self.keptConstantLimit else {
+                allKept = false
+                continue
+            }
+            constants[argument.node] = value
+        }
+        if allKept { computedFromVariables.insert(name) }
     }
 }

@@ -38,9 +38,8 @@ public enum Layers {
             }
             let (kh, kw) = try pair(kernelSize, "kernelSize", layer: "conv2d layer")
             let kernel = try getVariable("kernel", shape: [kh, kw, shape[3], filters], initializer: .glorotUniform())
-            var y = try TensorScopeGraph.conv2d(inputs, kernel, strides: strides, padding: padding)
-            if useBias { y = try biasAdd(y, try getVariable("bias", shape: [filters], initializer: .zeros)) }
-            return try activation?(y) ?? y
+            let y = try TensorScopeGraph.conv2d(inputs, kernel, strides: strides, padding: padding)
+            return try biasAndActivation(y, outputs: filters, useBias: useBias, activation)
         }
     }
 
@@ -67,9 +66,7 @@ public enum Layers {
                     got: "inputs of shape \(shape), units \(units)")
             }
             let kernel = try getVariable("kernel", shape: [shape[1], units], initializer: .glorotUniform())
-            var y = try matmul(inputs, kernel)
-            if useBias { y = try biasAdd(y, try getVariable("bias", shape: [units], initializer: .zeros)) }
-            return try activation?(y) ?? y
+            return try biasAndActivation(try matmul(inputs, kernel), outputs: units, useBias: useBias, activation)
         }
     }
 
@@ -183,6 +180,15 @@ public enum Layers {
             }
             return identity(inputs)
         }
+    }
+
+    /// The end of conv2d and dense: `bias` (`[outputs]`, zeros) added when `useBias`, then
+    /// `activation`.
+    private static func biasAndActivation(
+        _ y: Tensor, outputs: Int, useBias: Bool, _ activation: ((Tensor) throws -> Tensor)?
+    ) throws -> Tensor {
+        let biased = useBias ? try biasAdd(y, try getVariable("bias", shape: [outputs], initializer: .zeros)) : y
+        return try activation?(biased) ?? biased
     }
 
     /// Runs `body` in the layer's variable scope: `name`, or `base` made unique.

@@ -160,11 +160,8 @@ extension Fusion {
         let readers = readers(plan)
         let producer = definingSteps(plan)
         func stored(_ id: Int) -> Bool { storedRoot(id, plan) != nil }
-        /// The step computing `id` when it is of `type`, has no epilogue and `id` is read `count` times.
         func single(_ id: Int, _ type: String, readBy count: Int = 1) -> Int? {
-            guard readers[plan.root(of: id)] == count, let s = producer[id], plan.steps[s].type == type,
-                  plan.steps[s].epilogue == nil, plan.steps[s].chain.isEmpty else { return nil }
-            return s
+            soleStep(computing: id, type, readBy: count, plan, readers: readers, producer: producer)
         }
         var removed = Set<Int>()
         for last in plan.steps.indices where plan.steps[last].type == "AddV2" && plan.steps[last].inputs.count == 2 {

@@ -77,6 +77,16 @@ enum Fusion {
         removeSteps(removed, from: &plan)
     }
 
+    /// The step computing `id` when it is one op of `type` (nothing fused into it yet) and `id`
+    /// is read by `count` steps: a link of a pattern of ops a pass recognises.
+    static func soleStep(
+        computing id: Int, _ type: String, readBy count: Int = 1, _ plan: ExecutionPlan, readers: [Int: Int], producer: [Int: Int]
+    ) -> Int? {
+        guard readers[plan.root(of: id)] == count, let s = producer[id], plan.steps[s].type == type,
+              plan.steps[s].epilogue == nil, plan.steps[s].chain.isEmpty else { return nil }
+        return s
+    }
+
     /// The step that computes each value.
     static func definingSteps(_ plan: ExecutionPlan) -> [Int: Int] {
         var definedAt: [Int: Int] = [:]
@@ -108,11 +118,8 @@ enum Fusion {
     private static func recognizePReLU(in plan: inout ExecutionPlan) {
         let readers = readers(plan)
         let producer = definingSteps(plan)
-        /// The step computing `id` when it is of `type` and `id` is read once.
         func single(_ id: Int, _ type: String) -> Int? {
-            guard readers[id] == 1, let s = producer[id], plan.steps[s].type == type,
-                  plan.steps[s].epilogue == nil else { return nil }
-            return s
+            soleStep(computing: id, type, plan, readers: readers, producer: producer)
         }
         var removed = Set<Int>()
         for e in plan.steps.indices where ["AddV2", "Sub"].contains(plan.steps[e].type) && plan.steps[e].inputs.count == 2 {

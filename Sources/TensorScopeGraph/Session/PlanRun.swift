@@ -26,11 +26,11 @@ final class CompiledPlan: @unchecked Sendable {
         /// For a constant convolution filter: the holder that keeps its packed forms, so they
         /// are packed once per plan, not once per run.
         var constantFilter: (holder: Variable, value: Tensor)? = nil
-        /// For a filter with a batch norm folded in: the fold, whose holder keeps the packed forms.
+        /// For a filter with a fold (a batch norm, a scale): the fold, whose holder keeps the packed forms.
         var foldedFilter: Int? = nil
     }
 
-    /// One input of a batch-norm fold: a constant, or the run's snapshot of a pinned variable.
+    /// One input of a filter fold: a constant, or the run's snapshot of a pinned variable.
     private enum FoldInput {
         case constant(Tensor)
         case variable(Int)

@@ -66,6 +66,5 @@ let fusedBatchNormDefinition = OpDefinition("FusedBatchNormV3", outputShapes: { 
 
 /// The `epsilon` attribute (TensorFlow's default 0.0001 when a graph leaves it out).
 func batchNormEpsilon(_ attributes: Attributes) throws -> Float {
-    if case .float(let epsilon)? = attributes["epsilon"] { return epsilon }
-    return 0.0001
+    attributes.float("epsilon", default: 0.0001)
 }

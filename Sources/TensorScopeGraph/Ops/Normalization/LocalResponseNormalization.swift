@@ -24,13 +24,9 @@ public func localResponseNormalization(
 
 /// The attributes of an `LRN`, with TensorFlow's defaults for those a graph leaves out.
 private func lrnParameters(_ attributes: Attributes) throws -> LocalResponseNorm.Parameters {
-    func float(_ key: String, _ fallback: Float) -> Float {
-        if case .float(let value)? = attributes[key] { return value }
-        return fallback
-    }
-    var radius = 5
-    if case .int(let value)? = attributes["depth_radius"] { radius = value }
-    return try LocalResponseNorm.Parameters(depthRadius: radius, bias: float("bias", 1), alpha: float("alpha", 1), beta: float("beta", 0.5))
+    try LocalResponseNorm.Parameters(
+        depthRadius: attributes.int("depth_radius", default: 5), bias: attributes.float("bias", default: 1),
+        alpha: attributes.float("alpha", default: 1), beta: attributes.float("beta", default: 0.5))
 }
 
 /// `LRN`: every pixel's channels normalised.

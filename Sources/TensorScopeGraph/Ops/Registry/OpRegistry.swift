@@ -70,6 +70,18 @@ extension Dictionary where Key == String, Value == GraphOperation.AttributeValue
         return value
     }
 
+    /// The float under `key`, or `fallback` (TensorFlow's default) when a graph leaves it out.
+    func float(_ key: String, default fallback: Float) -> Float {
+        if case .float(let value)? = self[key] { return value }
+        return fallback
+    }
+
+    /// The integer under `key`, or `fallback` (TensorFlow's default) when a graph leaves it out.
+    func int(_ key: String, default fallback: Int) -> Int {
+        if case .int(let value)? = self[key] { return value }
+        return fallback
+    }
+
     /// The flag under `key`, `false` when absent (as TensorFlow's defaults for `transpose_a`).
     func bool(_ key: String) -> Bool {
         if case .bool(let value)? = self[key] { return value }
