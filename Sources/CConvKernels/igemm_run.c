@@ -38,6 +38,10 @@
 // 32 channels takes 1,920 on the fast path, 6,400 on the general one).
 #define STRIP_FLOATS 8192
 
+// The largest output map (out_h * out_w pixels) batch-major tiles are used for: beyond it
+// most tiles of the pixel-major order are whole runs inside the image anyway.
+#define BATCH_MAJOR_PIXELS 256
+
 // Copies input columns [left, right) of one row of in_c-channel pixels to dst, with zeros for
 // the columns outside [0, in_w); returns dst.
 static const float *padded_span(float *dst, const float *row, ptrdiff_t left, ptrdiff_t right, size_t in_w,
@@ -174,6 +178,75 @@ static size_t trim_taps(const float *const *pointers, size_t entries, size_t per
     return end - begin;
 }
 
+// Small maps: when the whole images a call's range touches fit in the strip, each is copied
+// there once, zero-padded, so every kernel row of every pixel is one contiguous span of the copy:
+// a tile's indirection is then arithmetic, with no per-tile copies of edge spans and no zero-row
+// tests. On the digits CNN's 8 x 8 and 4 x 4 maps nearly every tile wraps to the next output
+// row or touches the padding, and building those tiles' indirection cost more than their
+// multiply-adds. Needs adjacent taps (dilation_w = 1, the row form). Returns the floats one
+// padded image takes, or 0 when the images of [first, first + count) do not fit.
+static size_t padded_image_floats(const ts_conv_params *p, size_t first, size_t count, size_t *padded_h,
+                                  size_t *padded_w) {
+    if (p->dilation_w != 1 || count == 0) return 0;
+    const size_t per_image = p->out_h * p->out_w;
+    const size_t images = (first + count - 1) / per_image - first / per_image + 1;
+    const size_t h = (p->out_h - 1) * p->stride_h + (p->kernel_h - 1) * p->dilation_h + 1;
+    const size_t w = (p->out_w - 1) * p->stride_w + p->kernel_w;
+    if (h > STRIP_FLOATS || w > STRIP_FLOATS || p->in_c > STRIP_FLOATS) return 0;
+    const size_t image = h * w * p->in_c;
+    if (image > STRIP_FLOATS / images) return 0;
+    *padded_h = h;
+    *padded_w = w;
+    return image;
+}
+
+// Copies `images` images from `first_image` into dst, each padded_h rows of padded_w pixels:
+// padded row y holds input row y - pad_top (zeros outside the image), padded column x input
+// column x - pad_left.
+static void pad_images(const ts_conv_params *p, float *dst, size_t first_image, size_t images, size_t padded_h,
+                       size_t padded_w) {
+    const size_t row_floats = p->in_w * p->in_c;
+    const size_t padded_row = padded_w * p->in_c;
+    for (size_t k = 0; k < images; k++) {
+        const float *image = p->input + (first_image + k) * p->in_h * row_floats;
+        for (size_t y = 0; y < padded_h; y++, dst += padded_row) {
+            const ptrdiff_t source = (ptrdiff_t)y - p->pad_top;
+            if (source < 0 || source >= (ptrdiff_t)p->in_h)
+                memset(dst, 0, padded_row * sizeof(float));
+            else
+                padded_span(dst, image + (size_t)source * row_floats, -p->pad_left,
+                            (ptrdiff_t)padded_w - p->pad_left, p->in_w, p->in_c);
+        }
+    }
+}
+
+// Whether the tiles of padded-image and batch-major modes can read the input itself, in its
+// own layout: no kernel row reaches into padding (VALID, 1 x 1), so there is nothing to copy.
+static int reads_in_place(const ts_conv_params *p, size_t padded_h, size_t padded_w) {
+    return p->pad_top == 0 && p->pad_left == 0 && padded_h <= p->in_h && padded_w <= p->in_w;
+}
+
+// The kernel rows output row i reads inside the image (the others fall in the top or bottom
+// padding, so they are consecutive): sets *first to the first and returns how many.
+static size_t rows_inside(const ts_conv_params *p, size_t i, size_t *first) {
+    size_t low = p->kernel_h, high = 0;
+    for (size_t a = 0; a < p->kernel_h; a++) {
+        const ptrdiff_t y = (ptrdiff_t)(i * p->stride_h + a * p->dilation_h) - p->pad_top;
+        if (y < 0 || y >= (ptrdiff_t)p->in_h) continue;
+        if (a < low) low = a;
+        high = a + 1;
+    }
+    *first = low < high ? low : 0;
+    return low < high ? high - low : 0;
+}
+
+size_t ts_igemm_batch_group(int isa, const ts_conv_params *p) {
+    const size_t mr = ts_igemm_mr(isa);
+    size_t h, w;
+    if (mr == 0 || p->batch < mr || p->out_h * p->out_w > BATCH_MAJOR_PIXELS) return 0;
+    return padded_image_floats(p, 0, mr * p->out_h * p->out_w, &h, &w) ? mr : 0;
+}
+
 // What every tile of one call shares.
 typedef struct {
     const ts_conv_params *p;
@@ -182,10 +255,17 @@ typedef struct {
     int adjacent, run_fits, pixels_fit, run_zeros_fit, kernel_streams;
     const float **ind, **rows;
     float *strip;
+    // Padded-image mode (see pad_images): the images from `first_image` on, each `padded_h`
+    // rows of `padded_w` pixels, zero-padded, at `strip`; NULL when off.
+    const float *padded;
+    size_t first_image, padded_h, padded_w;
 } tile_context;
 
 // Computes every channel block of the mr pixels from (b, i, j) into `out` (rows out_c floats
 // apart). Returns 1 when every sum was finite.
+static int multiply(const tile_context *t, int whole, size_t step, size_t first, size_t taps, size_t kchannels,
+                    size_t mr, float *out, size_t ldo);
+
 static int run_tile(const tile_context *t, size_t mr, size_t b, size_t i, size_t j, float *out) {
     const ts_conv_params *p = t->p;
     // The indirection, and what the kernels take from it: `whole` for the direct kernel (one
@@ -208,23 +288,133 @@ static int run_tile(const tile_context *t, size_t mr, size_t b, size_t i, size_t
     size_t first;
     const size_t taps = whole ? trim_taps(t->rows, entries, 1, p->zero, &first)
                               : trim_taps(t->ind, entries, t->mr_max, p->zero, &first);
+    return multiply(t, whole, p->stride_w * p->in_c, first, taps, kchannels, mr, out, p->out_c);
+}
+
+// Runs the kernels for every channel block of a tile whose indirection is built: the direct
+// kernel on t->rows (pixels `step` floats apart) when `whole`, else the indirect one on t->ind,
+// from tap `first` on, `taps` taps of `kchannels` channels each, pixels stored `ldo` floats
+// apart; then ELU. Returns 1 when every sum was finite.
+static int multiply(const tile_context *t, int whole, size_t step, size_t first, size_t taps, size_t kchannels,
+                    size_t mr, float *out, size_t ldo) {
+    const ts_conv_params *p = t->p;
     int finite = 1;
     for (size_t nb = 0; nb < t->blocks; nb++) {
         const size_t nr = p->out_c - nb * t->nr_max < t->nr_max ? p->out_c - nb * t->nr_max : t->nr_max;
         const float *weights = p->packed_weights + nb * t->block_floats + first * kchannels * t->nr_max;
         const size_t bias_stride = p->activation == TS_ACTIVATION_PRELU ? 2 * t->nr_max : t->nr_max;
         const float *bias = p->packed_bias ? p->packed_bias + nb * bias_stride : 0;
-        finite &= whole ? t->row->dkernel(taps, kchannels, t->rows + first, p->stride_w * p->in_c, weights, bias,
-                                          p->activation, t->kernel_streams, out + nb * t->nr_max, p->out_c, nr)
+        finite &= whole ? t->row->dkernel(taps, kchannels, t->rows + first, step, weights, bias, p->activation,
+                                          t->kernel_streams, out + nb * t->nr_max, ldo, nr)
                         : t->row->ukernel(taps, kchannels, t->ind + first * t->mr_max, weights, bias, p->activation,
-                                          t->kernel_streams, out + nb * t->nr_max, p->out_c, mr, nr);
+                                          t->kernel_streams, out + nb * t->nr_max, ldo, mr, nr);
     }
     if (p->activation == TS_ACTIVATION_ELU) {
         // Exponentials have no micro-kernel: applied here, while the tile is still in cache.
         for (size_t m = 0; m < mr; m++) {
-            float *row = out + m * p->out_c;
+            float *row = out + m * ldo;
             for (size_t n = 0; n < p->out_c; n++)
                 if (row[n] < 0) row[n] = expf(row[n]) - 1.0f;
+        }
+    }
+    return finite;
+}
+
+// The tiles of pixels [pixel, end), the first at (b, i, j), in padded-image mode (see
+// padded_image_floats): a whole run of MR pixels along an output row takes the direct kernel
+// on the kernel rows that fall inside the image; any other tile the indirect one on every
+// kernel row of each pixel (rows in the padding read the copy's zeros). Pointers are stepped
+// pixel by pixel through the copies, so a tile's indirection is a few additions per pointer.
+static int run_padded(const tile_context *t, size_t pixel, size_t end, size_t b, size_t i, size_t j, float *tile,
+                      int buffered) {
+    const ts_conv_params *p = t->p;
+    const size_t mr_max = t->mr_max, kh = p->kernel_h, out_w = p->out_w;
+    const size_t padded_row = t->padded_w * p->in_c;
+    const size_t row_step = p->dilation_h * padded_row;            // kernel row to kernel row
+    const size_t pixel_step = p->stride_w * p->in_c;               // output column to column
+    const size_t line_step = p->stride_h * padded_row;             // output row to row
+    const size_t next_line = line_step - out_w * pixel_step;       // end of an output row to the next
+    const size_t next_image = t->padded_h * padded_row - p->out_h * line_step;
+    const size_t kchannels = p->kernel_w * p->in_c;
+    // Kernel row 0 of output pixel (b, i, j) in the copies.
+    const float *at = t->padded + (b - t->first_image) * t->padded_h * padded_row + i * line_step + j * pixel_step;
+#define NEXT_LINE()                           \
+    do {                                      \
+        j = 0;                                \
+        at += next_line;                      \
+        if (++i == p->out_h) {                \
+            i = 0;                            \
+            at += next_image;                 \
+        }                                     \
+    } while (0)
+    int finite = 1;
+    while (pixel < end) {
+        const size_t mr = end - pixel < mr_max ? end - pixel : mr_max;
+        float *const destination = p->output + pixel * p->out_c;
+        float *const out = buffered ? tile : destination;
+        const int whole = mr == mr_max && j + mr <= out_w;
+        size_t first = 0, taps = kh;
+        if (whole) {
+            taps = rows_inside(p, i, &first);
+            for (size_t a = first; a < first + taps; a++) t->rows[a] = at + a * row_step;
+            at += mr * pixel_step;
+            if ((j += mr) == out_w) NEXT_LINE();
+        } else {
+            for (size_t m = 0; m < mr_max; m++) {
+                const float **entry = t->ind + m;
+                if (m >= mr) {
+                    for (size_t a = 0; a < kh; a++, entry += mr_max) *entry = p->zero;
+                    continue;
+                }
+                const float *row = at;
+                for (size_t a = 0; a < kh; a++, entry += mr_max, row += row_step) *entry = row;
+                at += pixel_step;
+                if (++j == out_w) NEXT_LINE();
+            }
+        }
+        finite &= multiply(t, whole, pixel_step, first, taps, kchannels, mr, out, p->out_c);
+        if (buffered) t->row->stream_tile(destination, tile, mr * p->out_c);
+        pixel += mr;
+    }
+    return finite;
+#undef NEXT_LINE
+}
+
+// Images [first_image, first_image + images) in batch-major tiles (ts_igemm_batch_group): the
+// group's MR images copied zero-padded into the strip, then for each output pixel (i, j) one
+// tile of that pixel in each image — the direct kernel with one pointer per kernel row, pixels
+// one padded image apart, only the kernel rows inside the image (the same for every pixel of
+// the tile), stored one output image apart. A last group of fewer images takes the indirect
+// kernel, its missing pixels reading zeros.
+static int run_batch_major(const tile_context *t, size_t first_image, size_t images, int in_place) {
+    const ts_conv_params *p = t->p;
+    const size_t mr_max = t->mr_max, per_image = p->out_h * p->out_w;
+    const size_t padded_row = t->padded_w * p->in_c, image_floats = t->padded_h * padded_row;
+    const size_t row_step = p->dilation_h * padded_row, kchannels = p->kernel_w * p->in_c;
+    const size_t ldo = per_image * p->out_c;
+    int finite = 1;
+    for (size_t g = 0; g < images; g += mr_max) {
+        const size_t mr = images - g < mr_max ? images - g : mr_max;
+        const float *group = t->strip;
+        if (in_place)
+            group = p->input + (first_image + g) * image_floats;
+        else
+            pad_images(p, t->strip, first_image + g, mr, t->padded_h, t->padded_w);
+        float *const out = p->output + (first_image + g) * ldo;
+        for (size_t i = 0; i < p->out_h; i++) {
+            size_t first;
+            const size_t taps = rows_inside(p, i, &first);
+            for (size_t j = 0; j < p->out_w; j++) {
+                const float *at = group + i * p->stride_h * padded_row + j * p->stride_w * p->in_c;
+                for (size_t a = first; a < first + taps; a++) {
+                    t->rows[a] = at + a * row_step;
+                    if (mr == mr_max) continue;
+                    for (size_t m = 0; m < mr_max; m++)
+                        t->ind[a * mr_max + m] = m < mr ? t->rows[a] + m * image_floats : p->zero;
+                }
+                finite &= multiply(t, mr == mr_max, image_floats, first, taps, kchannels, mr,
+                                   out + (i * p->out_w + j) * p->out_c, ldo);
+            }
         }
     }
     return finite;
@@ -276,6 +466,31 @@ int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count) {
     int finite = 1;
     size_t pixel = first;
     size_t b = pixel / per_image, i = (pixel % per_image) / p->out_w, j = pixel % p->out_w;
+    // The small-map modes read the input in place when no kernel row reaches into padding,
+    // else from copies laid out as padded_h rows of padded_w pixels.
+    const int batch_major = ts_igemm_batch_group(isa, p) && pixel % per_image == 0 && end % per_image == 0 &&
+                            padded_image_floats(p, 0, mr_max * per_image, &t.padded_h, &t.padded_w);
+    if (batch_major || padded_image_floats(p, first, count, &t.padded_h, &t.padded_w)) {
+        const int in_place = reads_in_place(p, t.padded_h, t.padded_w);
+        if (in_place) {
+            t.padded_h = p->in_h;
+            t.padded_w = p->in_w;
+        }
+        if (batch_major) {
+            t.kernel_streams = 0;
+            finite = run_batch_major(&t, b, count / per_image, in_place);
+        } else {
+            t.first_image = b;
+            if (in_place) {
+                t.padded = p->input + b * p->in_h * p->in_w * p->in_c;
+            } else {
+                pad_images(p, strip, b, (end - 1) / per_image - b + 1, t.padded_h, t.padded_w);
+                t.padded = strip;
+            }
+            finite = run_padded(&t, pixel, end, b, i, j, tile, buffered);
+        }
+        pixel = end;
+    }
     while (pixel < end) {
         const size_t mr = end - pixel < mr_max ? end - pixel : mr_max;
         float *const destination = p->output + pixel * p->out_c;

@@ -50,12 +50,13 @@ import TensorScope
         #expect(wrong?.description.hasPrefix("prelu: expected alpha of shape [C]") == true)
     }
 
-    /// conv2d → bias → activation, eagerly (three ops) and through a Session (one fused step).
-    @Test(arguments: ["Relu", "Relu6", "LeakyRelu", "Elu", "Prelu"])
-    func fusedIntoConvolutionEqualsEager(_ activation: String) throws {
+    /// conv2d → bias → activation, eagerly (three ops) and through a Session (one fused step);
+    /// on 13 × 11 maps and, batch-major (tiles one output image apart), on 9 maps of 5 × 4.
+    @Test(arguments: ["Relu", "Relu6", "LeakyRelu", "Elu", "Prelu"], [[2, 13, 11, 5], [9, 5, 4, 5]])
+    func fusedIntoConvolutionEqualsEager(_ activation: String, _ xs: [Int]) throws {
         var rng = TestRandom(7)
         // 40 output channels: more than one channel block for every tile width, the last partial.
-        let xs = [2, 13, 11, 5], ws = [3, 3, 5, 40]
+        let ws = [3, 3, 5, 40]
         let x = try Tensor(shape: xs, scalars: rng.floats(xs.reduce(1, *)).map { $0 * 3 })
         let w = try Tensor(shape: ws, scalars: rng.floats(ws.reduce(1, *)))
         let b = try Tensor(shape: [40], scalars: rng.floats(40))
@@ -72,7 +73,7 @@ import TensorScope
         }
         let graph = Graph()
         let (images, output) = try graph.asDefault {
-            let images = try placeholder(shape: [nil, 13, 11, 5], name: "images")
+            let images = try placeholder(shape: [nil, xs[1], xs[2], 5], name: "images")
             return (images, try layer(images))
         }
         _ = images

@@ -52,7 +52,42 @@ import TensorScope
         // Dilation: the tap form of the indirection.
         Case(input: [1, 14, 14, 5], filter: [3, 3, 5, 18], stride: 1, same: true, dilation: 2),
         Case(input: [2, 13, 12, 4], filter: [3, 2, 4, 7], stride: 2, same: false, dilation: 3),
+        // Small maps, batch-major (`ts_igemm_batch_group`): one pixel of MR images per tile, the
+        // last group short (13 = 6 + 6 + 1 with AVX2, 8 + 5 with AVX-512); the digits CNN's
+        // layers; stride 2, VALID, a kernel row past the bottom only, a 1 × 1 map.
+        Case(input: [13, 4, 4, 16], filter: [3, 3, 16, 32], stride: 1, same: true),
+        Case(input: [16, 8, 8, 1], filter: [3, 3, 1, 16], stride: 1, same: true),
+        Case(input: [9, 6, 7, 5], filter: [3, 3, 5, 20], stride: 2, same: true),
+        Case(input: [10, 5, 5, 3], filter: [2, 2, 3, 9], stride: 1, same: false),
+        Case(input: [8, 5, 6, 3], filter: [2, 2, 3, 17], stride: 1, same: true),
+        Case(input: [12, 1, 1, 7], filter: [3, 3, 7, 5], stride: 1, same: true),
+        // Small maps of fewer images than MR: the images a range touches copied zero-padded,
+        // tiles wrapping rows and images with per-pixel pointers into the copies.
+        Case(input: [2, 4, 4, 16], filter: [3, 3, 16, 32], stride: 1, same: true),
+        Case(input: [3, 12, 12, 3], filter: [3, 3, 3, 10], stride: 1, same: false),
+        Case(input: [5, 7, 5, 2], filter: [5, 3, 2, 8], stride: 2, same: true),
     ]
+
+    /// Which convolutions are computed batch-major: small maps of at least MR images that fit
+    /// the driver's buffer zero-padded.
+    @Test(arguments: KernelISA.allCases)
+    func batchMajorIsChosenForSmallMapsOfManyImages(isa: KernelISA) throws {
+        guard isa.isSupported else {
+            print("notice: igemm/\(isa) not run: this CPU lacks \(isa.rawValue)")
+            return
+        }
+        func group(_ input: [Int], _ filter: [Int], dilation: Int = 1) throws -> Int {
+            let g = try Conv2DGeometry(input: input, filter: filter, strides: [1], padding: .same, dilations: [dilation])
+            return IndirectGEMM(geometry: g, isa: isa, packed: nil).batchGroup
+        }
+        let mr = isa.tile.pixels
+        #expect(try group([256, 8, 8, 1], [3, 3, 1, 16]) == mr)
+        #expect(try group([256, 4, 4, 16], [3, 3, 16, 32]) == mr)
+        #expect(try group([mr - 1, 4, 4, 16], [3, 3, 16, 32]) == 0)       // too few images
+        #expect(try group([256, 24, 24, 3], [3, 3, 3, 28]) == 0)          // 576 pixels
+        #expect(try group([256, 4, 4, 256], [3, 3, 256, 32]) == 0)        // MR padded images > 32 KiB
+        #expect(try group([256, 8, 8, 1], [3, 3, 1, 16], dilation: 2) == 0)
+    }
 
     @Test(arguments: cases, KernelISA.allCases)
     func ownKernelsMatchTheDirectLoop(_ c: Case, isa: KernelISA) throws {

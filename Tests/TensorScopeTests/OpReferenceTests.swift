@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import TensorScope
+@testable import TensorScopeGraph
+@testable import TensorScopeKernels
 
 /// The classic-CNN ops against the plain references of Support/ReferenceOps.swift on random
 /// cases, their errors, and the Tensor conveniences.
@@ -74,6 +76,47 @@ import TensorScope
         // Softmax rows sum to 1 even for logits whose exponentials overflow.
         let big = try softmax(Tensor([[1e30, 1e30, -1e30]]))
         #expect(big.scalars == [0.5, 0.5, 0])
+    }
+
+    /// `matmul` with neither operand transposed runs as a 1 × 1 convolution on the convolution
+    /// kernels (more than `MatMul.smallRows` rows): against the reference on every instruction
+    /// set and algorithm, around the kernels' tile sizes; and, as TensorFlow's MatMul, it gives
+    /// NaN for NaN without an error, eagerly and with a bias and ReLU fused in a Session.
+    @Test func matmulOnTheConvolutionKernels() throws {
+        var rng = TestRandom(78)
+        for (m, k, n) in [(5, 3, 2), (256, 128, 64), (37, 65, 10), (100, 1, 33)] {
+            let a = rng.floats(m * k), b = rng.floats(k * n)
+            let expected = ReferenceOps.matmul(a, [m, k], b, [k, n], ta: false, tb: false)
+            for algorithm in Conv2DAlgorithm.allCases {
+                for isa in KernelISA.allCases where isa.isSupported {
+                    let y = try Conv2DAlgorithm.withPinned(algorithm) {
+                        try KernelISA.withPinned(isa) {
+                            try matmul(Tensor(shape: [m, k], scalars: a), Tensor(shape: [k, n], scalars: b))
+                        }
+                    }
+                    #expect(y.shape == [m, n])
+                    expectClose(y.scalars, expected, relative: 1e-5, "matmul \(m)×\(k)×\(n) \(algorithm) \(isa)")
+                }
+            }
+        }
+        var a = rng.floats(16 * 8)
+        a[3 * 8 + 2] = .nan
+        let b = try Tensor(shape: [8, 4], scalars: rng.floats(32)), bias = try Tensor(shape: [4], scalars: [1, -1, 0.5, .nan])
+        let x = try Tensor(shape: [16, 8], scalars: a)
+        let graph = Graph()
+        let (input, output) = try graph.asDefault {
+            let input = try placeholder(shape: [nil, 8], name: "x")
+            return (input, relu(try biasAdd(try matmul(input, b), bias)))
+        }
+        _ = input
+        let eager = try Graph().asDefault { relu(try biasAdd(try matmul(x, b), bias)) }
+        let session = try Session(graph: graph)
+        #expect(try session.planSummary([output], feedShapes: ["x": [16, 8]]).steps == [["MatMul", "BiasAdd", "Relu"]])
+        let planned = try session.run(output, feeds: ["x": x])
+        for (i, (e, p)) in zip(eager.scalars, planned.scalars).enumerated() {
+            let (row, column) = i.quotientAndRemainder(dividingBy: 4)
+            #expect(e.isNaN == (row == 3 || column == 3) && p.isNaN == e.isNaN && (e.isNaN || e == p), "element \(i)")
+        }
     }
 
     @Test func subMulAndScalarsBroadcastAsAddDoes() throws {

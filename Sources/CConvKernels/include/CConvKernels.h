@@ -94,6 +94,13 @@ void ts_igemm_pack_weights(int isa, const float *hwio, size_t kernel_h, size_t k
 /// The largest kh * kw the kernels take (their indirection buffer lives on the stack).
 #define TS_IGEMM_MAX_TAPS 64
 
+/// Images per batch-major group for this convolution (MR), or 0 when it is computed pixel by
+/// pixel. With small maps (at most 256 output pixels, MR images zero-padded fitting in 32 KiB,
+/// dilation_w 1) and at least MR images, ts_igemm_run computes each tile from one output pixel
+/// of MR images, which share their padding: the kernel rows in it are skipped, not multiplied by
+/// zeros. It does so for ranges of whole images; callers give it ranges of whole groups (the
+/// last may be short) so every tile is full.
+size_t ts_igemm_batch_group(int isa, const ts_conv_params *p);
 /// Computes output pixels [first, first + count) (numbered b * out_h * out_w + i * out_w + j), all
 /// channels: convolution, then (while in registers) the finiteness check, bias and activation.
 /// Returns 1 when every convolution result was finite (checked before bias and activation) or

@@ -257,8 +257,8 @@ final class CompiledPlan: @unchecked Sendable {
         guard let planned = step.epilogue else { return try prepared.compute(arguments, outputs) }
         if let fused = prepared.fused {
             let channels = prepared.outputs[0].shape.last ?? 0
-            if let bias, let problem = Conv2DRunner.nonFiniteBias(UnsafeBufferPointer(start: bias, count: channels),
-                                                                  op: step.names[1]) {
+            if step.definition.reportsNonFinite, let bias,
+               let problem = Conv2DRunner.nonFiniteBias(UnsafeBufferPointer(start: bias, count: channels), op: step.names[1]) {
                 throw problem
             }
             try fused(arguments, outputs[0].baseAddress!, Epilogue(bias: bias, activation: planned.activation, slopes: slopes),

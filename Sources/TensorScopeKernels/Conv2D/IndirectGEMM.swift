@@ -23,6 +23,9 @@ package struct IndirectGEMM: Conv2DOperator {
     package let isa: KernelISA
     package let packed: PackedFilter?
     package let pixelsPerTile: Int
+    /// Images per batch-major group (`ts_igemm_batch_group`: small maps of at least MR images,
+    /// each tile one pixel of MR images); 0 when tiles are runs of pixels.
+    package let batchGroup: Int
     package let scheduler: TileScheduler
 
     /// Whether the kernels take this shape: at most `TS_IGEMM_MAX_TAPS` kernel taps.
@@ -34,7 +37,13 @@ package struct IndirectGEMM: Conv2DOperator {
         self.geometry = geometry
         self.isa = isa
         self.packed = packed
-        pixelsPerTile = isa.tile.pixels * IndirectGEMM.microTilesPerTile
+        // Batch-major convolutions (small maps, `ts_igemm_batch_group`) take ranges of whole
+        // groups of images, so that every tile but the last is full.
+        var shape = IndirectGEMM.parameters(geometry)
+        batchGroup = ts_igemm_batch_group(isa.code, &shape)
+        let groupPixels = batchGroup * geometry.outHeight * geometry.outWidth
+        let pixels = isa.tile.pixels * IndirectGEMM.microTilesPerTile
+        pixelsPerTile = batchGroup == 0 ? pixels : max(1, pixels / groupPixels) * groupPixels
         scheduler = TileScheduler(tileCount: (geometry.m + pixelsPerTile - 1) / pixelsPerTile, maxWorkers: workers)
     }
 
@@ -77,14 +86,10 @@ package struct IndirectGEMM: Conv2DOperator {
         let paddedBias = epilogue.paddedBias(channels: g.n, blockWidth: nr)
         defer { paddedBias?.deallocate() }
         return SharedZeros.withZeros(zeroCount) { zero in
-            var params = ts_conv_params(
-                input: input, zero: zero, zero_count: zeroCount, packed_weights: weights.floats, packed_bias: paddedBias, output: output,
-                batch: g.batch, in_h: g.inHeight, in_w: g.inWidth, in_c: g.inChannels,
-                kernel_h: g.kernelHeight, kernel_w: g.kernelWidth, out_c: g.n,
-                stride_h: g.strideHeight, stride_w: g.strideWidth, dilation_h: g.dilationHeight, dilation_w: g.dilationWidth,
-                out_h: g.outHeight, out_w: g.outWidth, pad_top: g.padTop, pad_left: g.padLeft,
-                activation: epilogue.activation.code, check_finite: epilogue.checksFiniteness ? 1 : 0,
-                stream: streamsOutput && epilogue.activation != .elu ? 1 : 0)
+            var params = IndirectGEMM.parameters(
+                g, input: input, zero: zero, zeroCount: zeroCount, weights: weights.floats, bias: paddedBias, output: output,
+                activation: epilogue.activation.code, checkFinite: epilogue.checksFiniteness,
+                stream: streamsOutput && epilogue.activation != .elu)
             let (isaCode, m, perTile) = (isa.code, g.m, pixelsPerTile)
             let finite = withUnsafePointer(to: &params) { params in
                 scheduler.run { next in
@@ -99,5 +104,20 @@ package struct IndirectGEMM: Conv2DOperator {
             withExtendedLifetime(weights) {}
             return finite
         }
+    }
+
+    /// The C driver's parameters for `g`; without pointers, they describe the shape alone.
+    private static func parameters(
+        _ g: Conv2DGeometry, input: UnsafePointer<Float>? = nil, zero: UnsafePointer<Float>? = nil, zeroCount: Int = 0,
+        weights: UnsafePointer<Float>? = nil, bias: UnsafePointer<Float>? = nil, output: UnsafeMutablePointer<Float>? = nil,
+        activation: Int32 = 0, checkFinite: Bool = false, stream: Bool = false
+    ) -> ts_conv_params {
+        ts_conv_params(
+            input: input, zero: zero, zero_count: zeroCount, packed_weights: weights, packed_bias: bias, output: output,
+            batch: g.batch, in_h: g.inHeight, in_w: g.inWidth, in_c: g.inChannels,
+            kernel_h: g.kernelHeight, kernel_w: g.kernelWidth, out_c: g.n,
+            stride_h: g.strideHeight, stride_w: g.strideWidth, dilation_h: g.dilationHeight, dilation_w: g.dilationWidth,
+            out_h: g.outHeight, out_w: g.outWidth, pad_top: g.padTop, pad_left: g.padLeft,
+            activation: activation, check_finite: checkFinite ? 1 : 0, stream: stream ? 1 : 0)
     }
 }

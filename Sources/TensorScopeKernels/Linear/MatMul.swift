@@ -54,7 +54,7 @@ package enum MatMul {
     /// Up to this many rows (a dense layer at batch 1 to 4), `smallProduct` instead of `sgemm`,
     /// whose packing and dispatch cost more than the product itself there (13 k instructions of
     /// OpenBLAS for the digits CNN's two dense layers at batch 1, against 2 k of arithmetic).
-    static let smallRows = 4
+    package static let smallRows = 4
 
     /// Each output row as a sum of `b`'s rows weighted by `a`'s, 16 columns at a time held in a
     /// register across the inner dimension (explicit vectors: the compiler cannot vectorise a

@@ -24,14 +24,60 @@ public func matmul(
     ]))
 }
 
-let matMulDefinition = OpDefinition("MatMul", outputShapes: { inputs, attributes in
-    [try MatMulGeometry(inputs, attributes).outputShape]
-}, prepare: { shapes, attributes in
-    let geometry = try MatMulGeometry(shapes, attributes)
-    return { inputs, outputs in
-        MatMul.run(geometry, a: inputs[0].pointer, b: inputs[1].pointer, output: outputs[0].baseAddress!)
+let matMulDefinition: OpDefinition = {
+    var definition = OpDefinition("MatMul", outputShapes: { inputs, attributes in
+        [try MatMulGeometry(inputs, attributes).outputShape]
+    }, prepare: { shapes, attributes in
+        let product = try MatMulProduct(try MatMulGeometry(shapes, attributes))
+        return { inputs, outputs in
+            try product.run(a: inputs[0], b: inputs[1], epilogue: Epilogue(), op: "MatMul", into: outputs[0].baseAddress!)
+        }
+    }, prepareFused: { shapes, attributes in
+        let product = try MatMulProduct(try MatMulGeometry(shapes, attributes))
+        return { inputs, output, epilogue, names in
+            try product.run(a: inputs[0], b: inputs[1], epilogue: epilogue, op: names[0], into: output)
+        }
+    })
+    definition.reportsNonFinite = false
+    return definition
+}()
+
+/// How a `MatMul` is computed. `a · b` with neither operand transposed is a 1 × 1 convolution —
+/// `a`'s m rows are m pixels of k channels, `b` is a `[1, 1, k, n]` filter — so it runs on the
+/// convolution's kernels: spread over the workers, `b` packed once per variable value, and a
+/// bias and activation after it applied in the kernels' store. (OpenBLAS's `sgemm` runs on
+/// one core here, its thread count being process-wide; the digits CNN's first dense layer
+/// took 61–75 µs of a 0.51 ms pass that way.) Transposed operands, and products of at most
+/// `MatMul.smallRows` rows, keep `MatMul.run`, with the epilogue as a pass after it.
+struct MatMulProduct: Sendable {
+    let geometry: MatMulGeometry
+    /// The 1 × 1 convolution computing the product; nil for `MatMul.run`.
+    let convolution: Conv2DGeometry?
+
+    init(_ geometry: MatMulGeometry) throws {
+        self.geometry = geometry
+        let g = geometry
+        convolution = g.transposeA || g.transposeB || g.m <= MatMul.smallRows || g.k == 0 || g.n == 0
+            ? nil
+            : try Conv2DGeometry(input: [g.m, 1, 1, g.k], filter: [1, 1, g.k, g.n], strides: [1], padding: .valid,
+                                 dilations: [1], op: "matmul")
     }
-})
+
+    /// Writes `epilogue(a · b)` into `output`; never reports a NaN or infinity (TensorFlow's
+    /// MatMul does not).
+    func run(a: KernelArgument, b: KernelArgument, epilogue: Epilogue, op: String, into output: UnsafeMutablePointer<Float>) throws {
+        var epilogue = epilogue
+        epilogue.checksFiniteness = false
+        guard let convolution else {
+            MatMul.run(geometry, a: a.pointer, b: b.pointer, output: output)
+            let rows = geometry.n == 0 ? 0 : geometry.m
+            _ = epilogue.apply(to: output, rows: rows, columns: geometry.n)
+            return
+        }
+        let filter = KernelArgument(shape: [1, 1, geometry.k, geometry.n], data: b.data, variable: b.variable)
+        try Conv2DRunner.compute(convolution, input: a.data, filter: filter, epilogue: epilogue, op: op, into: output)
+    }
+}
 
 extension MatMulGeometry {
     init(_ inputs: [OpInput], _ attributes: Attributes) throws {

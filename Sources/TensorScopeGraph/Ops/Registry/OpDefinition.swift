@@ -36,6 +36,9 @@ struct OpDefinition: Sendable {
     /// computation prepared for these input shapes. A `Session` plan fuses the bias add and
     /// activation after such an op into it.
     var prepareFused: (@Sendable (_ shapes: [[Int]], _ attributes: Attributes) throws -> FusedCompute)? = nil
+    /// Whether the op reports a NaN or infinity among its results (convolutions do, and a
+    /// `Session` then also checks a bias fused into them); `MatMul`, as TensorFlow's, does not.
+    var reportsNonFinite = true
 
     init(
         _ type: String, forwardsInput: Int? = nil,
