@@ -22,7 +22,8 @@ static inline __m256 activate(__m256 v, __m256 slope, int activation) {
 // The body of both entry points; `direct` is a constant in each, so each gets its own loop.
 __attribute__((target("avx2,fma"), always_inline))
 static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size_t step, int direct,
-                         const float *w, const float *bias, int activation, int stream, float *out, size_t ldo,
+                         const float *w, size_t wskip, const float *bias, int activation, int stream, float *out,
+                         size_t ldo,
                          size_t mr, size_t nr) {
     __m256 acc0[MR], acc1[MR];
 #pragma clang loop unroll(full)
@@ -75,6 +76,7 @@ static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size
                 STEP(0, a0 + c) STEP(1, a1 + c) STEP(2, a2 + c) STEP(3, a3 + c) STEP(4, a4 + c) STEP(5, a5 + c)
             }
         }
+        w += wskip * 16;
     }
 #undef STEP
     const __m256 zero = _mm256_setzero_ps();
@@ -124,15 +126,15 @@ static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size
 }
 
 __attribute__((target("avx2,fma")))
-int ts_igemm_6x16_avx2(size_t taps, size_t in_c, const float *const *ind, const float *w,
+int ts_igemm_6x16_avx2(size_t taps, size_t in_c, const float *const *ind, const float *w, size_t wskip,
                        const float *bias, int activation, int stream, float *out, size_t ldo, size_t mr, size_t nr) {
-    return kernel(taps, in_c, ind, 0, 0, w, bias, activation, stream, out, ldo, mr, nr);
+    return kernel(taps, in_c, ind, 0, 0, w, wskip, bias, activation, stream, out, ldo, mr, nr);
 }
 
 __attribute__((target("avx2,fma")))
 int ts_dconv_6x16_avx2(size_t taps, size_t in_c, const float *const *rows, size_t step, const float *w,
-                       const float *bias, int activation, int stream, float *out, size_t ldo, size_t nr) {
-    return kernel(taps, in_c, rows, step, 1, w, bias, activation, stream, out, ldo, MR, nr);
+                       size_t wskip, const float *bias, int activation, int stream, float *out, size_t ldo, size_t nr) {
+    return kernel(taps, in_c, rows, step, 1, w, wskip, bias, activation, stream, out, ldo, MR, nr);
 }
 
 // Register-only FMA loop for the machine's peak (see ts_fma_peak): 12 independent accumulators

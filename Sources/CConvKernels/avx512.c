@@ -32,7 +32,7 @@ static inline void stream16(float *out, __m512 v) {
 // The body of both entry points; `direct` is a constant in each, so each gets its own loop.
 __attribute__((target("avx512f"), always_inline))
 static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size_t step, int direct,
-                         const float *w, const float *bias, int activation, int stream, float *out, size_t ldo,
+                         const float *w, size_t wskip, const float *bias, int activation, int stream, float *out, size_t ldo,
                          size_t mr, size_t nr) {
     __m512 acc0[MR], acc1[MR];
 #pragma clang loop unroll(full)
@@ -64,6 +64,7 @@ static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size
             STEP(4, a4) STEP(5, a5) STEP(6, a6) STEP(7, a7)
 #undef STEP
         }
+        w += wskip * 32;
     }
     // v * 0 is 0 for every finite v and NaN otherwise: one sum of them tells whether all were
     // finite. Summed as a tree, not a chain of 16 dependent FMAs (64 cycles of latency at the
@@ -112,15 +113,15 @@ static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size
 }
 
 __attribute__((target("avx512f")))
-int ts_igemm_8x32_avx512(size_t taps, size_t in_c, const float *const *ind, const float *w,
+int ts_igemm_8x32_avx512(size_t taps, size_t in_c, const float *const *ind, const float *w, size_t wskip,
                          const float *bias, int activation, int stream, float *out, size_t ldo, size_t mr, size_t nr) {
-    return kernel(taps, in_c, ind, 0, 0, w, bias, activation, stream, out, ldo, mr, nr);
+    return kernel(taps, in_c, ind, 0, 0, w, wskip, bias, activation, stream, out, ldo, mr, nr);
 }
 
 __attribute__((target("avx512f")))
 int ts_dconv_8x32_avx512(size_t taps, size_t in_c, const float *const *rows, size_t step, const float *w,
-                         const float *bias, int activation, int stream, float *out, size_t ldo, size_t nr) {
-    return kernel(taps, in_c, rows, step, 1, w, bias, activation, stream, out, ldo, MR, nr);
+                         size_t wskip, const float *bias, int activation, int stream, float *out, size_t ldo, size_t nr) {
+    return kernel(taps, in_c, rows, step, 1, w, wskip, bias, activation, stream, out, ldo, MR, nr);
 }
 
 // Register-only FMA loop for the machine's peak (see ts_fma_peak): 16 independent accumulators.

@@ -264,7 +264,7 @@ typedef struct {
 // Computes every channel block of the mr pixels from (b, i, j) into `out` (rows out_c floats
 // apart). Returns 1 when every sum was finite.
 static int multiply(const tile_context *t, int whole, size_t step, size_t first, size_t taps, size_t kchannels,
-                    size_t mr, float *out, size_t ldo);
+                    size_t wfirst, size_t wskip, size_t mr, float *out, size_t ldo);
 
 static int run_tile(const tile_context *t, size_t mr, size_t b, size_t i, size_t j, float *out) {
     const ts_conv_params *p = t->p;
@@ -288,26 +288,28 @@ static int run_tile(const tile_context *t, size_t mr, size_t b, size_t i, size_t
     size_t first;
     const size_t taps = whole ? trim_taps(t->rows, entries, 1, p->zero, &first)
                               : trim_taps(t->ind, entries, t->mr_max, p->zero, &first);
-    return multiply(t, whole, p->stride_w * p->in_c, first, taps, kchannels, mr, out, p->out_c);
+    return multiply(t, whole, p->stride_w * p->in_c, first, taps, kchannels, first * kchannels, 0, mr, out, p->out_c);
 }
 
 // Runs the kernels for every channel block of a tile whose indirection is built: the direct
 // kernel on t->rows (pixels `step` floats apart) when `whole`, else the indirect one on t->ind,
 // from tap `first` on, `taps` taps of `kchannels` channels each, pixels stored `ldo` floats
-// apart; then ELU. Returns 1 when every sum was finite.
+// apart; then ELU. The weights of a block are read from its channel `wfirst` on, skipping
+// `wskip` channels after each tap (for a tile reading part of each kernel row). Returns 1 when
+// every sum was finite.
 static int multiply(const tile_context *t, int whole, size_t step, size_t first, size_t taps, size_t kchannels,
-                    size_t mr, float *out, size_t ldo) {
+                    size_t wfirst, size_t wskip, size_t mr, float *out, size_t ldo) {
     const ts_conv_params *p = t->p;
     int finite = 1;
     for (size_t nb = 0; nb < t->blocks; nb++) {
         const size_t nr = p->out_c - nb * t->nr_max < t->nr_max ? p->out_c - nb * t->nr_max : t->nr_max;
-        const float *weights = p->packed_weights + nb * t->block_floats + first * kchannels * t->nr_max;
+        const float *weights = p->packed_weights + nb * t->block_floats + wfirst * t->nr_max;
         const size_t bias_stride = p->activation == TS_ACTIVATION_PRELU ? 2 * t->nr_max : t->nr_max;
         const float *bias = p->packed_bias ? p->packed_bias + nb * bias_stride : 0;
-        finite &= whole ? t->row->dkernel(taps, kchannels, t->rows + first, step, weights, bias, p->activation,
+        finite &= whole ? t->row->dkernel(taps, kchannels, t->rows + first, step, weights, wskip, bias, p->activation,
                                           t->kernel_streams, out + nb * t->nr_max, ldo, nr)
-                        : t->row->ukernel(taps, kchannels, t->ind + first * t->mr_max, weights, bias, p->activation,
-                                          t->kernel_streams, out + nb * t->nr_max, ldo, mr, nr);
+                        : t->row->ukernel(taps, kchannels, t->ind + first * t->mr_max, weights, wskip, bias,
+                                          p->activation, t->kernel_streams, out + nb * t->nr_max, ldo, mr, nr);
     }
     if (p->activation == TS_ACTIVATION_ELU) {
         // Exponentials have no micro-kernel: applied here, while the tile is still in cache.
@@ -372,7 +374,7 @@ static int run_padded(const tile_context *t, size_t pixel, size_t end, size_t b,
                 if (++j == out_w) NEXT_LINE();
             }
         }
-        finite &= multiply(t, whole, pixel_step, first, taps, kchannels, mr, out, p->out_c);
+        finite &= multiply(t, whole, pixel_step, first, taps, kchannels, first * kchannels, 0, mr, out, p->out_c);
         if (buffered) t->row->stream_tile(destination, tile, mr * p->out_c);
         pixel += mr;
     }
@@ -388,10 +390,21 @@ static int run_padded(const tile_context *t, size_t pixel, size_t end, size_t b,
 // kernel, its missing pixels reading zeros.
 static int run_batch_major(const tile_context *t, size_t first_image, size_t images, int in_place) {
     const ts_conv_params *p = t->p;
-    const size_t mr_max = t->mr_max, per_image = p->out_h * p->out_w;
-    const size_t padded_row = t->padded_w * p->in_c, image_floats = t->padded_h * padded_row;
-    const size_t row_step = p->dilation_h * padded_row, kchannels = p->kernel_w * p->in_c;
+    const size_t mr_max = t->mr_max, per_image = p->out_h * p->out_w, c = p->in_c;
+    const size_t padded_row = t->padded_w * c, image_floats = t->padded_h * padded_row;
+    const size_t row_step = p->dilation_h * padded_row;
     const size_t ldo = per_image * p->out_c;
+    // Per output column j, the kernel columns [left[j], left[j] + columns[j]) inside the image,
+    // the same for every pixel of a tile: each kernel row is read from column left[j] on, and
+    // the weights of the columns in the padding are skipped.
+    size_t left[BATCH_MAJOR_PIXELS], columns[BATCH_MAJOR_PIXELS];
+    for (size_t j = 0; j < p->out_w; j++) {
+        const ptrdiff_t x = (ptrdiff_t)(j * p->stride_w) - p->pad_left;
+        const ptrdiff_t right = x + (ptrdiff_t)p->kernel_w > (ptrdiff_t)p->in_w ? (ptrdiff_t)p->in_w - x
+                                                                              : (ptrdiff_t)p->kernel_w;
+        left[j] = x < 0 ? (size_t)-x : 0;
+        columns[j] = right > (ptrdiff_t)left[j] ? (size_t)right - left[j] : 0;
+    }
     int finite = 1;
     for (size_t g = 0; g < images; g += mr_max) {
         const size_t mr = images - g < mr_max ? images - g : mr_max;
@@ -400,20 +413,20 @@ static int run_batch_major(const tile_context *t, size_t first_image, size_t ima
             group = p->input + (first_image + g) * image_floats;
         else
             pad_images(p, t->strip, first_image + g, mr, t->padded_h, t->padded_w);
-        float *const out = p->output + (first_image + g) * ldo;
         for (size_t i = 0; i < p->out_h; i++) {
             size_t first;
             const size_t taps = rows_inside(p, i, &first);
-            for (size_t j = 0; j < p->out_w; j++) {
-                const float *at = group + i * p->stride_h * padded_row + j * p->stride_w * p->in_c;
-                for (size_t a = first; a < first + taps; a++) {
-                    t->rows[a] = at + a * row_step;
+            const float *line = group + i * p->stride_h * padded_row + first * row_step;
+            float *out = p->output + ((first_image + g) * per_image + i * p->out_w) * p->out_c;
+            for (size_t j = 0; j < p->out_w; j++, out += p->out_c) {
+                const float *at = line + (j * p->stride_w + left[j]) * c;
+                for (size_t a = 0; a < taps; a++, at += row_step) {
+                    t->rows[first + a] = at;
                     if (mr == mr_max) continue;
-                    for (size_t m = 0; m < mr_max; m++)
-                        t->ind[a * mr_max + m] = m < mr ? t->rows[a] + m * image_floats : p->zero;
+                    for (size_t m = 0; m < mr_max; m++) t->ind[(first + a) * mr_max + m] = m < mr ? at + m * image_floats : p->zero;
                 }
-                finite &= multiply(t, mr == mr_max, image_floats, first, taps, kchannels, mr,
-                                   out + (i * p->out_w + j) * p->out_c, ldo);
+                finite &= multiply(t, mr == mr_max, image_floats, first, columns[j] ? taps : 0, columns[j] * c,
+                                   (first * p->kernel_w + left[j]) * c, (p->kernel_w - columns[j]) * c, mr, out, ldo);
             }
         }
     }
