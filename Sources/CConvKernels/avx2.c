@@ -23,8 +23,7 @@ static inline __m256 activate(__m256 v, __m256 slope, int activation) {
 __attribute__((target("avx2,fma"), always_inline))
 static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size_t step, int direct,
                          const float *w, size_t wskip, const float *bias, int activation, int stream, float *out,
-                         size_t ldo,
-                         size_t mr, size_t nr) {
+                         size_t ldo, size_t mr, size_t nr) {
     __m256 acc0[MR], acc1[MR];
 #pragma clang loop unroll(full)
     for (int m = 0; m < MR; m++) {
