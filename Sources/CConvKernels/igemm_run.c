@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "CConvKernels.h"
+#include <float.h>
 #include <math.h>
 
 #include "isa_table.h"
@@ -247,6 +248,11 @@ size_t ts_igemm_batch_group(int isa, const ts_conv_params *p) {
     return padded_image_floats(p, 0, mr * p->out_h * p->out_w, &h, &w) ? mr : 0;
 }
 
+int ts_igemm_pools(int isa, const ts_conv_params *p) {
+    return p->pool_h > 0 && p->pool_w > 0 && ts_igemm_batch_group(isa, p) &&
+           p->out_c <= TILE_FLOATS / ts_igemm_mr(isa);
+}
+
 // What every tile of one call shares.
 typedef struct {
     const ts_conv_params *p;
@@ -388,12 +394,49 @@ static int run_padded(const tile_context *t, size_t pixel, size_t end, size_t b,
 // one padded image apart, only the kernel rows inside the image (the same for every pixel of
 // the tile), stored one output image apart. A last group of fewer images takes the indirect
 // kernel, its missing pixels reading zeros.
-static int run_batch_major(const tile_context *t, size_t first_image, size_t images, int in_place) {
+// o[n] = v[n] when greater (TensorFlow's MaxPool: NaN never replaces, so a window of NaN and
+// -inf gives the lowest finite float); with v NULL, o's own values against that lowest float.
+static void keep_greater(float *restrict o, const float *restrict v, size_t n) {
+    if (!v) {
+        for (size_t k = 0; k < n; k++) o[k] = o[k] > -FLT_MAX ? o[k] : -FLT_MAX;
+        return;
+    }
+    for (size_t k = 0; k < n; k++) o[k] = v[k] > o[k] ? v[k] : o[k];
+}
+
+// One batch-major tile: output pixel (i, j) of the mr images of `group` (laid out as t->padded_h
+// rows of t->padded_w pixels, one image after another), stored ldo floats apart from `out`.
+// left/columns: the kernel columns inside the image for column j.
+static int batch_tile(const tile_context *t, const float *group, size_t mr, size_t i, size_t j, size_t left,
+                      size_t columns, float *out, size_t ldo) {
     const ts_conv_params *p = t->p;
-    const size_t mr_max = t->mr_max, per_image = p->out_h * p->out_w, c = p->in_c;
+    const size_t c = p->in_c, mr_max = t->mr_max;
     const size_t padded_row = t->padded_w * c, image_floats = t->padded_h * padded_row;
     const size_t row_step = p->dilation_h * padded_row;
-    const size_t ldo = per_image * p->out_c;
+    size_t first;
+    const size_t taps = rows_inside(p, i, &first);
+    const float *at = group + i * p->stride_h * padded_row + first * row_step + (j * p->stride_w + left) * c;
+    for (size_t a = 0; a < taps; a++, at += row_step) {
+        t->rows[first + a] = at;
+        if (mr == mr_max) continue;
+        for (size_t m = 0; m < mr_max; m++) t->ind[(first + a) * mr_max + m] = m < mr ? at + m * image_floats : p->zero;
+    }
+    return multiply(t, mr == mr_max, image_floats, first, columns ? taps : 0, columns * c,
+                    (first * p->kernel_w + left) * c, (p->kernel_w - columns) * c, mr, out, ldo);
+}
+
+// Images [first_image, first_image + images) in batch-major tiles (ts_igemm_batch_group): the
+// group's MR images copied zero-padded into the strip (or read in place), then for each output
+// pixel (i, j) one tile of that pixel in each image — the direct kernel with one pointer per
+// kernel row, pixels one padded image apart, only the kernel rows and columns inside the image
+// (the same for every pixel of the tile), stored one output image apart. A last group of fewer
+// images takes the indirect kernel, its missing pixels reading zeros. With pooling
+// (ts_igemm_pools), each pooled pixel's window is computed tile by tile into `tile` and its
+// maximum stored; no convolution output is written.
+static int run_batch_major(const tile_context *t, size_t first_image, size_t images, int in_place, float *tile) {
+    const ts_conv_params *p = t->p;
+    const size_t mr_max = t->mr_max, c = p->in_c, out_c = p->out_c;
+    const size_t image_floats = t->padded_h * t->padded_w * c;
     // Per output column j, the kernel columns [left[j], left[j] + columns[j]) inside the image,
     // the same for every pixel of a tile: each kernel row is read from column left[j] on, and
     // the weights of the columns in the padding are skipped.
@@ -405,6 +448,9 @@ static int run_batch_major(const tile_context *t, size_t first_image, size_t ima
         left[j] = x < 0 ? (size_t)-x : 0;
         columns[j] = right > (ptrdiff_t)left[j] ? (size_t)right - left[j] : 0;
     }
+    const int pooled = p->pool_h > 0;
+    const size_t per_image = pooled ? p->pooled_h * p->pooled_w : p->out_h * p->out_w;
+    const size_t ldo = per_image * out_c;
     int finite = 1;
     for (size_t g = 0; g < images; g += mr_max) {
         const size_t mr = images - g < mr_max ? images - g : mr_max;
@@ -413,20 +459,34 @@ static int run_batch_major(const tile_context *t, size_t first_image, size_t ima
             group = p->input + (first_image + g) * image_floats;
         else
             pad_images(p, t->strip, first_image + g, mr, t->padded_h, t->padded_w);
-        for (size_t i = 0; i < p->out_h; i++) {
-            size_t first;
-            const size_t taps = rows_inside(p, i, &first);
-            const float *line = group + i * p->stride_h * padded_row + first * row_step;
-            float *out = p->output + ((first_image + g) * per_image + i * p->out_w) * p->out_c;
-            for (size_t j = 0; j < p->out_w; j++, out += p->out_c) {
-                const float *at = line + (j * p->stride_w + left[j]) * c;
-                for (size_t a = 0; a < taps; a++, at += row_step) {
-                    t->rows[first + a] = at;
-                    if (mr == mr_max) continue;
-                    for (size_t m = 0; m < mr_max; m++) t->ind[(first + a) * mr_max + m] = m < mr ? at + m * image_floats : p->zero;
+        float *const out = p->output + (first_image + g) * ldo;
+        if (!pooled) {
+            for (size_t i = 0; i < p->out_h; i++)
+                for (size_t j = 0; j < p->out_w; j++)
+                    finite &= batch_tile(t, group, mr, i, j, left[j], columns[j], out + (i * p->out_w + j) * out_c, ldo);
+            continue;
+        }
+        for (size_t pi = 0; pi < p->pooled_h; pi++) {
+            const ptrdiff_t top = (ptrdiff_t)(pi * p->pool_h) - p->pool_top;
+            const size_t i0 = top < 0 ? 0 : (size_t)top;
+            const size_t i1 = top + (ptrdiff_t)p->pool_h < (ptrdiff_t)p->out_h ? (size_t)(top + (ptrdiff_t)p->pool_h) : p->out_h;
+            for (size_t pj = 0; pj < p->pooled_w; pj++) {
+                const ptrdiff_t start = (ptrdiff_t)(pj * p->pool_w) - p->pool_left;
+                const size_t j0 = start < 0 ? 0 : (size_t)start;
+                const size_t j1 = start + (ptrdiff_t)p->pool_w < (ptrdiff_t)p->out_w ? (size_t)(start + (ptrdiff_t)p->pool_w)
+                                                                                     : p->out_w;
+                // The window's first cell straight into the pooled pixel, then each other one
+                // through `tile`, kept where greater.
+                float *const pixel = out + (pi * p->pooled_w + pj) * out_c;
+                for (size_t i = i0; i < i1; i++) {
+                    for (size_t j = j0; j < j1; j++) {
+                        const int first_cell = i == i0 && j == j0;
+                        finite &= batch_tile(t, group, mr, i, j, left[j], columns[j], first_cell ? pixel : tile,
+                                             first_cell ? ldo : out_c);
+                        for (size_t m = 0; m < mr; m++)
+                            keep_greater(pixel + m * ldo, first_cell ? 0 : tile + m * out_c, out_c);
+                    }
                 }
-                finite &= multiply(t, mr == mr_max, image_floats, first, columns[j] ? taps : 0, columns[j] * c,
-                                   (first * p->kernel_w + left[j]) * c, (p->kernel_w - columns[j]) * c, mr, out, ldo);
             }
         }
     }
@@ -483,6 +543,9 @@ int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count) {
     // else from copies laid out as padded_h rows of padded_w pixels.
     const int batch_major = ts_igemm_batch_group(isa, p) && pixel % per_image == 0 && end % per_image == 0 &&
                             padded_image_floats(p, 0, mr_max * per_image, &t.padded_h, &t.padded_w);
+    // Pooling is done by batch-major ranges only; the caller asks for it only then (see
+    // ts_igemm_pools), and anything else writes nothing rather than a wrong layout.
+    if (p->pool_h && !(batch_major && ts_igemm_pools(isa, p))) return 0;
     if (batch_major || padded_image_floats(p, first, count, &t.padded_h, &t.padded_w)) {
         const int in_place = reads_in_place(p, t.padded_h, t.padded_w);
         if (in_place) {
@@ -491,7 +554,7 @@ int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count) {
         }
         if (batch_major) {
             t.kernel_streams = 0;
-            finite = run_batch_major(&t, b, count / per_image, in_place);
+            finite = run_batch_major(&t, b, count / per_image, in_place, tile);
         } else {
             t.first_image = b;
             if (in_place) {

@@ -55,15 +55,27 @@ import TensorScopeModels
     @Test func planFusesConvolutionBiasAndActivationAndSharesMemory() throws {
         let (_, session, _, logits) = try Self.digitsSession()
         let summary = try session.planSummary([logits], feedShapes: ["images:0": [64, 8, 8, 1]])
-        #expect(summary.steps == [
-            ["conv1/Conv2D", "conv1/add", "conv1/Relu"], ["MaxPool2d"],
-            ["conv2/Conv2D", "conv2/add", "conv2/Relu"], ["MaxPool2d_1"],
-            ["fc1/MatMul", "fc1/add", "fc1/Relu"], ["fc2/MatMul", "fc2/add"],
-        ])
+        // With TensorScope's own kernels the convolutions run batch-major on these small maps
+        // and take their max pools too (MaxPoolFusionTests); elsewhere the pools are steps.
+        if KernelISA.current != nil {
+            #expect(summary.steps == [
+                ["conv1/Conv2D", "conv1/add", "conv1/Relu", "MaxPool2d"],
+                ["conv2/Conv2D", "conv2/add", "conv2/Relu", "MaxPool2d_1"],
+                ["fc1/MatMul", "fc1/add", "fc1/Relu"], ["fc2/MatMul", "fc2/add"],
+            ])
+            // The pooled outputs of both layers (64·4·4·16 and 64·2·2·32 floats) are alive at once.
+            #expect(summary.arenaBytes >= 4 * 64 * (4 * 4 * 16 + 2 * 2 * 32))
+        } else {
+            #expect(summary.steps == [
+                ["conv1/Conv2D", "conv1/add", "conv1/Relu"], ["MaxPool2d"],
+                ["conv2/Conv2D", "conv2/add", "conv2/Relu"], ["MaxPool2d_1"],
+                ["fc1/MatMul", "fc1/add", "fc1/Relu"], ["fc2/MatMul", "fc2/add"],
+            ])
+            // The conv1 output (64·8·8·16 floats) and the pool after it are both alive at once.
+            #expect(summary.arenaBytes >= 4 * 64 * (8 * 8 * 16 + 4 * 4 * 16))
+        }
         // Liveness lets later layers reuse the first layers' bytes.
         #expect(summary.arenaBytes > 0 && summary.arenaBytes < summary.unsharedBytes)
-        // The conv1 output (64·8·8·16 floats) and the pool after it are both alive at once.
-        #expect(summary.arenaBytes >= 4 * 64 * (8 * 8 * 16 + 4 * 4 * 16))
     }
 
     @Test func seedProgramWithPlaceholdersBuildsTensorFlowsGraph() throws {

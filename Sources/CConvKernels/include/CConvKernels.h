@@ -69,6 +69,14 @@ typedef struct {
     int check_finite;            // 0: ts_igemm_run reports every result finite without looking
     int stream;                  // 1: write the output with non-temporal stores (for an output
                                  // much larger than the cache, which is not read back soon)
+    // Max pooling after the activation, in non-overlapping windows of pool_h x pool_w pixels
+    // (stride = window), taken in batch-major convolutions only (ts_igemm_pools): output is then
+    // [batch, pooled_h, pooled_w, out_c], pooled pixel (i, j) the maximum of the convolution's
+    // pixels [i * pool_h - pool_top, + pool_h) x [j * pool_w - pool_left, + pool_w) inside its
+    // map, as TensorFlow's MaxPool takes it (from the lowest finite float, a cell only when
+    // greater: NaN never wins). pool_h = 0: none.
+    size_t pool_h, pool_w, pooled_h, pooled_w;
+    ptrdiff_t pool_top, pool_left;
 } ts_conv_params;
 
 /// Floats of zeros a run of MR pixels reads where its kernel row is in the padding,
@@ -101,6 +109,9 @@ void ts_igemm_pack_weights(int isa, const float *hwio, size_t kernel_h, size_t k
 /// zeros. It does so for ranges of whole images; callers give it ranges of whole groups (the
 /// last may be short) so every tile is full.
 size_t ts_igemm_batch_group(int isa, const ts_conv_params *p);
+/// Whether ts_igemm_run pools as p asks (pool_h > 0): the convolution is batch-major and MR
+/// pixels of out_c channels fit the driver's tile buffer.
+int ts_igemm_pools(int isa, const ts_conv_params *p);
 /// Computes output pixels [first, first + count) (numbered b * out_h * out_w + i * out_w + j), all
 /// channels: convolution, then (while in registers) the finiteness check, bias and activation.
 /// Returns 1 when every convolution result was finite (checked before bias and activation) or

@@ -8,13 +8,16 @@ struct PlannedEpilogue: Sendable {
     var activation: Activation = .none
     /// The `[C]` slopes of a fused `Prelu`.
     var slopes: Int?
+    /// A `MaxPool` taken into the convolution's pass (`Fusion.maxPool`).
+    var maxPool: PoolGeometry?
     var inputs: [Int] { [bias, slopes].compactMap { $0 } }
 }
 
 /// Finds, in a plan's steps, the chains a kernel computes in one pass: `Conv2D` or `MatMul`,
 /// then optionally a bias (`BiasAdd`, or `AddV2` with a `[C]` vector), then optionally an
-/// activation (`Relu`, `Relu6`, `LeakyRelu`, `Elu`, `Prelu`) — each link only when the value
-/// between is read by the next op alone and not fetched. The fused step keeps every op's name;
+/// activation (`Relu`, `Relu6`, `LeakyRelu`, `Elu`, `Prelu`), then — after a `Conv2D` the
+/// kernels run batch-major — optionally a `MaxPool` — each link only when the value between is
+/// read by the next op alone and not fetched. The fused step keeps every op's name;
 /// the graph's record is not changed.
 enum Fusion {
     static func apply(to plan: inout ExecutionPlan) {
@@ -170,8 +173,8 @@ enum Fusion {
         for i in plan.steps.indices
         where (plan.steps[i].definition.prepareFused != nil || plan.steps[i].type == "MatMul") && !removed.contains(i) {
             var epilogue = PlannedEpilogue()
-            var stage = 0  // 0: a bias may come; 1: an activation may come; 2: done
-            while stage < 2 {
+            var stage = 0  // 0: a bias may come; 1: an activation may come; 2: a max pool may come; 3: done
+            while stage < 3 {
                 let output = plan.steps[i].outputs[0]
                 guard readers[output] == 1, let j = consumerOf[output], !removed.contains(j) else { break }
                 let next = plan.steps[j]
@@ -182,12 +185,16 @@ enum Fusion {
                     epilogue.bias = bias
                     fused = true
                     stage = 1
-                } else if let (activation, slopes) = activation(next, of: output, channels: channels, plan),
+                } else if stage < 2, let (activation, slopes) = activation(next, of: output, channels: channels, plan),
                           slopes.flatMap({ definedAt[plan.root(of: $0)] }).map({ $0 < i }) ?? true {
                     epilogue.activation = activation
                     epilogue.slopes = slopes
                     fused = true
                     stage = 2
+                } else if let pool = maxPool(next, after: plan.steps[i], of: output, plan) {
+                    epilogue.maxPool = pool
+                    fused = true
+                    stage = 3
                 }
                 guard fused else { break }
                 plan.steps[i].names += next.names
@@ -213,6 +220,23 @@ enum Fusion {
         default:
             return nil
         }
+    }
+
+    /// The pooling of `next`, a `MaxPool` of `output` alone, when the `Conv2D` `step` computing
+    /// `output` can take it into its pass: non-overlapping windows, and the planner's algorithm
+    /// pools (TensorScope's kernels, batch-major: the digits CNN's maps). The ops' results are
+    /// the same, and the convolution's output is neither written nor read back (the digits
+    /// CNN's first layer wrote 1 MiB for its pool to read).
+    private static func maxPool(
+        _ next: ExecutionPlan.Step, after step: ExecutionPlan.Step, of output: Int, _ plan: ExecutionPlan
+    ) -> PoolGeometry? {
+        guard step.type == "Conv2D", next.type == "MaxPool", next.epilogue == nil, next.inputs == [output],
+              let pool = try? PoolGeometry(.max, input: plan.values[output].shape, next.attributes),
+              pool.kernelHeight == pool.strideHeight, pool.kernelWidth == pool.strideWidth,
+              let convolution = try? Conv2DGeometry(shapes: step.inputs.map { plan.values[$0].shape }, step.attributes),
+              Conv2DPlanner.choose(for: convolution, pinned: nil).pools(pool)
+        else { return nil }
+        return pool
     }
 
     /// The activation `next` applies to `output` alone, and its slopes for a PReLU.

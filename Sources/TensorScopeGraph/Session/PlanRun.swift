@@ -261,7 +261,8 @@ final class CompiledPlan: @unchecked Sendable {
                let problem = Conv2DRunner.nonFiniteBias(UnsafeBufferPointer(start: bias, count: channels), op: step.names[1]) {
                 throw problem
             }
-            try fused(arguments, outputs[0].baseAddress!, Epilogue(bias: bias, activation: planned.activation, slopes: slopes),
+            try fused(arguments, outputs[0].baseAddress!,
+                      Epilogue(bias: bias, activation: planned.activation, slopes: slopes, maxPool: planned.maxPool),
                       step.names)
         } else {
             try prepared.compute(arguments, outputs)

@@ -12,4 +12,11 @@ package protocol Conv2DOperator: Sendable {
         input: UnsafePointer<Float>, filter: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
         epilogue: Epilogue
     ) -> Bool
+    /// Whether `run` takes an epilogue's max pooling into its own pass (then `output` is the
+    /// pooled one); otherwise the caller pools after it.
+    func pools(_ pool: PoolGeometry) -> Bool
+}
+
+extension Conv2DOperator {
+    package func pools(_ pool: PoolGeometry) -> Bool { false }
 }

@@ -89,7 +89,7 @@ package struct IndirectGEMM: Conv2DOperator {
             var params = IndirectGEMM.parameters(
                 g, input: input, zero: zero, zeroCount: zeroCount, weights: weights.floats, bias: paddedBias, output: output,
                 activation: epilogue.activation.code, checkFinite: epilogue.checksFiniteness,
-                stream: streamsOutput && epilogue.activation != .elu)
+                stream: streamsOutput && epilogue.activation != .elu, pool: epilogue.maxPool)
             let (isaCode, m, perTile) = (isa.code, g.m, pixelsPerTile)
             let finite = withUnsafePointer(to: &params) { params in
                 scheduler.run { next in
@@ -106,11 +106,17 @@ package struct IndirectGEMM: Conv2DOperator {
         }
     }
 
+    /// Whether the driver pools as `pool` asks, in its batch-major tiles (`ts_igemm_pools`).
+    package func pools(_ pool: PoolGeometry) -> Bool {
+        var shape = IndirectGEMM.parameters(geometry, pool: pool)
+        return ts_igemm_pools(isa.code, &shape) != 0
+    }
+
     /// The C driver's parameters for `g`; without pointers, they describe the shape alone.
     private static func parameters(
         _ g: Conv2DGeometry, input: UnsafePointer<Float>? = nil, zero: UnsafePointer<Float>? = nil, zeroCount: Int = 0,
         weights: UnsafePointer<Float>? = nil, bias: UnsafePointer<Float>? = nil, output: UnsafeMutablePointer<Float>? = nil,
-        activation: Int32 = 0, checkFinite: Bool = false, stream: Bool = false
+        activation: Int32 = 0, checkFinite: Bool = false, stream: Bool = false, pool: PoolGeometry? = nil
     ) -> ts_conv_params {
         ts_conv_params(
             input: input, zero: zero, zero_count: zeroCount, packed_weights: weights, packed_bias: bias, output: output,
@@ -118,6 +124,9 @@ package struct IndirectGEMM: Conv2DOperator {
             kernel_h: g.kernelHeight, kernel_w: g.kernelWidth, out_c: g.n,
             stride_h: g.strideHeight, stride_w: g.strideWidth, dilation_h: g.dilationHeight, dilation_w: g.dilationWidth,
             out_h: g.outHeight, out_w: g.outWidth, pad_top: g.padTop, pad_left: g.padLeft,
-            activation: activation, check_finite: checkFinite ? 1 : 0, stream: stream ? 1 : 0)
+            activation: activation, check_finite: checkFinite ? 1 : 0, stream: stream ? 1 : 0,
+            pool_h: pool?.kernelHeight ?? 0, pool_w: pool?.kernelWidth ?? 0,
+            pooled_h: pool?.outHeight ?? 0, pooled_w: pool?.outWidth ?? 0,
+            pool_top: pool?.padTop ?? 0, pool_left: pool?.padLeft ?? 0)
     }
 }

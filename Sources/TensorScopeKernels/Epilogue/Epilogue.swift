@@ -62,16 +62,23 @@ package struct Epilogue: @unchecked Sendable {
     /// Scan the tile for NaN and infinity (off for a bias add, which has no check to make, and
     /// when timing the products alone).
     package var checksFiniteness: Bool
+    /// Max pooling after the activation, for a convolution whose output only a `MaxPool` reads:
+    /// the output is then the pooled one (`maxPool.outputShape`). Non-overlapping windows
+    /// (stride = window) only; nil for none.
+    package var maxPool: PoolGeometry?
 
     package init(
         bias: UnsafePointer<Float>? = nil, activation: Activation = .none, slopes: UnsafePointer<Float>? = nil,
-        checksFiniteness: Bool = true
+        checksFiniteness: Bool = true, maxPool: PoolGeometry? = nil
     ) {
         precondition(activation != .prelu || slopes != nil, "internal: a PReLU epilogue without slopes")
+        precondition(maxPool.map { $0.kernelHeight == $0.strideHeight && $0.kernelWidth == $0.strideWidth } ?? true,
+                     "internal: a fused max pool with overlapping windows")
         self.bias = bias
         self.activation = activation
         self.slopes = slopes
         self.checksFiniteness = checksFiniteness
+        self.maxPool = maxPool
     }
 
     /// The bias padded to whole blocks of `blockWidth` channels, as the C kernels read it

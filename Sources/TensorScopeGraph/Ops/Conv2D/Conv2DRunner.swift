@@ -40,7 +40,19 @@ enum Conv2DRunner {
     ) throws {
         _ = BLASCoreSelection.warnOnce
         let algorithm = chosen ?? Conv2DPlanner.choose(for: g, prepared: { layout, isa, make in w.prepared(layout, isa: isa, make: make) })
-        HugePages.advise(UnsafeMutableRawPointer(output), bytes: g.m * g.n * 4)
+        if let pool = epilogue.maxPool, !algorithm.pools(pool) {
+            // A max pool the algorithm does not take: the convolution into a buffer of its own,
+            // then the pool from it.
+            var unpooled = epilogue
+            unpooled.maxPool = nil
+            let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(1, g.m * g.n))
+            defer { buffer.deallocate() }
+            try compute(g, input: x, filter: w, epilogue: unpooled, using: algorithm, op: op, into: buffer)
+            Pooling.run(.max, pool, input: buffer, output: output)
+            return
+        }
+        let outputCount = epilogue.maxPool.map { $0.outputShape.reduce(1, *) } ?? g.m * g.n
+        HugePages.advise(UnsafeMutableRawPointer(output), bytes: outputCount * 4)
         let finite = algorithm.run(input: x.baseAddress!, filter: w.pointer, output: output, epilogue: epilogue)
         guard finite else {
             throw nonFiniteError(input: x, shape: g.inputShape, filter: w.data, shape: w.shape, op: op)

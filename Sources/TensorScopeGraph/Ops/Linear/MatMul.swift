@@ -1,6 +1,6 @@
 import TensorScopeKernels
 
-/// The matrix product of two 2-D tensors, as `tf.matmul`, on OpenBLAS `sgemm`.
+/// The matrix product of two 2-D tensors, as `tf.matmul`.
 ///
 /// - Parameters:
 ///   - a: `[m, k]`, or `[k, m]` with `transposeA`.
@@ -13,8 +13,11 @@ import TensorScopeKernels
 /// - Throws: `.invalidArgument` (message starting `matmul:`) for an operand that is not 2-D,
 ///   inner dimensions that differ, or sizes beyond a 32-bit BLAS.
 ///
-/// Records a `MatMul` op. OpenBLAS runs single-threaded here, as in convolutions (its thread
-/// count is process-wide).
+/// Records a `MatMul` op. Without transposes and with more than 4 rows it runs on the
+/// convolution kernels as a 1 × 1 convolution, over all the workers (in a `Session` with the bias
+/// and activation after it fused); otherwise on a single-threaded OpenBLAS `sgemm` (its thread
+/// count is process-wide), or a plain loop for up to 4 rows. Like TensorFlow's, it gives NaN for
+/// NaN without an error.
 public func matmul(
     _ a: some TensorConvertible, _ b: some TensorConvertible, transposeA: Bool = false, transposeB: Bool = false,
     name: String? = nil

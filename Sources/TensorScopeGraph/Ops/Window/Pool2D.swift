@@ -52,11 +52,19 @@ private func pool(
 let maxPoolDefinition = poolDefinition(.max)
 let avgPoolDefinition = poolDefinition(.average)
 
+extension PoolGeometry {
+    /// The geometry of a recorded `MaxPool` or `AvgPool` from its input's shape and its attributes.
+    init(_ kind: PoolingKind, input: [Int], _ attributes: Attributes) throws {
+        let op = kind == .max ? "maxPool" : "avgPool"
+        try self.init(input: input, ksize: attributes.ints("ksize", op: op),
+                      strides: attributes.ints("strides", op: op), padding: attributes.padding(op: op), op: op)
+    }
+}
+
 private func poolDefinition(_ kind: PoolingKind) -> OpDefinition {
-    let (type, op) = kind == .max ? ("MaxPool", "maxPool") : ("AvgPool", "avgPool")
+    let type = kind == .max ? "MaxPool" : "AvgPool"
     let geometry = { @Sendable (input: [Int], attributes: Attributes) throws -> PoolGeometry in
-        try PoolGeometry(input: input, ksize: attributes.ints("ksize", op: op),
-                         strides: attributes.ints("strides", op: op), padding: attributes.padding(op: op), op: op)
+        try PoolGeometry(kind, input: input, attributes)
     }
     return OpDefinition(type, outputShapes: { inputs, attributes in
         [try geometry(inputs[0].shape, attributes).outputShape]

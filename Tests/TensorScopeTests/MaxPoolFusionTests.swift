@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+import TensorScope
+@testable import TensorScopeGraph
+@testable import TensorScopeKernels
+
+/// A `MaxPool` after a convolution the kernels run batch-major (small maps, as the digits CNN's)
+/// is taken into the convolution's pass in a Session: the same numbers as the ops one by one,
+/// bit for bit, and as the direct-loop reference; and the fallback (the convolution into a
+/// buffer, then the pool) where the algorithm does not pool.
+@Suite struct MaxPoolFusionTests {
+    struct Case: CustomStringConvertible, Sendable {
+        var input: [Int], filter: [Int], stride = 1, same = true
+        var pool: Int, poolSame: Bool
+        var activation: String
+        var description: String {
+            "x \(input) w \(filter) s\(stride) \(same ? "SAME" : "VALID") pool \(pool) \(poolSame ? "SAME" : "VALID") \(activation)"
+        }
+    }
+
+    static let cases: [Case] = [
+        // The digits CNN's first layer and pool; its second, with a bias and no activation (so
+        // negative maxima); a SAME pool over an odd map (partial windows at the bottom and
+        // right); a VALID pool that drops the last row and column; a 3 × 3 window; ELU (the
+        // driver's pass over each tile) and PReLU; a short last group of images (13).
+        Case(input: [16, 8, 8, 1], filter: [3, 3, 1, 16], pool: 2, poolSame: true, activation: "Relu"),
+        Case(input: [13, 4, 4, 16], filter: [3, 3, 16, 32], pool: 2, poolSame: true, activation: "none"),
+        Case(input: [9, 5, 5, 3], filter: [3, 3, 3, 20], pool: 2, poolSame: true, activation: "Elu"),
+        Case(input: [9, 7, 7, 4], filter: [2, 2, 4, 9], same: false, pool: 2, poolSame: false, activation: "Prelu"),
+        Case(input: [12, 9, 9, 2], filter: [3, 3, 2, 40], stride: 2, pool: 3, poolSame: false, activation: "Relu6"),
+    ]
+
+    @Test(arguments: cases)
+    func fusedPoolEqualsTheOpsAndTheReference(_ c: Case) throws {
+        var rng = TestRandom(UInt64(c.input.reduce(3, *) + c.filter.reduce(1, *)))
+        let x = try Tensor(shape: c.input, scalars: rng.floats(c.input.reduce(1, *)).map { $0 * 3 })
+        let w = try Tensor(shape: c.filter, scalars: rng.floats(c.filter.reduce(1, *)))
+        let channels = c.filter[3]
+        let b = try Tensor(shape: [channels], scalars: rng.floats(channels))
+        let alpha = try Tensor(shape: [channels], scalars: rng.floats(channels))
+        let padding: Padding = c.same ? .same : .valid
+        func layer(_ input: Tensor) throws -> Tensor {
+            var z = try biasAdd(try conv2d(input, w, strides: [c.stride], padding: padding), b)
+            switch c.activation {
+            case "Relu": z = relu(z)
+            case "Relu6": z = relu6(z)
+            case "Elu": z = elu(z)
+            case "Prelu": z = try prelu(z, alpha: alpha)
+            default: break
+            }
+            return try maxPool(z, ksize: [c.pool], strides: [c.pool], padding: c.poolSame ? .same : .valid, name: "MaxPool")
+        }
+        let graph = Graph()
+        let output = try graph.asDefault {
+            try layer(try placeholder(shape: [nil] + Array(c.input.dropFirst()), name: "images"))
+        }
+        let session = try Session(graph: graph)
+        let steps = try session.planSummary([output], feedShapes: ["images": c.input]).steps
+        let activation = c.activation == "none" ? [] : [c.activation]
+        let fused = KernelISA.current != nil  // TensorScope's own kernels: x86 with AVX2 or AVX-512
+        #expect(steps == (fused ? [["Conv2D", "BiasAdd"] + activation + ["MaxPool"]]
+                                : [["Conv2D", "BiasAdd"] + activation, ["MaxPool"]]), "\(c)")
+
+        // The reference: the direct loop, bias, activation, then a max over each window's cells
+        // inside the map.
+        let convolved = try #require(ReferenceConv2D.conv(
+            input: x.scalars, inputShape: c.input, filter: w.scalars, filterShape: c.filter, stride: (c.stride, c.stride),
+            dilation: (1, 1), same: c.same))
+        let activated = convolved.values.enumerated().map { i, v -> Float in
+            let k = i % channels
+            let z = v + b.scalars[k]
+            switch c.activation {
+            case "Relu": return max(0, z)
+            case "Relu6": return min(6, max(0, z))
+            case "Elu": return z < 0 ? Float(Foundation.exp(Double(z)) - 1) : z
+            case "Prelu": return z < 0 ? alpha.scalars[k] * z : z
+            default: return z
+            }
+        }
+        let (n, h, wd) = (convolved.shape[0], convolved.shape[1], convolved.shape[2])
+        let ph = c.poolSame ? (h + c.pool - 1) / c.pool : (h - c.pool) / c.pool + 1
+        let pw = c.poolSame ? (wd + c.pool - 1) / c.pool : (wd - c.pool) / c.pool + 1
+        let padTop = c.poolSame ? max(0, (ph - 1) * c.pool + c.pool - h) / 2 : 0
+        let padLeft = c.poolSame ? max(0, (pw - 1) * c.pool + c.pool - wd) / 2 : 0
+        var expected: [Float] = []
+        for image in 0..<n {
+            for i in 0..<ph {
+                for j in 0..<pw {
+                    for k in 0..<channels {
+                        var m = -Float.greatestFiniteMagnitude
+                        for y in (i * c.pool - padTop)..<(i * c.pool - padTop + c.pool) where y >= 0 && y < h {
+                            for xx in (j * c.pool - padLeft)..<(j * c.pool - padLeft + c.pool) where xx >= 0 && xx < wd {
+                                m = max(m, activated[((image * h + y) * wd + xx) * channels + k])
+                            }
+                        }
+                        expected.append(m)
+                    }
+                }
+            }
+        }
+
+        for algorithm in Conv2DAlgorithm.allCases {
+            for isa in KernelISA.allCases where isa.isSupported {
+                try Conv2DAlgorithm.withPinned(algorithm) {
+                    try KernelISA.withPinned(isa) {
+                        let eager = try Graph().asDefault { try layer(x) }
+                        let planned = try session.run(output, feeds: ["images": x])
+                        #expect(planned == eager, "\(c), \(algorithm) \(isa)")
+                        #expect(planned.shape == [n, ph, pw, channels])
+                        expectClose(planned.scalars, expected, relative: 1e-4, "\(c), \(algorithm) \(isa)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Only non-overlapping windows after a batch-major convolution are taken: overlapping ones,
+    /// average pools and large maps stay steps of their own.
+    @Test func onlyPoolsTheKernelsTakeAreFused() throws {
+        func steps(_ input: [Int], pool: Int, stride: Int, average: Bool = false) throws -> [[String]] {
+            let graph = Graph()
+            let output = try graph.asDefault {
+                let x = try placeholder(shape: [nil] + Array(input.dropFirst()), name: "images")
+                let w = try getVariable("w", shape: [3, 3, input[3], 8], initializer: .glorotUniform(seed: 1))
+                let z = relu(try conv2d(x, w, padding: .same))
+                return average ? try avgPool(z, ksize: [pool], strides: [stride], padding: .same, name: "AvgPool")
+                               : try maxPool(z, ksize: [pool], strides: [stride], padding: .same, name: "MaxPool")
+            }
+            return try Session(graph: graph).planSummary([output], feedShapes: ["images": input]).steps
+        }
+        let own = KernelISA.current != nil
+        #expect(try steps([32, 8, 8, 1], pool: 2, stride: 2) ==
+                (own ? [["Conv2D", "Relu", "MaxPool"]] : [["Conv2D", "Relu"], ["MaxPool"]]))
+        #expect(try steps([32, 8, 8, 1], pool: 3, stride: 2) == [["Conv2D", "Relu"], ["MaxPool"]])
+        #expect(try steps([32, 8, 8, 1], pool: 2, stride: 2, average: true) == [["Conv2D", "Relu"], ["AvgPool"]])
+        #expect(try steps([2, 40, 40, 3], pool: 2, stride: 2) == [["Conv2D", "Relu"], ["MaxPool"]])
+    }
+}
