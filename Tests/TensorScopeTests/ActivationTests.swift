@@ -51,12 +51,14 @@ import TensorScope
     }
 
     /// conv2d → bias → activation, eagerly (three ops) and through a Session (one fused step);
-    /// on 13 × 11 maps and, batch-major (tiles one output image apart), on 9 maps of 5 × 4.
-    @Test(arguments: ["Relu", "Relu6", "LeakyRelu", "Elu", "Prelu"], [[2, 13, 11, 5], [9, 5, 4, 5]])
-    func fusedIntoConvolutionEqualsEager(_ activation: String, _ xs: [Int]) throws {
+    /// on 13 × 11 maps, batch-major (tiles one output image apart) on 9 maps of 5 × 4, and with a
+    /// 5 × 5 kernel on 12 × 9 maps (Winograd F(2 × 2, 5 × 5) when pinned: odd output sizes).
+    @Test(arguments: ["Relu", "Relu6", "LeakyRelu", "Elu", "Prelu"], [[2, 13, 11, 5, 3], [9, 5, 4, 5, 3], [2, 12, 9, 5, 5]])
+    func fusedIntoConvolutionEqualsEager(_ activation: String, _ shape: [Int]) throws {
         var rng = TestRandom(7)
+        let xs = Array(shape.prefix(4))
         // 40 output channels: more than one channel block for every tile width, the last partial.
-        let ws = [3, 3, 5, 40]
+        let ws = [shape[4], shape[4], 5, 40]
         let x = try Tensor(shape: xs, scalars: rng.floats(xs.reduce(1, *)).map { $0 * 3 })
         let w = try Tensor(shape: ws, scalars: rng.floats(ws.reduce(1, *)))
         let b = try Tensor(shape: [40], scalars: rng.floats(40))

@@ -3,10 +3,11 @@ import Testing
 @testable import TensorScopeKernels
 import TensorScope
 
-/// Winograd F(4 × 4, 3 × 3): chosen when pinned, and by the planner for 64 channels or more,
-/// only for stride-1 undilated 3 × 3 kernels; against a float64 sum from the definition with channel counts up to 256, where its
-/// float32 rounding grows most — the error stays within the project's 1e-4 of the output's
-/// scale. (Every conv test also runs pinned to it through `ConvPath.all`.)
+/// Winograd F(4 × 4, 3 × 3) and F(2 × 2, 5 × 5): chosen when pinned, and by the planner for 64
+/// (3 × 3) or 16 (5 × 5) channels or more, only for stride-1 undilated kernels of their size;
+/// against a float64 sum from the definition with channel counts up to 256, where their float32
+/// rounding grows most — the error stays within the project's 1e-4 of the output's scale.
+/// (Every conv test also runs pinned to them through `ConvPath.all`.)
 @Suite struct WinogradTests {
     @Test func pinnedOnlyWhereItApplies() throws {
         let g = try Conv2DGeometry(input: [1, 9, 9, 8], filter: [3, 3, 8, 4], strides: [1], padding: .same, dilations: [1])
@@ -20,12 +21,39 @@ import TensorScope
                                            dilations: [dilations])
             #expect(!WinogradF43.supports(other), "\(filter) s\(strides) d\(dilations)")
         }
+        // F(2 × 2, 5 × 5): 5 × 5, stride 1, undilated; preferred from 16 channels in and out.
+        let own = KernelISA.current != nil
+        let seed = try Conv2DGeometry(input: [8, 64, 64, 32], filter: [5, 5, 32, 32], strides: [1], padding: .same, dilations: [1])
+        let rgb = try Conv2DGeometry(input: [8, 64, 64, 3], filter: [5, 5, 3, 32], strides: [1], padding: .same, dilations: [1])
+        #expect((Conv2DPlanner.choose(for: seed, pinned: nil) is WinogradF25) == own)
+        #expect(!(Conv2DPlanner.choose(for: rgb, pinned: nil) is WinogradF25))  // 3 channels: the indirect GEMM
+        #expect((Conv2DPlanner.choose(for: rgb, pinned: .winograd) is WinogradF25) == own)
+        for (filter, strides, dilations) in [([3, 3, 8, 4], 1, 1), ([5, 5, 8, 4], 2, 1), ([5, 5, 8, 4], 1, 2), ([5, 3, 8, 4], 1, 1)] {
+            let other = try Conv2DGeometry(input: [1, 9, 9, 8], filter: filter, strides: [strides], padding: .same,
+                                           dilations: [dilations])
+            #expect(!WinogradF25.supports(other), "\(filter) s\(strides) d\(dilations)")
+        }
     }
 
-    @Test(arguments: [(16, 16), (64, 32), (256, 8)])
-    func matchesFloat64WithManyChannels(_ channels: Int, _ outputs: Int) throws {
-        var rng = TestRandom(UInt64(channels * 31 + outputs))
-        let xs = [2, 11, 10, channels], ws = [3, 3, channels, outputs]
+    /// F(2 × 2, 5 × 5)'s scratch: one block of MR tiles' transformed values per core, the
+    /// transformed filter (not a variable's) and leaky ReLU's slopes — the same for any batch or
+    /// image size.
+    @Test func f25ScratchIsABlockPerCoreAndTheFilter() throws {
+        let isa = try #require(KernelISA.current)
+        try Conv2DAlgorithm.withPinned(.winograd) {
+            let small = try conv2dScratchBytes(input: [1, 32, 32, 32], filter: [5, 5, 32, 40], padding: .same)
+            let huge = try conv2dScratchBytes(input: [64, 512, 512, 32], filter: [5, 5, 32, 40], padding: .same)
+            #expect(small == huge)
+            let blocks = (40 + isa.tile.channels - 1) / isa.tile.channels
+            let filter = 36 * blocks * 32 * isa.tile.channels
+            #expect(small == 4 * (filter + Workers.count * 36 * isa.tile.pixels * (32 + 40) + 40))
+        }
+    }
+
+    @Test(arguments: [(3, 16, 16), (3, 64, 32), (3, 256, 8), (5, 3, 32), (5, 16, 16), (5, 32, 32), (5, 64, 24), (5, 256, 8)])
+    func matchesFloat64WithManyChannels(_ size: Int, _ channels: Int, _ outputs: Int) throws {
+        var rng = TestRandom(UInt64(channels * 31 + outputs + size))
+        let xs = [2, 11, 10, channels], ws = [size, size, channels, outputs]
         let x = rng.floats(xs.reduce(1, *)), w = rng.floats(ws.reduce(1, *))
         for same in [true, false] {
             let y = try Graph().asDefault {

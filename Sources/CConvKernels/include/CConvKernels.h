@@ -118,6 +118,22 @@ int ts_igemm_pools(int isa, const ts_conv_params *p);
 /// check_finite is 0, else 0.
 int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count);
 
+/// Winograd F(2 x 2, 5 x 5) for stride-1, undilated 5 x 5 convolutions (winograd_f25.c), on
+/// the igemm micro-kernels of `isa`; 0 floats / nothing where the CPU does not run it.
+#define TS_WINOGRAD_F25_MAX_CHANNELS 4096
+/// Floats of the transformed filter: [36][ceil(out_c / NR)][in_c][NR].
+size_t ts_winograd_f25_packed_count(int isa, size_t in_c, size_t out_c);
+/// Transforms the [5, 5, in_c, out_c] HWIO filter into that layout (in double, rounded once).
+void ts_winograd_f25_pack_filter(int isa, const float *hwio, size_t in_c, size_t out_c, float *u);
+/// Floats of scratch one ts_winograd_f25_run call needs (one per worker).
+size_t ts_winograd_f25_scratch_count(int isa, size_t in_c, size_t out_c);
+/// Computes the output rows of 2 x 2 tiles [first_row, first_row + rows) (numbered
+/// b * ceil(out_h / 2) + tile row) of the convolution p describes (kernel 5 x 5, stride 1, in_c
+/// at most TS_WINOGRAD_F25_MAX_CHANNELS; packed_weights and packed_bias unused) with the
+/// transformed filter u, then `bias` ([out_c] or NULL) and p->activation (PReLU's and leaky
+/// ReLU's slopes in `slopes`, [out_c]). Returns as ts_igemm_run.
+int ts_winograd_f25_run(int isa, const ts_conv_params *p, const float *u, const float *bias, const float *slopes,
+                        float *scratch, size_t first_row, size_t rows);
 /// Runs `iterations` of a register-only FMA loop with `isa`'s widest vectors and returns a
 /// value that depends on every FMA (so none is optimised away); each iteration is
 /// ts_fma_peak_flops_per_iteration(isa) floating-point operations. For the benchmark's peak.

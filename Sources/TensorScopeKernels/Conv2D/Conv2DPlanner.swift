@@ -1,7 +1,8 @@
 /// Picks the algorithm for a convolution: the pinned one (`Conv2DAlgorithm.withPinned`, or
 /// `TENSORSCOPE_CONV_ALGORITHM`) when it supports the shape, otherwise the planner's choice:
 /// Winograd for stride-1 3 × 3 layers of 64 channels or more in and out
-/// (`WinogradF43.isPreferred`), TensorScope's own indirect GEMM wherever the CPU has AVX2 + FMA
+/// (`WinogradF43.isPreferred`) and stride-1 5 × 5 layers of 16 or more
+/// (`WinogradF25.isPreferred`), TensorScope's own indirect GEMM wherever the CPU has AVX2 + FMA
 /// or AVX-512 and the kernel fits, im2col + OpenBLAS otherwise. A new algorithm adds a case here and a `Conv2DOperator`.
 package enum Conv2DPlanner {
     /// - Parameter prepared: the filter in a layout for an instruction set, made by the given
@@ -15,6 +16,13 @@ package enum Conv2DPlanner {
         if pinned == .winograd ? WinogradF43.supports(geometry) : pinned == nil && WinogradF43.isPreferred(geometry) {
             let shape = [3, 3, geometry.inChannels, geometry.outChannels]
             return WinogradF43(geometry: geometry, transformed: prepared?(.winogradF43, nil) { PackedFilter(winogradF43: $0, shape: shape) },
+                               workers: workers)
+        }
+        if let isa = KernelISA.current,
+           pinned == .winograd ? WinogradF25.supports(geometry) : pinned == nil && WinogradF25.isPreferred(geometry) {
+            let shape = [5, 5, geometry.inChannels, geometry.outChannels]
+            return WinogradF25(geometry: geometry, isa: isa,
+                               transformed: prepared?(.winogradF25, isa) { PackedFilter(winogradF25: $0, shape: shape, isa: isa) },
                                workers: workers)
         }
         if pinned != .im2col, let isa = KernelISA.current, IndirectGEMM.supports(geometry) {

@@ -26,6 +26,13 @@ package final class PackedFilter: @unchecked Sendable {
         WinogradF43.transformFilter(hwio, channels: shape[2], outputs: shape[3], into: floats)
     }
 
+    /// Winograd F(2 × 2, 5 × 5)'s transformed filter of the `[5, 5, in, out]` filter at `hwio`,
+    /// in blocks of `isa`'s NR output channels (`ts_winograd_f25_pack_filter`).
+    package convenience init(winogradF25 hwio: UnsafePointer<Float>, shape: [Int], isa: KernelISA) {
+        self.init(shape: shape, isa: isa, count: ts_winograd_f25_packed_count(isa.code, shape[2], shape[3]))
+        ts_winograd_f25_pack_filter(isa.code, hwio, shape[2], shape[3], floats)
+    }
+
     private init(shape: [Int], isa: KernelISA?, count: Int) {
         self.isa = isa
         self.shape = shape
@@ -46,6 +53,9 @@ package enum WeightLayout: Hashable, Sendable {
     case depthwiseBlocks
     /// Winograd F(4 × 4, 3 × 3)'s transformed filter (`WinogradF43`), for no instruction set.
     case winogradF43
+    /// Winograd F(2 × 2, 5 × 5)'s transformed filter in blocks of NR output channels
+    /// (`WinogradF25`).
+    case winogradF25
 }
 
 /// The prepared forms of one filter's value — a variable's — keyed by (layout, instruction

@@ -1,0 +1,95 @@
+import CConvKernels
+
+/// Winograd's F(2 × 2, 5 × 5) for stride-1, undilated 5 × 5 convolutions — the seed program's
+/// and `my_image_filter`'s layers: each 2 × 2 output tile from a 6 × 6 input patch with 36
+/// multiplies per input–output channel pair instead of 100.
+///
+/// Fused (`winograd_f25.c`): a block of MR tiles along a tile row goes through the input
+/// transform, the 36 products on the instruction set's igemm micro-kernel and the output
+/// transform with the epilogue while it is in cache; the workers take tile rows. The filter is
+/// transformed once per value (`WeightLayout.winogradF25`, kept for a variable). Rounds of
+/// transformed values through memory, as `WinogradF43` takes them, move 36 (C + K) floats per
+/// four outputs: more than a 32-channel layer's arithmetic saves.
+///
+/// The transforms' constants (1/6, 1/24, 2/3, 4, 5) grow float32's rounding error
+/// (docs/ENGINE.md states the measured bound). The planner picks it where it measured faster
+/// (`isPreferred`); `Conv2DAlgorithm.winograd` pins it.
+package struct WinogradF25: Conv2DOperator {
+    package var algorithm: Conv2DAlgorithm { .winograd }
+    package let geometry: Conv2DGeometry
+    package let isa: KernelISA
+    package let workers: Int
+    /// The transformed filter kept for the filter's value (a variable's), if any.
+    package let transformed: PackedFilter?
+    package let scheduler: TileScheduler
+
+    /// Whether the planner picks it without a pin: 16 or more input and output channels, where
+    /// it measured faster than the indirect GEMM (32 → 32 channels on 64 × 64: 1.5× on one
+    /// core); with an RGB input the transforms outweigh the products saved.
+    package static func isPreferred(_ g: Conv2DGeometry) -> Bool {
+        supports(g) && g.inChannels >= 16 && g.outChannels >= 16
+    }
+
+    /// Whether F(2 × 2, 5 × 5) computes this convolution here: a 5 × 5 kernel, stride 1, no
+    /// dilation (either padding), at most `TS_WINOGRAD_F25_MAX_CHANNELS` input channels, on a
+    /// CPU with TensorScope's kernels.
+    package static func supports(_ g: Conv2DGeometry) -> Bool {
+        KernelISA.current != nil && g.kernelHeight == 5 && g.kernelWidth == 5 && g.strideHeight == 1
+            && g.strideWidth == 1 && g.dilationHeight == 1 && g.dilationWidth == 1
+            && g.inChannels <= Int(TS_WINOGRAD_F25_MAX_CHANNELS)
+    }
+
+    var tileRows: Int { geometry.batch * ((geometry.outHeight + 1) / 2) }
+
+    package init(geometry: Conv2DGeometry, isa: KernelISA, transformed: PackedFilter? = nil, workers: Int = Workers.count) {
+        self.geometry = geometry
+        self.isa = isa
+        self.transformed = transformed
+        self.workers = workers
+        scheduler = TileScheduler(tileCount: geometry.batch * ((geometry.outHeight + 1) / 2), maxWorkers: workers)
+    }
+
+    package var scratchBytes: Int {
+        let g = geometry
+        let filter = transformed == nil ? ts_winograd_f25_packed_count(isa.code, g.inChannels, g.outChannels) : 0
+        let perWorker = ts_winograd_f25_scratch_count(isa.code, g.inChannels, g.outChannels)
+        return 4 * (filter + workers * perWorker + g.outChannels)
+    }
+
+    package func run(
+        input: UnsafePointer<Float>, filter: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+        epilogue: Epilogue
+    ) -> Bool {
+        let g = geometry
+        let (c, k) = (g.inChannels, g.outChannels)
+        let prepared = transformed ?? PackedFilter(winogradF25: filter, shape: [5, 5, c, k], isa: isa)
+        // Leaky ReLU is PReLU with every slope alpha, as the igemm kernels take it.
+        var slopes: UnsafeMutablePointer<Float>?
+        if case .leakyRelu(let alpha) = epilogue.activation {
+            slopes = .allocate(capacity: k)
+            slopes!.initialize(repeating: alpha, count: k)
+        }
+        defer { slopes?.deallocate(); withExtendedLifetime(prepared) {} }
+        var params = ts_conv_params(
+            input: input, zero: nil, zero_count: 0, packed_weights: nil, packed_bias: nil, output: output,
+            batch: g.batch, in_h: g.inHeight, in_w: g.inWidth, in_c: c,
+            kernel_h: 5, kernel_w: 5, out_c: k, stride_h: 1, stride_w: 1, dilation_h: 1, dilation_w: 1,
+            out_h: g.outHeight, out_w: g.outWidth, pad_top: g.padTop, pad_left: g.padLeft,
+            activation: epilogue.activation.code, check_finite: epilogue.checksFiniteness ? 1 : 0, stream: 0,
+            pool_h: 0, pool_w: 0, pooled_h: 0, pooled_w: 0, pool_top: 0, pool_left: 0)
+        let (isaCode, u, bias) = (isa.code, UnsafePointer(prepared.floats), epilogue.bias)
+        let slope = UnsafePointer(slopes) ?? epilogue.slopes
+        let scratchCount = ts_winograd_f25_scratch_count(isaCode, c, k)
+        return withUnsafePointer(to: &params) { params in
+            scheduler.run { next in
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount)
+                defer { scratch.deallocate() }
+                var finite = true
+                while let row = next() {
+                    finite = ts_winograd_f25_run(isaCode, params, u, bias, slope, scratch, row, 1) != 0 && finite
+                }
+                return finite
+            }
+        }
+    }
+}
