@@ -9,9 +9,11 @@ public enum Conv2DAlgorithm: String, CaseIterable, Sendable {
     /// and the finiteness check fused into the store. Needs one of those instruction sets and at
     /// most 64 kernel taps.
     case igemm
-    /// Winograd's F(4 × 4, 3 × 3) for stride-1 undilated 3 × 3 kernels (`WinogradF43`): a
-    /// quarter of the multiplies, at some cost in float32 accuracy (within 1e-4 of the output's
-    /// scale). The planner picks it for 64 or more channels in and out.
+    /// Winograd's minimal filtering for stride-1 undilated kernels: F(4 × 4, 3 × 3) for 3 × 3
+    /// (`WinogradF43`, a quarter of the multiplies) and F(2 × 2, 5 × 5) for 5 × 5
+    /// (`WinogradF25`, 36 % of them), at some cost in float32 accuracy (within 1e-4 of the
+    /// output's scale). The planner picks it for 64 or more channels in and out (3 × 3), 16 or
+    /// more (5 × 5).
     case winograd
 
     /// The environment variable that pins an algorithm for a whole process
