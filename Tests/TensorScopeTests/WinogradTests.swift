@@ -28,7 +28,8 @@ import TensorScope
         #expect((Conv2DPlanner.choose(for: seed, pinned: nil) is WinogradF25) == own)
         #expect(!(Conv2DPlanner.choose(for: rgb, pinned: nil) is WinogradF25))  // 3 channels: the indirect GEMM
         #expect((Conv2DPlanner.choose(for: rgb, pinned: .winograd) is WinogradF25) == own)
-        for (filter, strides, dilations) in [([3, 3, 8, 4], 1, 1), ([5, 5, 8, 4], 2, 1), ([5, 5, 8, 4], 1, 2), ([5, 3, 8, 4], 1, 1)] {
+        for (filter, strides, dilations) in [([3, 3, 8, 4], 1, 1), ([5, 5, 8, 4], 2, 1), ([5, 5, 8, 4], 1, 2), ([5, 3, 8, 4], 1, 1),
+                                             ([5, 5, 8, 4097], 1, 1)] {
             let other = try Conv2DGeometry(input: [1, 9, 9, 8], filter: filter, strides: [strides], padding: .same,
                                            dilations: [dilations])
             #expect(!WinogradF25.supports(other), "\(filter) s\(strides) d\(dilations)")

@@ -31,12 +31,13 @@ package struct WinogradF25: Conv2DOperator {
     }
 
     /// Whether F(2 × 2, 5 × 5) computes this convolution here: a 5 × 5 kernel, stride 1, no
-    /// dilation (either padding), at most `TS_WINOGRAD_F25_MAX_CHANNELS` input channels, on a
-    /// CPU with TensorScope's kernels.
+    /// dilation (either padding), at most `TS_WINOGRAD_F25_MAX_CHANNELS` input and output
+    /// channels (so a worker's block of transformed values stays within 9.4 MB), on a CPU with
+    /// TensorScope's kernels.
     package static func supports(_ g: Conv2DGeometry) -> Bool {
         KernelISA.current != nil && g.kernelHeight == 5 && g.kernelWidth == 5 && g.strideHeight == 1
             && g.strideWidth == 1 && g.dilationHeight == 1 && g.dilationWidth == 1
-            && g.inChannels <= Int(TS_WINOGRAD_F25_MAX_CHANNELS)
+            && g.inChannels <= Int(TS_WINOGRAD_F25_MAX_CHANNELS) && g.outChannels <= Int(TS_WINOGRAD_F25_MAX_CHANNELS)
     }
 
     var tileRows: Int { geometry.batch * ((geometry.outHeight + 1) / 2) }
