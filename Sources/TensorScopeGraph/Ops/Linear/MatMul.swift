@@ -73,8 +73,9 @@ struct MatMulProduct: Sendable {
         epilogue.checksFiniteness = false
         guard let convolution else {
             MatMul.run(geometry, a: a.pointer, b: b.pointer, output: output)
-            let rows = geometry.n == 0 ? 0 : geometry.m
-            _ = epilogue.apply(to: output, rows: rows, columns: geometry.n)
+            if epilogue.bias != nil || epilogue.activation != .none {
+                _ = epilogue.apply(to: output, rows: geometry.n == 0 ? 0 : geometry.m, columns: geometry.n)
+            }
             return
         }
         let filter = KernelArgument(shape: [1, 1, geometry.k, geometry.n], data: b.data, variable: b.variable)
