@@ -341,8 +341,10 @@ static int run_padded(const tile_context *t, size_t pixel, size_t end, size_t b,
     const size_t row_step = p->dilation_h * padded_row;            // kernel row to kernel row
     const size_t pixel_step = p->stride_w * p->in_c;               // output column to column
     const size_t line_step = p->stride_h * padded_row;             // output row to row
-    const size_t next_line = line_step - out_w * pixel_step;       // end of an output row to the next
-    const size_t next_image = t->padded_h * padded_row - p->out_h * line_step;
+    // End of an output row to the next, and of an image to the next: negative when the stride
+    // passes the last kernel row or column (a 1 x 1 kernel at stride 2 over an odd size).
+    const ptrdiff_t next_line = (ptrdiff_t)line_step - (ptrdiff_t)(out_w * pixel_step);
+    const ptrdiff_t next_image = (ptrdiff_t)(t->padded_h * padded_row) - (ptrdiff_t)(p->out_h * line_step);
     const size_t kchannels = p->kernel_w * p->in_c;
     // Kernel row 0 of output pixel (b, i, j) in the copies.
     const float *at = t->padded + (b - t->first_image) * t->padded_h * padded_row + i * line_step + j * pixel_step;
