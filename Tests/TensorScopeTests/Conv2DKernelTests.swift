@@ -68,6 +68,45 @@ import TensorScope
         Case(input: [5, 7, 5, 2], filter: [5, 3, 2, 8], stride: 2, same: true),
     ]
 
+    /// Random small maps of 6 to 19 images — batch-major where they qualify, padded copies or
+    /// runs of pixels where not (asymmetric strides, dilated rows or columns, kernels up to
+    /// 5 × 5, both paddings, channel tails) — against the direct-loop reference, bias and ReLU
+    /// fused, on every instruction set.
+    @Test(arguments: KernelISA.allCases)
+    func randomSmallMapsMatchTheDirectLoop(isa: KernelISA) throws {
+        guard isa.isSupported else {
+            print("notice: igemm/\(isa) not run: this CPU lacks \(isa.rawValue)")
+            return
+        }
+        var rng = TestRandom(4242)
+        var batchMajor = 0
+        for index in 0..<60 {
+            let (kh, kw) = (rng.int(1...5), rng.int(1...5))
+            let (sh, sw) = (rng.int(1...3), rng.int(1...3))
+            let (dh, dw) = index % 5 == 4 ? (rng.int(1...2), rng.int(1...2)) : (1, 1)
+            let same = rng.int(0...1) == 1
+            let height = rng.int(((kh - 1) * dh + 1)...12), width = rng.int(((kw - 1) * dw + 1)...12)
+            let xs = [rng.int(6...19), height, width, rng.int(1...20)], ws = [kh, kw, xs[3], rng.int(1...40)]
+            let x = rng.floats(xs.reduce(1, *)), w = rng.floats(ws.reduce(1, *)), b = rng.floats(ws[3])
+            let geometry = try Conv2DGeometry(input: xs, filter: ws, strides: [sh, sw], padding: same ? .same : .valid,
+                                              dilations: [dh, dw])
+            if IndirectGEMM(geometry: geometry, isa: isa, packed: nil).batchGroup > 0 { batchMajor += 1 }
+            let expected = try #require(ReferenceConv2D.conv(
+                input: x, inputShape: xs, filter: w, filterShape: ws, stride: (sh, sw), dilation: (dh, dw), same: same))
+            let y = try Conv2DAlgorithm.withPinned(.igemm) {
+                try KernelISA.withPinned(isa) {
+                    try conv2dBiasRelu(Tensor(shape: xs, scalars: x), Tensor(shape: ws, scalars: w),
+                                       bias: Tensor(shape: [ws[3]], scalars: b), strides: [sh, sw],
+                                       padding: same ? .same : .valid, dilations: [dh, dw])
+                }
+            }
+            #expect(y.shape == expected.shape)
+            let biasedRelu = expected.values.enumerated().map { i, v in max(0, v + b[i % b.count]) }
+            expectClose(y.scalars, biasedRelu, relative: 1e-4, "case \(index): x \(xs) w \(ws) s\(sh),\(sw) d\(dh),\(dw) \(same)")
+        }
+        #expect(batchMajor >= 30, "batch-major cases: \(batchMajor) of 60")
+    }
+
     /// Which convolutions are computed batch-major: small maps of at least MR images that fit
     /// the driver's buffer zero-padded.
     @Test(arguments: KernelISA.allCases)

@@ -114,6 +114,40 @@ import TensorScope
         }
     }
 
+    /// Random convolutions and pools on small maps of 6 to 19 images (strides, kernels, windows
+    /// of 1 to 3, both paddings for each): a Session's result equals the ops run one by one, bit
+    /// for bit, fused or not.
+    @Test func randomFusedPoolsEqualTheOps() throws {
+        var rng = TestRandom(777)
+        var fusedCount = 0
+        for index in 0..<30 {
+            let k = rng.int(1...3), stride = rng.int(1...2), window = rng.int(1...3)
+            let same = rng.int(0...1) == 1
+            let xs = [rng.int(6...19), rng.int(k...10), rng.int(k...10), rng.int(1...12)]
+            // A VALID pool needs a window's worth of the convolution's output.
+            func convolved(_ n: Int) -> Int { same ? (n + stride - 1) / stride : (n - k) / stride + 1 }
+            let poolSame = rng.int(0...1) == 1 || min(convolved(xs[1]), convolved(xs[2])) < window
+            let ws = [k, k, xs[3], rng.int(1...24)]
+            let x = try Tensor(shape: xs, scalars: rng.floats(xs.reduce(1, *)))
+            let w = try Tensor(shape: ws, scalars: rng.floats(ws.reduce(1, *)))
+            let b = try Tensor(shape: [ws[3]], scalars: rng.floats(ws[3]))
+            func layer(_ input: Tensor) throws -> Tensor {
+                let z = relu(try biasAdd(try conv2d(input, w, strides: [stride], padding: same ? .same : .valid), b))
+                return try maxPool(z, ksize: [window], strides: [window], padding: poolSame ? .same : .valid)
+            }
+            let graph = Graph()
+            let output = try graph.asDefault {
+                try layer(try placeholder(shape: [nil] + Array(xs.dropFirst()), name: "images"))
+            }
+            let session = try Session(graph: graph)
+            if try session.planSummary([output], feedShapes: ["images": xs]).steps.count == 1 { fusedCount += 1 }
+            let eager = try Graph().asDefault { try layer(x) }
+            let planned = try session.run(output, feeds: ["images": x])
+            #expect(planned == eager, "case \(index): x \(xs) w \(ws) s\(stride) \(same) pool \(window) \(poolSame)")
+        }
+        #expect(KernelISA.current == nil || fusedCount >= 10, "fused: \(fusedCount) of 30")
+    }
+
     /// Only non-overlapping windows after a batch-major convolution are taken: overlapping ones,
     /// average pools and large maps stay steps of their own.
     @Test func onlyPoolsTheKernelsTakeAreFused() throws {
