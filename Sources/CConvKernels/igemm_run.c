@@ -261,17 +261,18 @@ typedef struct {
     int adjacent, run_fits, pixels_fit, run_zeros_fit, kernel_streams;
     const float **ind, **rows;
     float *strip;
-    // Padded-image mode (see pad_images): the images from `first_image` on, each `padded_h`
-    // rows of `padded_w` pixels, zero-padded, at `strip`; NULL when off.
+    // The small-map modes' images, each `padded_h` rows of `padded_w` pixels: zero-padded
+    // copies in `strip` (pad_images), or the input itself when nothing reaches into padding.
+    // `padded` (padded-image mode only) is image `first_image`'s first float; NULL when off.
     const float *padded;
     size_t first_image, padded_h, padded_w;
 } tile_context;
 
-// Computes every channel block of the mr pixels from (b, i, j) into `out` (rows out_c floats
-// apart). Returns 1 when every sum was finite.
 static int multiply(const tile_context *t, int whole, size_t step, size_t first, size_t taps, size_t kchannels,
                     size_t wfirst, size_t wskip, size_t mr, float *out, size_t ldo);
 
+// Computes every channel block of the mr pixels from (b, i, j) into `out` (rows out_c floats
+// apart). Returns 1 when every sum was finite.
 static int run_tile(const tile_context *t, size_t mr, size_t b, size_t i, size_t j, float *out) {
     const ts_conv_params *p = t->p;
     // The indirection, and what the kernels take from it: `whole` for the direct kernel (one
@@ -390,12 +391,6 @@ static int run_padded(const tile_context *t, size_t pixel, size_t end, size_t b,
 #undef NEXT_LINE
 }
 
-// Images [first_image, first_image + images) in batch-major tiles (ts_igemm_batch_group): the
-// group's MR images copied zero-padded into the strip, then for each output pixel (i, j) one
-// tile of that pixel in each image — the direct kernel with one pointer per kernel row, pixels
-// one padded image apart, only the kernel rows inside the image (the same for every pixel of
-// the tile), stored one output image apart. A last group of fewer images takes the indirect
-// kernel, its missing pixels reading zeros.
 // o[n] = v[n] when greater (TensorFlow's MaxPool: NaN never replaces, so a window of NaN and
 // -inf gives the lowest finite float); with v NULL, o's own values against that lowest float.
 static void keep_greater(float *restrict o, const float *restrict v, size_t n) {
