@@ -3,21 +3,10 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 
+#include "activate_avx2.h"
 #include "isa_table.h"
 
 #define MR 6
-
-// The activation of the kernels' store (enum ts_activation; ELU is the driver's): `slope` is
-// the PReLU slopes of v's lanes.
-__attribute__((target("avx2,fma"), always_inline))
-static inline __m256 activate(__m256 v, __m256 slope, int activation) {
-    const __m256 zero = _mm256_setzero_ps();
-    if (activation == TS_ACTIVATION_RELU) return _mm256_max_ps(zero, v);  // NaN kept: max_ps returns the second operand
-    if (activation == TS_ACTIVATION_RELU6) return _mm256_min_ps(_mm256_set1_ps(6.0f), _mm256_max_ps(zero, v));
-    // One of the two terms is 0, so the sum is the rounded product or v itself.
-    if (activation == TS_ACTIVATION_PRELU) return _mm256_fmadd_ps(slope, _mm256_min_ps(zero, v), _mm256_max_ps(zero, v));
-    return v;
-}
 
 // The body of both entry points; `direct` is a constant in each, so each gets its own loop.
 __attribute__((target("avx2,fma"), always_inline))
@@ -103,8 +92,8 @@ static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size
 #pragma clang loop unroll(full)
     for (int m = 0; m < MR; m++) {
         if ((size_t)m >= mr) break;
-        const __m256 v0 = activate(_mm256_add_ps(acc0[m], b0), s0, activation);
-        const __m256 v1 = activate(_mm256_add_ps(acc1[m], b1), s1, activation);
+        const __m256 v0 = ts_activate_avx2(_mm256_add_ps(acc0[m], b0), s0, activation);
+        const __m256 v1 = ts_activate_avx2(_mm256_add_ps(acc1[m], b1), s1, activation);
         if (stream) {
             // Whole, contiguous, 16-byte aligned rows (see isa_table.h), in 16-byte pieces.
             _mm_stream_ps(out, _mm256_castps256_ps128(v0));
@@ -224,8 +213,8 @@ int ts_dwconv_avx2(size_t channels, size_t pixels, size_t taps, const float *con
                     s1 = _mm256_loadu_ps(bb + 24);
                 }
             }
-            v0 = activate(v0, s0, activation);
-            v1 = activate(v1, s1, activation);
+            v0 = ts_activate_avx2(v0, s0, activation);
+            v1 = ts_activate_avx2(v1, s1, activation);
             float *o = out + p * channels + c;
             if (valid == 16) {
                 _mm256_storeu_ps(o, v0);

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "CConvKernels.h"
+#include "activate_avx2.h"
 #include "isa_table.h"
 
 typedef float v8 __attribute__((vector_size(32), aligned(4)));
@@ -145,7 +146,7 @@ __attribute__((target("avx2,fma"))) static int transform_output(const ts_conv_pa
         }
         const v8 bias = bias_in ? load8(bias_in + ko, lanes) : (v8){0};
         const v8 slope = slopes ? load8(slopes + ko, lanes) : (v8){0};
-        const v8 zero = {0}, six = {6, 6, 6, 6, 6, 6, 6, 6};
+        const v8 zero = {0};
         for (size_t i = 0; i < 2 && oy + i < p->out_h; i++) {
             const int r = (int)i * 6;
             const v8 t0 = t[r], t1 = t[r + 1], t2 = t[r + 2], t3 = t[r + 3], t4 = t[r + 4], t5 = t[r + 5];
@@ -153,17 +154,7 @@ __attribute__((target("avx2,fma"))) static int transform_output(const ts_conv_pa
             for (size_t jx = 0; jx < 2 && ox + jx < p->out_w; jx++) {
                 v8 value = y[jx];
                 check += value * zero;  // NaN unless every sum is finite
-                value += bias;
-                switch (p->activation) {
-                case TS_ACTIVATION_RELU: value = __builtin_elementwise_max(zero, value); break;
-                case TS_ACTIVATION_RELU6:
-                    value = __builtin_elementwise_min(six, __builtin_elementwise_max(zero, value));
-                    break;
-                case TS_ACTIVATION_PRELU:
-                    value = __builtin_elementwise_max(zero, value) + slope * __builtin_elementwise_min(zero, value);
-                    break;
-                default: break;
-                }
+                value = (v8)ts_activate_avx2((__m256)(value + bias), (__m256)slope, p->activation);
                 float *out = p->output + ((b * p->out_h + oy + i) * p->out_w + ox + jx) * k + ko;
                 if (p->activation == TS_ACTIVATION_ELU)
                     for (size_t l = 0; l < 8; l++) value[l] = value[l] < 0 ? expf(value[l]) - 1.0f : value[l];
