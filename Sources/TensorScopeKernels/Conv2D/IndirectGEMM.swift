@@ -39,7 +39,7 @@ package struct IndirectGEMM: Conv2DOperator {
         self.packed = packed
         // Batch-major convolutions (small maps, `ts_igemm_batch_group`) take ranges of whole
         // groups of images, so that every tile but the last is full.
-        var shape = IndirectGEMM.parameters(geometry)
+        var shape = ts_conv_params(geometry)
         batchGroup = ts_igemm_batch_group(isa.code, &shape)
         let groupPixels = batchGroup * geometry.outHeight * geometry.outWidth
         let pixels = isa.tile.pixels * IndirectGEMM.microTilesPerTile
@@ -86,7 +86,7 @@ package struct IndirectGEMM: Conv2DOperator {
         let paddedBias = epilogue.paddedBias(channels: g.n, blockWidth: nr)
         defer { paddedBias?.deallocate() }
         return SharedZeros.withZeros(zeroCount) { zero in
-            var params = IndirectGEMM.parameters(
+            var params = ts_conv_params(
                 g, input: input, zero: zero, zeroCount: zeroCount, weights: weights.floats, bias: paddedBias, output: output,
                 activation: epilogue.activation.code, checkFinite: epilogue.checksFiniteness,
                 stream: streamsOutput && epilogue.activation != .elu, pool: epilogue.maxPool)
@@ -108,25 +108,7 @@ package struct IndirectGEMM: Conv2DOperator {
 
     /// Whether the driver pools as `pool` asks, in its batch-major tiles (`ts_igemm_pools`).
     package func pools(_ pool: PoolGeometry) -> Bool {
-        var shape = IndirectGEMM.parameters(geometry, pool: pool)
+        var shape = ts_conv_params(geometry, pool: pool)
         return ts_igemm_pools(isa.code, &shape) != 0
-    }
-
-    /// The C driver's parameters for `g`; without pointers, they describe the shape alone.
-    private static func parameters(
-        _ g: Conv2DGeometry, input: UnsafePointer<Float>? = nil, zero: UnsafePointer<Float>? = nil, zeroCount: Int = 0,
-        weights: UnsafePointer<Float>? = nil, bias: UnsafePointer<Float>? = nil, output: UnsafeMutablePointer<Float>? = nil,
-        activation: Int32 = 0, checkFinite: Bool = false, stream: Bool = false, pool: PoolGeometry? = nil
-    ) -> ts_conv_params {
-        ts_conv_params(
-            input: input, zero: zero, zero_count: zeroCount, packed_weights: weights, packed_bias: bias, output: output,
-            batch: g.batch, in_h: g.inHeight, in_w: g.inWidth, in_c: g.inChannels,
-            kernel_h: g.kernelHeight, kernel_w: g.kernelWidth, out_c: g.n,
-            stride_h: g.strideHeight, stride_w: g.strideWidth, dilation_h: g.dilationHeight, dilation_w: g.dilationWidth,
-            out_h: g.outHeight, out_w: g.outWidth, pad_top: g.padTop, pad_left: g.padLeft,
-            activation: activation, check_finite: checkFinite ? 1 : 0, stream: stream ? 1 : 0,
-            pool_h: pool?.kernelHeight ?? 0, pool_w: pool?.kernelWidth ?? 0,
-            pooled_h: pool?.outHeight ?? 0, pooled_w: pool?.outWidth ?? 0,
-            pool_top: pool?.padTop ?? 0, pool_left: pool?.padLeft ?? 0)
     }
 }

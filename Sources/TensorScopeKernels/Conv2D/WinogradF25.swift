@@ -40,8 +40,6 @@ package struct WinogradF25: Conv2DOperator {
             && g.inChannels <= Int(TS_WINOGRAD_F25_MAX_CHANNELS) && g.outChannels <= Int(TS_WINOGRAD_F25_MAX_CHANNELS)
     }
 
-    var tileRows: Int { geometry.batch * ((geometry.outHeight + 1) / 2) }
-
     package init(geometry: Conv2DGeometry, isa: KernelISA, transformed: PackedFilter? = nil, workers: Int = Workers.count) {
         self.geometry = geometry
         self.isa = isa
@@ -71,13 +69,8 @@ package struct WinogradF25: Conv2DOperator {
             slopes!.initialize(repeating: alpha, count: k)
         }
         defer { slopes?.deallocate(); withExtendedLifetime(prepared) {} }
-        var params = ts_conv_params(
-            input: input, zero: nil, zero_count: 0, packed_weights: nil, packed_bias: nil, output: output,
-            batch: g.batch, in_h: g.inHeight, in_w: g.inWidth, in_c: c,
-            kernel_h: 5, kernel_w: 5, out_c: k, stride_h: 1, stride_w: 1, dilation_h: 1, dilation_w: 1,
-            out_h: g.outHeight, out_w: g.outWidth, pad_top: g.padTop, pad_left: g.padLeft,
-            activation: epilogue.activation.code, check_finite: epilogue.checksFiniteness ? 1 : 0, stream: 0,
-            pool_h: 0, pool_w: 0, pooled_h: 0, pooled_w: 0, pool_top: 0, pool_left: 0)
+        var params = ts_conv_params(g, input: input, output: output, activation: epilogue.activation.code,
+                                    checkFinite: epilogue.checksFiniteness)
         let (isaCode, u, bias) = (isa.code, UnsafePointer(prepared.floats), epilogue.bias)
         let slope = UnsafePointer(slopes) ?? epilogue.slopes
         let scratchCount = ts_winograd_f25_scratch_count(isaCode, c, k)
