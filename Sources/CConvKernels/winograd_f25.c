@@ -181,8 +181,10 @@ int ts_winograd_f25_run(int isa, const ts_conv_params *p, const float *u, const 
     const size_t block_tiles = mr;
     float *const v = scratch, *const m = scratch + 36 * block_tiles * c8;
     static const float zeros[TS_WINOGRAD_F25_MAX_CHANNELS];
-    // The products' columns past out_c stay zero for the output transform's full vectors.
-    memset(m, 0, 36 * block_tiles * k8 * sizeof(float));
+    // The products' columns past out_c (never written by the micro-kernel) are zero for the
+    // output transform's full vectors.
+    if (k8 > p->out_c)
+        for (size_t q = 0; q < 36 * block_tiles; q++) memset(m + q * k8 + p->out_c, 0, (k8 - p->out_c) * sizeof(float));
     int finite = 1;
     for (size_t r = first_row; r < first_row + rows; r++) {
         const size_t b = r / tiles_y, ty = r % tiles_y;
