@@ -118,18 +118,51 @@ int ts_igemm_pools(int isa, const ts_conv_params *p);
 /// check_finite is 0, else 0.
 int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count);
 
+/// The most input or output channels the Winograd kernels take (their zeros for padding are
+/// static; a worker's block of transformed values stays within 9.4 MB).
+#define TS_WINOGRAD_MAX_CHANNELS 4096
+
+/// Winograd F(4 x 4, 3 x 3) for stride-1, undilated 3 x 3 convolutions (winograd_f43.c), on
+/// the igemm micro-kernels of `isa`, in rounds the caller spreads over its workers. Tiles of
+/// 4 x 4 output pixels are numbered (b * ceil(out_h / 4) + tile row) * ceil(out_w / 4) + tile
+/// column; a round is `round_count` consecutive tiles from `round_first`, its transformed
+/// inputs V [36][round_count][in_c rounded up to 8] and products M [36][round_count][out_c
+/// rounded up to 8] in the caller's scratch. 0 floats / nothing where the CPU does not run it.
+/// Floats of the transformed filter: [36][ceil(out_c / NR)][in_c][NR].
+size_t ts_winograd_f43_packed_count(int isa, size_t in_c, size_t out_c);
+/// Transforms the input channels [first_c, end_c) of the [3, 3, in_c, out_c] HWIO filter into
+/// that layout (in double, rounded once); ranges may be done in parallel.
+void ts_winograd_f43_pack_filter(int isa, const float *hwio, size_t in_c, size_t out_c, size_t first_c, size_t end_c,
+                                 float *u);
+/// Transforms the input patches of the round's tiles [first, first + count) into V (in_c at
+/// most TS_WINOGRAD_MAX_CHANNELS).
+void ts_winograd_f43_input(const ts_conv_params *p, float *v, size_t round_first, size_t round_count, size_t first,
+                           size_t count);
+/// Items of the products pass: 36 * ceil(out_c / NR).
+size_t ts_winograd_f43_product_items(int isa, size_t out_c);
+/// One item of the products: M[xi] = V[xi] U[xi] for one xi and one block of NR output
+/// channels, every tile of the round.
+void ts_winograd_f43_products(int isa, const ts_conv_params *p, const float *u, const float *v, float *m,
+                              size_t round_count, size_t item);
+/// Transforms the products of the round's tiles [first, first + count) back into p's output
+/// with `bias` ([out_c] or NULL) and p->activation (PReLU's and leaky ReLU's slopes in
+/// `slopes`, [out_c]). Returns as ts_igemm_run.
+int ts_winograd_f43_output(const ts_conv_params *p, const float *bias, const float *slopes, const float *m,
+                           size_t round_first, size_t round_count, size_t first, size_t count);
+
 /// Winograd F(2 x 2, 5 x 5) for stride-1, undilated 5 x 5 convolutions (winograd_f25.c), on
 /// the igemm micro-kernels of `isa`; 0 floats / nothing where the CPU does not run it.
-#define TS_WINOGRAD_F25_MAX_CHANNELS 4096
 /// Floats of the transformed filter: [36][ceil(out_c / NR)][in_c][NR].
 size_t ts_winograd_f25_packed_count(int isa, size_t in_c, size_t out_c);
-/// Transforms the [5, 5, in_c, out_c] HWIO filter into that layout (in double, rounded once).
-void ts_winograd_f25_pack_filter(int isa, const float *hwio, size_t in_c, size_t out_c, float *u);
+/// Transforms the input channels [first_c, end_c) of the [5, 5, in_c, out_c] HWIO filter into
+/// that layout (in double, rounded once); ranges may be done in parallel.
+void ts_winograd_f25_pack_filter(int isa, const float *hwio, size_t in_c, size_t out_c, size_t first_c, size_t end_c,
+                                 float *u);
 /// Floats of scratch one ts_winograd_f25_run call needs (one per worker).
 size_t ts_winograd_f25_scratch_count(int isa, size_t in_c, size_t out_c);
 /// Computes the output rows of 2 x 2 tiles [first_row, first_row + rows) (numbered
 /// b * ceil(out_h / 2) + tile row) of the convolution p describes (kernel 5 x 5, stride 1, in_c
-/// at most TS_WINOGRAD_F25_MAX_CHANNELS; packed_weights and packed_bias unused) with the
+/// at most TS_WINOGRAD_MAX_CHANNELS; packed_weights and packed_bias unused) with the
 /// transformed filter u, then `bias` ([out_c] or NULL) and p->activation (PReLU's and leaky
 /// ReLU's slopes in `slopes`, [out_c]). Returns as ts_igemm_run.
 int ts_winograd_f25_run(int isa, const ts_conv_params *p, const float *u, const float *bias, const float *slopes,

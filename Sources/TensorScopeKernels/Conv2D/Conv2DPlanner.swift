@@ -13,9 +13,11 @@ package enum Conv2DPlanner {
         prepared: ((WeightLayout, KernelISA?, (UnsafePointer<Float>) -> PackedFilter) -> PackedFilter)? = nil,
         pinned: Conv2DAlgorithm? = Conv2DAlgorithm.pinned, workers: Int = Workers.count
     ) -> any Conv2DOperator {
-        if pinned == .winograd ? WinogradF43.supports(geometry) : pinned == nil && WinogradF43.isPreferred(geometry) {
+        if let isa = KernelISA.current,
+           pinned == .winograd ? WinogradF43.supports(geometry) : pinned == nil && WinogradF43.isPreferred(geometry) {
             let shape = [3, 3, geometry.inChannels, geometry.outChannels]
-            return WinogradF43(geometry: geometry, transformed: prepared?(.winogradF43, nil) { PackedFilter(winogradF43: $0, shape: shape) },
+            return WinogradF43(geometry: geometry, isa: isa,
+                               transformed: prepared?(.winogradF43, isa) { PackedFilter(winogradF43: $0, shape: shape, isa: isa) },
                                workers: workers)
         }
         if let isa = KernelISA.current,

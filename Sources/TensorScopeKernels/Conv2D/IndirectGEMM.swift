@@ -33,14 +33,20 @@ package struct IndirectGEMM: Conv2DOperator {
         g.kernelHeight * g.kernelWidth <= Int(TS_IGEMM_MAX_TAPS)
     }
 
+    /// Images per batch-major group for `g` (`ts_igemm_batch_group`), 0 when its tiles are runs
+    /// of pixels.
+    package static func batchGroup(_ g: Conv2DGeometry, isa: KernelISA) -> Int {
+        var shape = ts_conv_params(g)
+        return ts_igemm_batch_group(isa.code, &shape)
+    }
+
     package init(geometry: Conv2DGeometry, isa: KernelISA, packed: PackedFilter?, workers: Int = Workers.count) {
         self.geometry = geometry
         self.isa = isa
         self.packed = packed
         // Batch-major convolutions (small maps, `ts_igemm_batch_group`) take ranges of whole
         // groups of images, so that every tile but the last is full.
-        var shape = ts_conv_params(geometry)
-        batchGroup = ts_igemm_batch_group(isa.code, &shape)
+        batchGroup = Self.batchGroup(geometry, isa: isa)
         let groupPixels = batchGroup * geometry.outHeight * geometry.outWidth
         let pixels = isa.tile.pixels * IndirectGEMM.microTilesPerTile
         pixelsPerTile = batchGroup == 0 ? pixels : max(1, pixels / groupPixels) * groupPixels

@@ -19,18 +19,30 @@ package final class PackedFilter: @unchecked Sendable {
         ts_igemm_pack_weights(isa.code, hwio, shape[0], shape[1], shape[2], shape[3], floats)
     }
 
-    /// Winograd F(4 × 4, 3 × 3)'s transformed filter `[36][in][out]` of the `[3, 3, in, out]`
-    /// filter at `hwio`.
-    package convenience init(winogradF43 hwio: UnsafePointer<Float>, shape: [Int]) {
-        self.init(shape: shape, isa: nil, count: 36 * shape[2] * shape[3])
-        WinogradF43.transformFilter(hwio, channels: shape[2], outputs: shape[3], into: floats)
+    /// Winograd F(4 × 4, 3 × 3)'s transformed filter of the `[3, 3, in, out]` filter at `hwio`,
+    /// in blocks of `isa`'s NR output channels (`ts_winograd_f43_pack_filter`).
+    package convenience init(winogradF43 hwio: UnsafePointer<Float>, shape: [Int], isa: KernelISA) {
+        self.init(shape: shape, isa: isa, count: ts_winograd_f43_packed_count(isa.code, shape[2], shape[3]))
+        transformInParallel(channels: shape[2]) { ts_winograd_f43_pack_filter(isa.code, hwio, shape[2], shape[3], $0, $1, $2) }
     }
 
     /// Winograd F(2 × 2, 5 × 5)'s transformed filter of the `[5, 5, in, out]` filter at `hwio`,
     /// in blocks of `isa`'s NR output channels (`ts_winograd_f25_pack_filter`).
     package convenience init(winogradF25 hwio: UnsafePointer<Float>, shape: [Int], isa: KernelISA) {
         self.init(shape: shape, isa: isa, count: ts_winograd_f25_packed_count(isa.code, shape[2], shape[3]))
-        ts_winograd_f25_pack_filter(isa.code, hwio, shape[2], shape[3], floats)
+        transformInParallel(channels: shape[2]) { ts_winograd_f25_pack_filter(isa.code, hwio, shape[2], shape[3], $0, $1, $2) }
+    }
+
+    /// Runs a Winograd filter transform over the workers in ranges of input channels: a filter
+    /// that is not a variable's is transformed on every call (a deep layer's 256 × 256 take
+    /// 10⁷ multiply-adds).
+    private func transformInParallel(channels: Int, _ transform: (Int, Int, UnsafeMutablePointer<Float>) -> Void) {
+        let piece = 16
+        let floats = floats
+        _ = TileScheduler(tileCount: (channels + piece - 1) / piece, maxWorkers: Workers.count).run { next in
+            while let index = next() { transform(index * piece, min(channels, (index + 1) * piece), floats) }
+            return true
+        }
     }
 
     private init(shape: [Int], isa: KernelISA?, count: Int) {
@@ -51,7 +63,8 @@ package enum WeightLayout: Hashable, Sendable {
     /// A depthwise `[kh, kw, c, 1]` filter in the same blocks, read as `[kh, kw, 1, c]`
     /// (`DepthwiseConv2D.pack`).
     case depthwiseBlocks
-    /// Winograd F(4 × 4, 3 × 3)'s transformed filter (`WinogradF43`), for no instruction set.
+    /// Winograd F(4 × 4, 3 × 3)'s transformed filter in blocks of NR output channels
+    /// (`WinogradF43`).
     case winogradF43
     /// Winograd F(2 × 2, 5 × 5)'s transformed filter in blocks of NR output channels
     /// (`WinogradF25`).

@@ -31,13 +31,13 @@ package struct WinogradF25: Conv2DOperator {
     }
 
     /// Whether F(2 × 2, 5 × 5) computes this convolution here: a 5 × 5 kernel, stride 1, no
-    /// dilation (either padding), at most `TS_WINOGRAD_F25_MAX_CHANNELS` input and output
+    /// dilation (either padding), at most `TS_WINOGRAD_MAX_CHANNELS` input and output
     /// channels (so a worker's block of transformed values stays within 9.4 MB), on a CPU with
     /// TensorScope's kernels.
     package static func supports(_ g: Conv2DGeometry) -> Bool {
         KernelISA.current != nil && g.kernelHeight == 5 && g.kernelWidth == 5 && g.strideHeight == 1
             && g.strideWidth == 1 && g.dilationHeight == 1 && g.dilationWidth == 1
-            && g.inChannels <= Int(TS_WINOGRAD_F25_MAX_CHANNELS) && g.outChannels <= Int(TS_WINOGRAD_F25_MAX_CHANNELS)
+            && g.inChannels <= Int(TS_WINOGRAD_MAX_CHANNELS) && g.outChannels <= Int(TS_WINOGRAD_MAX_CHANNELS)
     }
 
     package init(geometry: Conv2DGeometry, isa: KernelISA, transformed: PackedFilter? = nil, workers: Int = Workers.count) {
@@ -62,27 +62,22 @@ package struct WinogradF25: Conv2DOperator {
         let g = geometry
         let (c, k) = (g.inChannels, g.outChannels)
         let prepared = transformed ?? PackedFilter(winogradF25: filter, shape: [5, 5, c, k], isa: isa)
-        // Leaky ReLU is PReLU with every slope alpha, as the igemm kernels take it.
-        var slopes: UnsafeMutablePointer<Float>?
-        if case .leakyRelu(let alpha) = epilogue.activation {
-            slopes = .allocate(capacity: k)
-            slopes!.initialize(repeating: alpha, count: k)
-        }
-        defer { slopes?.deallocate(); withExtendedLifetime(prepared) {} }
+        defer { withExtendedLifetime(prepared) {} }
         var params = ts_conv_params(g, input: input, output: output, activation: epilogue.activation.code,
                                     checkFinite: epilogue.checksFiniteness)
         let (isaCode, u, bias) = (isa.code, UnsafePointer(prepared.floats), epilogue.bias)
-        let slope = UnsafePointer(slopes) ?? epilogue.slopes
         let scratchCount = ts_winograd_f25_scratch_count(isaCode, c, k)
-        return withUnsafePointer(to: &params) { params in
-            scheduler.run { next in
-                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount)
-                defer { scratch.deallocate() }
-                var finite = true
-                while let row = next() {
-                    finite = ts_winograd_f25_run(isaCode, params, u, bias, slope, scratch, row, 1) != 0 && finite
+        return epilogue.withChannelSlopes(channels: k) { slopes in
+            withUnsafePointer(to: &params) { params in
+                scheduler.run { next in
+                    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount)
+                    defer { scratch.deallocate() }
+                    var finite = true
+                    while let row = next() {
+                        finite = ts_winograd_f25_run(isaCode, params, u, bias, slopes, scratch, row, 1) != 0 && finite
+                    }
+                    return finite
                 }
-                return finite
             }
         }
     }

@@ -100,6 +100,17 @@ package struct Epilogue: @unchecked Sendable {
         return padded
     }
 
+    /// Calls `body` with the per-channel slopes the Winograd kernels read
+    /// (`TS_ACTIVATION_PRELU`): PReLU's `slopes`, `channels` copies of leaky ReLU's alpha, nil
+    /// for the other activations.
+    package func withChannelSlopes<R>(channels: Int, _ body: (UnsafePointer<Float>?) -> R) -> R {
+        guard case .leakyRelu(let alpha) = activation else { return body(slopes) }
+        return withUnsafeTemporaryAllocation(of: Float.self, capacity: max(1, channels)) { buffer in
+            buffer.initialize(repeating: alpha)
+            return body(UnsafePointer(buffer.baseAddress!))
+        }
+    }
+
     /// - Returns: `false` when the check is on and some element of the tile is NaN or infinite.
     package func apply(to tile: UnsafeMutablePointer<Float>, rows: Int, columns: Int) -> Bool {
         let raw = UnsafeMutableRawPointer(tile)

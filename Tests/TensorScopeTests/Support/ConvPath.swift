@@ -7,7 +7,8 @@ struct ConvPath: CustomStringConvertible, Sendable {
     var algorithm: Conv2DAlgorithm
     var isa: KernelISA?
 
-    static let all: [ConvPath] = [ConvPath(algorithm: .im2col, isa: nil), ConvPath(algorithm: .winograd, isa: nil)]
+    static let all: [ConvPath] = [ConvPath(algorithm: .im2col, isa: nil)]
+        + KernelISA.allCases.map { ConvPath(algorithm: .winograd, isa: $0) }
         + KernelISA.allCases.map { ConvPath(algorithm: .igemm, isa: $0) }
 
     var description: String { isa.map { "\(algorithm)/\($0)" } ?? "\(algorithm)" }
