@@ -1,5 +1,6 @@
 #include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "isa_table.h"
@@ -21,6 +22,20 @@ static const ts_isa_row rows[] = {
 #endif
 };
 
+// Whether TensorScope's tests asked for the AVX-512 kernels' emulation and this CPU needs it
+// for them: AVX2 + FMA (the Winograd transforms and the rest of the process use them) without
+// AVX-512F.
+static int emulates_avx512(void) {
+#if defined(__x86_64__)
+    const char *value = getenv("TENSORSCOPE_EMULATE_AVX512");
+    __builtin_cpu_init();
+    return value && strcmp(value, "1") == 0 && !__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2") &&
+           __builtin_cpu_supports("fma");
+#else
+    return 0;
+#endif
+}
+
 // Whether the CPU and OS run `isa`'s instructions. __builtin_cpu_supports reads CPUID and the
 // OS's XCR0 (through libgcc/compiler-rt), so a feature counts only when the OS saves its
 // registers.
@@ -29,7 +44,7 @@ static int detect(int isa) {
     __builtin_cpu_init();
     switch (isa) {
     case TS_ISA_AVX2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    case TS_ISA_AVX512: return __builtin_cpu_supports("avx512f");
+    case TS_ISA_AVX512: return __builtin_cpu_supports("avx512f") || emulates_avx512();
     }
 #endif
     (void)isa;
@@ -46,6 +61,9 @@ const ts_isa_row *ts_isa_row_of(int isa) {
         detected[isa] = state;
     }
     if (state != 1) return 0;
+#if defined(__x86_64__)
+    if (isa == TS_ISA_AVX512 && !__builtin_cpu_supports("avx512f")) return &ts_emulated_avx512_row;
+#endif
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         if (rows[i].isa == isa) return &rows[i];
     return 0;

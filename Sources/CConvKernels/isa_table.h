@@ -70,6 +70,10 @@ int ts_dwconv_avx512(size_t channels, size_t pixels, size_t taps, const float *c
 
 // Streaming stores shared by the x86 rows (SSE, which every x86-64 CPU has).
 void ts_x86_stream_tile(float *out, const float *tile, size_t n);
+// The AVX-512 row's kernels in plain C, bit for bit theirs (emulated_avx512.c): the row of
+// TS_ISA_AVX512 on a CPU with AVX2 + FMA but not AVX-512F when TENSORSCOPE_EMULATE_AVX512=1,
+// for testing the drivers' 8 x 32 paths there.
+extern const ts_isa_row ts_emulated_avx512_row;
 void ts_x86_fence(void);
 #endif
 

@@ -12,8 +12,9 @@ public enum Conv2DAlgorithm: String, CaseIterable, Sendable {
     /// Winograd's minimal filtering for stride-1 undilated kernels: F(4 × 4, 3 × 3) for 3 × 3
     /// (`WinogradF43`, a quarter of the multiplies) and F(2 × 2, 5 × 5) for 5 × 5
     /// (`WinogradF25`, 36 % of them), at some cost in float32 accuracy (within 1e-4 of the
-    /// output's scale). The planner picks it for 64 or more channels in and out (3 × 3), 16 or
-    /// more (5 × 5).
+    /// output's scale). The planner picks it for 3 × 3 where `WinogradF43.expectedSpeedup` is
+    /// 1.25 or more (from about 16 channels in and out on maps that fill its tiles), for 5 × 5
+    /// from 16 channels in and out. Needs the AVX2 + FMA or AVX-512F kernels.
     case winograd
 
     /// The environment variable that pins an algorithm for a whole process
