@@ -4,22 +4,10 @@
 #include <immintrin.h>
 #include <stdint.h>
 
+#include "activate_avx512.h"
 #include "isa_table.h"
 
 #define MR 8
-
-// The activation of the kernels' store (enum ts_activation; ELU is the driver's): `slope` is
-// the PReLU slopes of v's lanes.
-__attribute__((target("avx512f"), always_inline))
-static inline __m512 activate(__m512 v, __m512 slope, int activation) {
-    const __m512 zero = _mm512_setzero_ps();
-    // max(v, 0) with NaN kept: max_ps returns its second operand when one is NaN.
-    if (activation == TS_ACTIVATION_RELU) return _mm512_max_ps(zero, v);
-    if (activation == TS_ACTIVATION_RELU6) return _mm512_min_ps(_mm512_set1_ps(6.0f), _mm512_max_ps(zero, v));
-    // One of the two terms is 0, so the sum is the rounded product or v itself.
-    if (activation == TS_ACTIVATION_PRELU) return _mm512_fmadd_ps(slope, _mm512_min_ps(zero, v), _mm512_max_ps(zero, v));
-    return v;
-}
 
 __attribute__((target("avx512f")))
 static inline void stream16(float *out, __m512 v) {
@@ -94,8 +82,8 @@ static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size
 #pragma clang loop unroll(full)
     for (int m = 0; m < MR; m++) {
         if ((size_t)m >= mr) break;
-        const __m512 v0 = activate(_mm512_add_ps(acc0[m], b0), s0, activation);
-        const __m512 v1 = activate(_mm512_add_ps(acc1[m], b1), s1, activation);
+        const __m512 v0 = ts_activate_avx512(_mm512_add_ps(acc0[m], b0), s0, activation);
+        const __m512 v1 = ts_activate_avx512(_mm512_add_ps(acc1[m], b1), s1, activation);
         if (width == 64) {
             _mm512_stream_ps(out, v0);
             _mm512_stream_ps(out + 16, v1);
@@ -189,8 +177,8 @@ int ts_dwconv_avx512(size_t channels, size_t pixels, size_t taps, const float *c
                     s1 = _mm512_loadu_ps(bb + 48);
                 }
             }
-            v0 = activate(v0, s0, activation);
-            v1 = activate(v1, s1, activation);
+            v0 = ts_activate_avx512(v0, s0, activation);
+            v1 = ts_activate_avx512(v1, s1, activation);
             float *o = out + p * channels + c;
             _mm512_mask_storeu_ps(o, k0, v0);
             _mm512_mask_storeu_ps(o + 16, k1, v1);

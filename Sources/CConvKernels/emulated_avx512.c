@@ -2,7 +2,8 @@
 // operations (one fused multiply-add per input channel and lane, channel by channel; the
 // depthwise kernel's three interleaved sums), so they round as the kernels do. For testing the
 // drivers' 8 x 32 paths — batch-major groups of 8 images, Winograd blocks of 8 tiles, blocks of
-// 32 channels — on CPUs with AVX2 but without AVX-512: used only when
+// 32 channels — on CPUs with AVX2 but without AVX-512 (with them, the Winograd transforms'
+// 16-lane variant, compiled for AVX2 in winograd.c): used only when
 // TENSORSCOPE_EMULATE_AVX512=1 is set on such a CPU (isa_table.c, scripts/test-emulated-avx512);
 // slow, and never chosen otherwise.
 #if defined(__x86_64__)

@@ -1,7 +1,10 @@
-// The filter packing and input transform both Winograd variants use (winograd.h).
+// What both Winograd variants use (winograd.h): the products' loop, and the transforms'
+// table — winograd_transforms.h compiled for each instruction set's vectors.
 #if defined(__x86_64__)
-#include <string.h>
+#include <math.h>
 
+#include "activate_avx2.h"
+#include "activate_avx512.h"
 #include "winograd.h"
 
 size_t ts_winograd_packed_count(int isa, size_t in_c, size_t out_c) {
@@ -25,48 +28,68 @@ void ts_winograd_products(const ts_isa_row *row, const float *v, size_t v_stride
     }
 }
 
-__attribute__((target("avx2,fma"))) void ts_winograd_input_avx2(const ts_conv_params *p, size_t b, ptrdiff_t y0,
-                                                                ptrdiff_t x0, size_t count, size_t step, float *v,
-                                                                size_t stride, size_t tile_stride) {
-    static const float zeros[TS_WINOGRAD_MAX_CHANNELS];
-    const size_t c = p->in_c, columns = step * (count - 1) + 6;
-    if (count == 0 || count > TS_WINOGRAD_ROW_TILES || step > 4 || c > TS_WINOGRAD_MAX_CHANNELS) return;
-    const float *rows[6];
-    for (int r = 0; r < 6; r++) {
-        const ptrdiff_t y = y0 + r;
-        rows[r] = y >= 0 && y < (ptrdiff_t)p->in_h ? p->input + (b * p->in_h + (size_t)y) * p->in_w * c : 0;
-    }
-    for (size_t ch = 0; ch < c; ch += 8) {
-        const size_t lanes = c - ch < 8 ? c - ch : 8;
-        ts_v8 t[4 * (TS_WINOGRAD_ROW_TILES - 1) + 6][6];  // B^T d of each column
-        for (size_t x = 0; x < columns; x++) {
-            const ptrdiff_t column = x0 + (ptrdiff_t)x;
-            const int inside = column >= 0 && column < (ptrdiff_t)p->in_w;
-            ts_v8 d[6];
-            for (int r = 0; r < 6; r++)
-                d[r] = ts_winograd_load8(inside && rows[r] ? rows[r] + (size_t)column * c + ch : zeros, lanes);
-            t[x][0] = 4 * d[0] - 5 * d[2] + d[4];
-            t[x][1] = -4 * d[1] - 4 * d[2] + d[3] + d[4];
-            t[x][2] = 4 * d[1] - 4 * d[2] - d[3] + d[4];
-            t[x][3] = -2 * d[1] - d[2] + 2 * d[3] + d[4];
-            t[x][4] = 2 * d[1] - d[2] - 2 * d[3] + d[4];
-            t[x][5] = 4 * d[1] - 5 * d[3] + d[5];
-        }
-        for (size_t tile = 0; tile < count; tile++) {
-            float *const out = v + tile * tile_stride + ch;
-            const size_t x = step * tile;
-            for (int i = 0; i < 6; i++) {  // (B^T d) B, row i, from the tile's six columns
-                const ts_v8 t0 = t[x][i], t1 = t[x + 1][i], t2 = t[x + 2][i];
-                const ts_v8 t3 = t[x + 3][i], t4 = t[x + 4][i], t5 = t[x + 5][i];
-                const size_t r = (size_t)i * 6;
-                *(ts_v8 *)(out + (r + 0) * stride) = 4 * t0 - 5 * t2 + t4;
-                *(ts_v8 *)(out + (r + 1) * stride) = -4 * t1 - 4 * t2 + t3 + t4;
-                *(ts_v8 *)(out + (r + 2) * stride) = 4 * t1 - 4 * t2 - t3 + t4;
-                *(ts_v8 *)(out + (r + 3) * stride) = -2 * t1 - t2 + 2 * t3 + t4;
-                *(ts_v8 *)(out + (r + 4) * stride) = 2 * t1 - t2 - 2 * t3 + t4;
-                *(ts_v8 *)(out + (r + 5) * stride) = 4 * t1 - 5 * t3 + t5;
-            }
-        }
-    }
+// AVX2: eight lanes, the AVX2 kernels' activation.
+typedef float ts_v8 __attribute__((vector_size(32), aligned(4)));
+__attribute__((target("avx2,fma"), always_inline)) static inline ts_v8 activate_v8(ts_v8 v, ts_v8 slope, int activation) {
+    return (ts_v8)ts_activate_avx2((__m256)v, (__m256)slope, activation);
+}
+#define TS_W 8
+#define TS_W_VEC ts_v8
+#define TS_W_TARGET "avx2,fma"
+#define TS_W_NAME(x) x##_avx2
+#define TS_W_ACTIVATE activate_v8
+#include "winograd_transforms.h"
+#undef TS_W
+#undef TS_W_VEC
+#undef TS_W_TARGET
+#undef TS_W_NAME
+#undef TS_W_ACTIVATE
+
+// AVX-512: sixteen lanes, the AVX-512 kernels' activation.
+typedef float ts_v16 __attribute__((vector_size(64), aligned(4)));
+__attribute__((target("avx512f"), always_inline)) static inline ts_v16 activate_v16(ts_v16 v, ts_v16 slope,
+                                                                                   int activation) {
+    return (ts_v16)ts_activate_avx512((__m512)v, (__m512)slope, activation);
+}
+#define TS_W 16
+#define TS_W_VEC ts_v16
+#define TS_W_TARGET "avx512f"
+#define TS_W_NAME(x) x##_avx512
+#define TS_W_ACTIVATE activate_v16
+#include "winograd_transforms.h"
+#undef TS_W_TARGET
+#undef TS_W_NAME
+#undef TS_W_ACTIVATE
+
+// The AVX-512 variant's sixteen lanes on AVX2, each half activated as the AVX2 kernels do: for
+// the AVX-512 row's emulation (emulated_avx512.c), so its 16-lane loops run on CPUs without it.
+// Its helpers pass 16-float vectors between always-inlined functions, whose calling convention
+// (what -Wpsabi warns of) never applies.
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wpsabi"
+__attribute__((target("avx2,fma"), always_inline)) static inline ts_v16 activate_halves(ts_v16 v, ts_v16 slope,
+                                                                                      int activation) {
+    const ts_v8 low = activate_v8(__builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7),
+                                  __builtin_shufflevector(slope, slope, 0, 1, 2, 3, 4, 5, 6, 7), activation);
+    const ts_v8 high = activate_v8(__builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15),
+                                   __builtin_shufflevector(slope, slope, 8, 9, 10, 11, 12, 13, 14, 15), activation);
+    return __builtin_shufflevector(low, high, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+}
+#define TS_W_TARGET "avx2,fma"
+#define TS_W_NAME(x) x##_emulated_avx512
+#define TS_W_ACTIVATE activate_halves
+#include "winograd_transforms.h"
+#pragma clang diagnostic pop
+#undef TS_W
+#undef TS_W_VEC
+#undef TS_W_TARGET
+#undef TS_W_NAME
+#undef TS_W_ACTIVATE
+
+const ts_winograd_transforms *ts_winograd_transforms_of(int isa) {
+    const ts_isa_row *row = ts_isa_row_of(isa);
+    if (!row) return 0;
+    if (row == &ts_emulated_avx512_row) return &transforms_emulated_avx512;
+    return isa == TS_ISA_AVX512 ? &transforms_avx512 : &transforms_avx2;
 }
 #endif

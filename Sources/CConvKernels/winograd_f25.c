@@ -44,10 +44,11 @@ __attribute__((target("avx2,fma"))) void ts_winograd_f25_pack_filter(int isa, co
     ts_winograd_pack(nr, hwio, 5, g, in_c, out_c, first_c, end_c, u);
 }
 
-__attribute__((target("avx2,fma"))) int ts_winograd_f25_run(int isa, const ts_conv_params *p, const float *u, const float *bias, const float *slopes,
+int ts_winograd_f25_run(int isa, const ts_conv_params *p, const float *u, const float *bias, const float *slopes,
                         float *scratch, size_t first_row, size_t rows) {
     const ts_isa_row *row = ts_isa_row_of(isa);
-    if (!row || row->mr > TS_WINOGRAD_ROW_TILES || p->in_c > TS_WINOGRAD_MAX_CHANNELS) return 0;
+    const ts_winograd_transforms *transforms = ts_winograd_transforms_of(isa);
+    if (!row || !transforms || row->mr > TS_WINOGRAD_ROW_TILES || p->in_c > TS_WINOGRAD_MAX_CHANNELS) return 0;
     const size_t nr = row->nr;
     const size_t c8 = (p->in_c + 7) / 8 * 8, k8 = (p->out_c + 7) / 8 * 8;
     const size_t blocks = (p->out_c + nr - 1) / nr;
@@ -59,13 +60,13 @@ __attribute__((target("avx2,fma"))) int ts_winograd_f25_run(int isa, const ts_co
         const size_t b = r / tiles_y, ty = r % tiles_y;
         for (size_t tx0 = 0; tx0 < tiles_x; tx0 += block_tiles) {
             const size_t count = tiles_x - tx0 < block_tiles ? tiles_x - tx0 : block_tiles;
-            ts_winograd_input_avx2(p, b, (ptrdiff_t)(ty * 2) - p->pad_top, (ptrdiff_t)(tx0 * 2) - p->pad_left, count, 2,
+            transforms->input(p, b, (ptrdiff_t)(ty * 2) - p->pad_top, (ptrdiff_t)(tx0 * 2) - p->pad_left, count, 2,
                                    v, block_tiles * c8, c8);
             for (size_t xi = 0; xi < 36; xi++)
                 ts_winograd_products(row, v + xi * block_tiles * c8, c8, u + xi * blocks * p->in_c * nr,
                                      m + xi * block_tiles * k8, k8, count, p->in_c, p->out_c, 0, blocks);
             for (size_t t = 0; t < count; t++)
-                finite &= ts_winograd_output_avx2(p, bias, slopes, m + t * k8, block_tiles * k8, b, ty * 2, (tx0 + t) * 2, 2);
+                finite &= transforms->output_2x2(p, bias, slopes, m + t * k8, block_tiles * k8, b, ty * 2, (tx0 + t) * 2);
         }
     }
     return finite || !p->check_finite;

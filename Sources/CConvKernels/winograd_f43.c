@@ -42,8 +42,10 @@ size_t ts_winograd_f43_product_items(int isa, size_t out_c) {
     return nr == 0 ? 0 : 36 * ((out_c + nr - 1) / nr);
 }
 
-void ts_winograd_f43_input(const ts_conv_params *p, float *v, size_t round_first, size_t round_count, size_t first,
-                           size_t count) {
+void ts_winograd_f43_input(int isa, const ts_conv_params *p, float *v, size_t round_first, size_t round_count,
+                           size_t first, size_t count) {
+    const ts_winograd_transforms *transforms = ts_winograd_transforms_of(isa);
+    if (!transforms) return;
     const size_t c8 = (p->in_c + 7) / 8 * 8;
     const size_t tiles_y = (p->out_h + 3) / 4, tiles_x = (p->out_w + 3) / 4;
     for (size_t t = first; t < first + count;) {
@@ -51,7 +53,7 @@ void ts_winograd_f43_input(const ts_conv_params *p, float *v, size_t round_first
         size_t run = first + count - t;  // tiles along this tile row, at most TS_WINOGRAD_ROW_TILES
         if (run > tiles_x - tx) run = tiles_x - tx;
         if (run > TS_WINOGRAD_ROW_TILES) run = TS_WINOGRAD_ROW_TILES;
-        ts_winograd_input_avx2(p, b, (ptrdiff_t)(ty * 4) - p->pad_top, (ptrdiff_t)(tx * 4) - p->pad_left, run, 4,
+        transforms->input(p, b, (ptrdiff_t)(ty * 4) - p->pad_top, (ptrdiff_t)(tx * 4) - p->pad_left, run, 4,
                                v + (t - round_first) * c8, round_count * c8, c8);
         t += run;
     }
@@ -68,14 +70,16 @@ void ts_winograd_f43_products(int isa, const ts_conv_params *p, const float *u, 
                          m + xi * round_count * k8, k8, round_count, p->in_c, p->out_c, block, block + 1);
 }
 
-__attribute__((target("avx2,fma"))) int ts_winograd_f43_output(const ts_conv_params *p, const float *bias, const float *slopes, const float *m,
+int ts_winograd_f43_output(int isa, const ts_conv_params *p, const float *bias, const float *slopes, const float *m,
                            size_t round_first, size_t round_count, size_t first, size_t count) {
+    const ts_winograd_transforms *transforms = ts_winograd_transforms_of(isa);
+    if (!transforms) return 0;
     const size_t k8 = (p->out_c + 7) / 8 * 8;
     const size_t tiles_y = (p->out_h + 3) / 4, tiles_x = (p->out_w + 3) / 4;
     int finite = 1;
     for (size_t t = first; t < first + count; t++) {
         const size_t b = t / (tiles_y * tiles_x), ty = t / tiles_x % tiles_y, tx = t % tiles_x;
-        finite &= ts_winograd_output_avx2(p, bias, slopes, m + (t - round_first) * k8, round_count * k8, b, ty * 4, tx * 4, 4);
+        finite &= transforms->output_4x4(p, bias, slopes, m + (t - round_first) * k8, round_count * k8, b, ty * 4, tx * 4);
     }
     return finite || !p->check_finite;
 }
@@ -85,11 +89,11 @@ size_t ts_winograd_f43_packed_count(int isa, size_t in_c, size_t out_c) { return
 void ts_winograd_f43_pack_filter(int isa, const float *hwio, size_t in_c, size_t out_c, size_t first_c, size_t end_c,
                                  float *u) {}
 size_t ts_winograd_f43_product_items(int isa, size_t out_c) { return 0; }
-void ts_winograd_f43_input(const ts_conv_params *p, float *v, size_t round_first, size_t round_count, size_t first,
-                           size_t count) {}
+void ts_winograd_f43_input(int isa, const ts_conv_params *p, float *v, size_t round_first, size_t round_count,
+                           size_t first, size_t count) {}
 void ts_winograd_f43_products(int isa, const ts_conv_params *p, const float *u, const float *v, float *m,
                               size_t round_count, size_t item) {}
-int ts_winograd_f43_output(const ts_conv_params *p, const float *bias, const float *slopes, const float *m,
+int ts_winograd_f43_output(int isa, const ts_conv_params *p, const float *bias, const float *slopes, const float *m,
                            size_t round_first, size_t round_count, size_t first, size_t count) {
     return 0;
 }

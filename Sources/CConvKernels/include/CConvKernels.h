@@ -136,8 +136,8 @@ void ts_winograd_f43_pack_filter(int isa, const float *hwio, size_t in_c, size_t
                                  float *u);
 /// Transforms the input patches of the round's tiles [first, first + count) into V (in_c at
 /// most TS_WINOGRAD_MAX_CHANNELS).
-void ts_winograd_f43_input(const ts_conv_params *p, float *v, size_t round_first, size_t round_count, size_t first,
-                           size_t count);
+void ts_winograd_f43_input(int isa, const ts_conv_params *p, float *v, size_t round_first, size_t round_count,
+                           size_t first, size_t count);
 /// Items of the products pass: 36 * ceil(out_c / NR).
 size_t ts_winograd_f43_product_items(int isa, size_t out_c);
 /// One item of the products: M[xi] = V[xi] U[xi] for one xi and one block of NR output
@@ -147,7 +147,7 @@ void ts_winograd_f43_products(int isa, const ts_conv_params *p, const float *u, 
 /// Transforms the products of the round's tiles [first, first + count) back into p's output
 /// with `bias` ([out_c] or NULL) and p->activation (PReLU's and leaky ReLU's slopes in
 /// `slopes`, [out_c]). Returns as ts_igemm_run.
-int ts_winograd_f43_output(const ts_conv_params *p, const float *bias, const float *slopes, const float *m,
+int ts_winograd_f43_output(int isa, const ts_conv_params *p, const float *bias, const float *slopes, const float *m,
                            size_t round_first, size_t round_count, size_t first, size_t count);
 
 /// Winograd F(2 x 2, 5 x 5) for stride-1, undilated 5 x 5 convolutions (winograd_f25.c), on

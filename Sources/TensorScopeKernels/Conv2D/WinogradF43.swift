@@ -126,7 +126,7 @@ package struct WinogradF43: Conv2DOperator {
                     _ = TileScheduler(tileCount: pieces, maxWorkers: workers).run { next in
                         while let piece = next() {
                             let t = piece * Self.transformTiles
-                            ts_winograd_f43_input(p, v, first, count, first + t, min(Self.transformTiles, count - t))
+                            ts_winograd_f43_input(isaCode, p, v, first, count, first + t, min(Self.transformTiles, count - t))
                         }
                         return true
                     }
@@ -138,7 +138,7 @@ package struct WinogradF43: Conv2DOperator {
                         var finite = true
                         while let piece = next() {
                             let t = piece * Self.transformTiles
-                            finite = ts_winograd_f43_output(p, bias, slopes, m, first, count, first + t,
+                            finite = ts_winograd_f43_output(isaCode, p, bias, slopes, m, first, count, first + t,
                                                             min(Self.transformTiles, count - t)) != 0 && finite
                         }
                         return finite

@@ -1,0 +1,148 @@
+// The Winograd transforms for one instruction set, written once over a vector of TS_W floats:
+// included by winograd.c once per row of the transforms' table, with
+//   TS_W                 lanes per vector (8 or 16; a multiple of 8)
+//   TS_W_VEC             a vector type of TS_W floats, aligned(4) (loads and stores unaligned)
+//   TS_W_TARGET          the target attribute its functions are compiled for
+//   TS_W_NAME(x)         x with the variant's suffix
+//   TS_W_ACTIVATE        the variant's activation, (vector, slopes, ts_activation) -> vector,
+//                        as its micro-kernels' store applies it
+// and defines the variant's table, `const ts_winograd_transforms TS_W_NAME(transforms)`.
+// No include guard: it is meant to be included more than once.
+
+#define VEC TS_W_VEC
+
+// TS_W floats from p (lanes past `lanes` zero).
+__attribute__((target(TS_W_TARGET), always_inline)) static inline VEC TS_W_NAME(load)(const float *p, size_t lanes) {
+    if (lanes == TS_W) return *(const VEC *)p;
+    VEC v = {0};
+    for (size_t l = 0; l < lanes; l++) v[l] = p[l];
+    return v;
+}
+
+// Stores v's first `lanes` floats rounded up to a multiple of 8 (the transformed inputs' rows
+// are padded to 8 channels, whatever the vector).
+__attribute__((target(TS_W_TARGET), always_inline)) static inline void TS_W_NAME(store_padded)(float *p, VEC v,
+                                                                                            size_t lanes) {
+    if (lanes == TS_W) {
+        *(VEC *)p = v;
+        return;
+    }
+    for (size_t l = 0; l < (lanes + 7) / 8 * 8; l++) p[l] = v[l];
+}
+
+// V[xi] = (B^T d B)[xi] of `count` (at most TS_WINOGRAD_ROW_TILES) tiles side by side along a
+// tile row (ts_winograd_transforms.input).
+__attribute__((target(TS_W_TARGET))) static void TS_W_NAME(input)(const ts_conv_params *p, size_t b, ptrdiff_t y0,
+                                                                  ptrdiff_t x0, size_t count, size_t step, float *v,
+                                                                  size_t stride, size_t tile_stride) {
+    const size_t c = p->in_c, columns = step * (count - 1) + 6;
+    if (count == 0 || count > TS_WINOGRAD_ROW_TILES || step > 4 || c > TS_WINOGRAD_MAX_CHANNELS) return;
+    const float *rows[6];
+    for (int r = 0; r < 6; r++) {
+        const ptrdiff_t y = y0 + r;
+        rows[r] = y >= 0 && y < (ptrdiff_t)p->in_h ? p->input + (b * p->in_h + (size_t)y) * p->in_w * c : 0;
+    }
+    for (size_t ch = 0; ch < c; ch += TS_W) {
+        const size_t lanes = c - ch < TS_W ? c - ch : TS_W;
+        VEC t[4 * (TS_WINOGRAD_ROW_TILES - 1) + 6][6];  // B^T d of each column
+        for (size_t x = 0; x < columns; x++) {
+            const ptrdiff_t column = x0 + (ptrdiff_t)x;
+            const int inside = column >= 0 && column < (ptrdiff_t)p->in_w;
+            VEC d[6];
+            for (int r = 0; r < 6; r++)
+                d[r] = inside && rows[r] ? TS_W_NAME(load)(rows[r] + (size_t)column * c + ch, lanes) : (VEC){0};
+            t[x][0] = 4 * d[0] - 5 * d[2] + d[4];
+            t[x][1] = -4 * d[1] - 4 * d[2] + d[3] + d[4];
+            t[x][2] = 4 * d[1] - 4 * d[2] - d[3] + d[4];
+            t[x][3] = -2 * d[1] - d[2] + 2 * d[3] + d[4];
+            t[x][4] = 2 * d[1] - d[2] - 2 * d[3] + d[4];
+            t[x][5] = 4 * d[1] - 5 * d[3] + d[5];
+        }
+        for (size_t tile = 0; tile < count; tile++) {
+            float *const out = v + tile * tile_stride + ch;
+            const size_t x = step * tile;
+            for (int i = 0; i < 6; i++) {  // (B^T d) B, row i, from the tile's six columns
+                const VEC t0 = t[x][i], t1 = t[x + 1][i], t2 = t[x + 2][i];
+                const VEC t3 = t[x + 3][i], t4 = t[x + 4][i], t5 = t[x + 5][i];
+                const size_t r = (size_t)i * 6;
+                TS_W_NAME(store_padded)(out + (r + 0) * stride, 4 * t0 - 5 * t2 + t4, lanes);
+                TS_W_NAME(store_padded)(out + (r + 1) * stride, -4 * t1 - 4 * t2 + t3 + t4, lanes);
+                TS_W_NAME(store_padded)(out + (r + 2) * stride, 4 * t1 - 4 * t2 - t3 + t4, lanes);
+                TS_W_NAME(store_padded)(out + (r + 3) * stride, -2 * t1 - t2 + 2 * t3 + t4, lanes);
+                TS_W_NAME(store_padded)(out + (r + 4) * stride, 2 * t1 - t2 - 2 * t3 + t4, lanes);
+                TS_W_NAME(store_padded)(out + (r + 5) * stride, 4 * t1 - 5 * t3 + t5, lanes);
+            }
+        }
+    }
+}
+
+// Row r of A^T applied to (s0 .. s5) for n x n output tiles: F(2 x 2, 5 x 5)'s rows
+// (1, 1, 1, 1, 1, 0) and (0, 1, -1, 2, -2, 1); F(4 x 4, 3 x 3)'s (1, 1, 1, 1, 1, 0),
+// (0, 1, -1, 2, -2, 0), (0, 1, 1, 4, 4, 0) and (0, 1, -1, 8, -8, 1).
+__attribute__((target(TS_W_TARGET), always_inline)) static inline VEC
+TS_W_NAME(at_row)(size_t n, size_t r, VEC s0, VEC s1, VEC s2, VEC s3, VEC s4, VEC s5) {
+    switch (r) {
+        case 0: return s0 + s1 + s2 + s3 + s4;
+        case 1: return n == 2 ? s1 - s2 + 2 * s3 - 2 * s4 + s5 : s1 - s2 + 2 * s3 - 2 * s4;
+        case 2: return s1 + s2 + 4 * s3 + 4 * s4;
+        default: return s1 - s2 + 8 * s3 - 8 * s4 + s5;
+    }
+}
+
+// Y = A^T M A of the n x n output tile at (b, oy, ox) (its products at m + xi * stride; only
+// out_c columns read); each pixel inside the output stored with the bias and the activation as
+// the micro-kernels apply them (ELU as their driver does). Returns 1 when every sum was finite
+// (checked before the bias, as the kernels check). Inlined with a constant n, so the rows are
+// fixed at compile time.
+__attribute__((target(TS_W_TARGET), always_inline)) static inline int
+TS_W_NAME(output)(const ts_conv_params *p, const float *bias_in, const float *slopes, const float *m, size_t stride,
+                  size_t b, size_t oy, size_t ox, const size_t n) {
+    const size_t k = p->out_c;
+    const VEC zero = {0};
+    VEC check = zero;  // sum * 0: NaN in a lane unless every sum was finite
+    for (size_t ko = 0; ko < k; ko += TS_W) {
+        const size_t lanes = k - ko < TS_W ? k - ko : TS_W;
+        VEC t[4][6];  // A^T M
+        for (size_t j = 0; j < 6; j++) {
+            VEC c[6];  // column j of M
+            for (size_t i = 0; i < 6; i++) c[i] = TS_W_NAME(load)(m + (i * 6 + j) * stride + ko, lanes);
+            for (size_t r = 0; r < n; r++) t[r][j] = TS_W_NAME(at_row)(n, r, c[0], c[1], c[2], c[3], c[4], c[5]);
+        }
+        const VEC bias = bias_in ? TS_W_NAME(load)(bias_in + ko, lanes) : zero;
+        const VEC slope = slopes ? TS_W_NAME(load)(slopes + ko, lanes) : zero;
+        for (size_t i = 0; i < n && oy + i < p->out_h; i++)
+            for (size_t jx = 0; jx < n && ox + jx < p->out_w; jx++) {
+                const VEC *row = t[i];
+                const VEC sum = TS_W_NAME(at_row)(n, jx, row[0], row[1], row[2], row[3], row[4], row[5]);
+                check += sum * zero;
+                VEC value = TS_W_ACTIVATE(sum + bias, slope, p->activation);
+                if (p->activation == TS_ACTIVATION_ELU)
+                    for (size_t l = 0; l < TS_W; l++) value[l] = value[l] < 0 ? expf(value[l]) - 1.0f : value[l];
+                float *out = p->output + ((b * p->out_h + oy + i) * p->out_w + ox + jx) * k + ko;
+                if (lanes == TS_W)
+                    *(VEC *)out = value;
+                else
+                    for (size_t l = 0; l < lanes; l++) out[l] = value[l];
+            }
+    }
+    int finite = 1;
+    for (size_t l = 0; l < TS_W; l++) finite &= check[l] == 0;
+    return finite;
+}
+
+__attribute__((target(TS_W_TARGET))) static int TS_W_NAME(output_2x2)(const ts_conv_params *p, const float *bias,
+                                                                      const float *slopes, const float *m,
+                                                                      size_t stride, size_t b, size_t oy, size_t ox) {
+    return TS_W_NAME(output)(p, bias, slopes, m, stride, b, oy, ox, 2);
+}
+
+__attribute__((target(TS_W_TARGET))) static int TS_W_NAME(output_4x4)(const ts_conv_params *p, const float *bias,
+                                                                      const float *slopes, const float *m,
+                                                                      size_t stride, size_t b, size_t oy, size_t ox) {
+    return TS_W_NAME(output)(p, bias, slopes, m, stride, b, oy, ox, 4);
+}
+
+static const ts_winograd_transforms TS_W_NAME(transforms) = {
+    .input = TS_W_NAME(input), .output_2x2 = TS_W_NAME(output_2x2), .output_4x4 = TS_W_NAME(output_4x4)};
+
+#undef VEC
