@@ -125,6 +125,13 @@ let package = Package(
             dependencies: ["CConvKernels"],
             path: "Benchmarks/fusion-probe"
         ),
+        // Prints each Winograd variant's error against float64 beside the indirect GEMM's (the
+        // tables in docs/ENGINE.md); C, on the kernels directly.
+        .executableTarget(
+            name: "winograd-error",
+            dependencies: ["CConvKernels"],
+            path: "Benchmarks/winograd-error"
+        ),
         .testTarget(
             name: "TensorScopeTests",
             dependencies: [
