@@ -26,6 +26,18 @@ struct TensorScopeBench: ParsableCommand {
     var algorithm: Conv2DAlgorithm?
     @Option(help: "Pin the instruction set of TensorScope's own kernels (avx2, avx512); default: the best the CPU has.")
     var isa: KernelISA?
+    @Option(help: "Run the single-layer cases (seed-layer, s2-3x3, pointwise, deep-3x3) at this batch instead of their own (their names then end in -b<batch>).")
+    var batch: Int?
+
+    func validate() throws {
+        if let batch, batch < 1 { throw ValidationError("--batch must be at least 1, got \(batch)") }
+    }
+
+    /// A single-layer case's name and input shape at `--batch`, when given.
+    func layer(_ name: String, _ input: [Int]) -> (name: String, input: [Int], description: String) {
+        let shape = [batch ?? input[0]] + input.dropFirst()
+        return (batch.map { "\(name)-b\($0)" } ?? name, shape, "[\(shape.map(String.init).joined(separator: ","))]")
+    }
 
     func run() throws {
         try Startup.prepareProgram()  // BLAS kernel, environment overrides, allocator
@@ -37,20 +49,22 @@ struct TensorScopeBench: ParsableCommand {
             print(json ? "{\"name\":\"peak\",\"gflops\":\(peak),\"isa\":\"\(isaName)\",\"threads\":\(Workers.count)}"
                        : String(format: "peak                   %6.1f GFLOP/s  register-only FMA loop, %@, %d workers", peak, isaName, Workers.count))
         }
+        let seed = layer("seed-layer", [8, 64, 64, 32]), s2 = layer("s2-3x3", [1, 112, 112, 64])
+        let pointwise = layer("pointwise", [4, 56, 56, 64]), deep = layer("deep-3x3", [4, 14, 14, 256])
         var all: [(String, () throws -> BenchCase)] = [
             ("seed-layer", { try Cases.convLayer(
-                name: "seed-layer", description: "[8,64,64,32]*[5,5,32,32] SAME + bias + ReLU",
-                input: [8, 64, 64, 32], filter: [5, 5, 32, 32], bias: true, viaSession: viaSession) }),
+                name: seed.name, description: "\(seed.description)*[5,5,32,32] SAME + bias + ReLU",
+                input: seed.input, filter: [5, 5, 32, 32], bias: true, viaSession: viaSession) }),
             ("image-filter-224", { try Cases.imageFilter(name: "image-filter-224", images: Cases.photos(8)) }),
             ("s2-3x3", { try Cases.convLayer(
-                name: "s2-3x3", description: "[1,112,112,64]*[3,3,64,64] stride 2 SAME",
-                input: [1, 112, 112, 64], filter: [3, 3, 64, 64], strides: [2], bias: false, viaSession: viaSession) }),
+                name: s2.name, description: "\(s2.description)*[3,3,64,64] stride 2 SAME",
+                input: s2.input, filter: [3, 3, 64, 64], strides: [2], bias: false, viaSession: viaSession) }),
             ("pointwise", { try Cases.convLayer(
-                name: "pointwise", description: "[4,56,56,64]*[1,1,64,64]",
-                input: [4, 56, 56, 64], filter: [1, 1, 64, 64], bias: false, viaSession: viaSession) }),
+                name: pointwise.name, description: "\(pointwise.description)*[1,1,64,64]",
+                input: pointwise.input, filter: [1, 1, 64, 64], bias: false, viaSession: viaSession) }),
             ("deep-3x3", { try Cases.convLayer(
-                name: "deep-3x3", description: "[4,14,14,256]*[3,3,256,256] SAME (2.25 MiB of weights)",
-                input: [4, 14, 14, 256], filter: [3, 3, 256, 256], bias: false, viaSession: viaSession) }),
+                name: deep.name, description: "\(deep.description)*[3,3,256,256] SAME (2.25 MiB of weights)",
+                input: deep.input, filter: [3, 3, 256, 256], bias: false, viaSession: viaSession) }),
         ]
         all.append(("digits-cnn-eager", { try Cases.digits(batch: 256) }))
         all += ModelCases.all()
