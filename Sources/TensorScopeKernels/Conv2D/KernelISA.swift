@@ -2,7 +2,9 @@ import CConvKernels
 
 /// The instruction sets TensorScope's own convolution kernels are written for. The best one
 /// the CPU supports is used; `TENSORSCOPE_ISA` or `KernelISA.withPinned(_:_:)` pick a lower one
-/// (to test the AVX2 kernel on an AVX-512 machine, say).
+/// (to test the AVX2 kernel on an AVX-512 machine, say). For the opposite, the test suite's
+/// `TENSORSCOPE_EMULATE_AVX512=1` makes `.avx512` supported on a CPU with AVX2 but not AVX-512,
+/// its kernels then plain C with the same tile (slow: for tests only).
 public enum KernelISA: String, CaseIterable, Sendable, Comparable {
     /// AVX2 + FMA, 256-bit: 6 pixels × 16 channels per micro-kernel call.
     case avx2
