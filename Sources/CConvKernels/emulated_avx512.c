@@ -89,12 +89,6 @@ static int dwkernel(size_t channels, size_t pixels, size_t taps, const float *co
     return finite;
 }
 
-static void stream_tile(float *out, const float *tile, size_t n) {
-    for (size_t i = 0; i < n; i++) out[i] = tile[i];
-}
-
-static void fence(void) {}
-
 static float peak(size_t iterations) {
     float acc[16] = {0};
     for (size_t i = 0; i < iterations; i++)
@@ -107,7 +101,7 @@ static float peak(size_t iterations) {
 const ts_isa_row ts_emulated_avx512_row = {
     .isa = TS_ISA_AVX512, .mr = MR, .nr = NR,
     .ukernel = ukernel, .dkernel = dkernel, .dwkernel = dwkernel,
-    .stream_tile = stream_tile, .fence = fence,
+    .stream_tile = ts_x86_stream_tile, .fence = ts_x86_fence,  // SSE: any x86-64
     .peak = peak, .peak_flops_per_iteration = 16 * 2,
 };
 #endif

@@ -11,14 +11,14 @@ import CConvKernels
 /// transformed (`V = Bᵀ d B`), the 36 products over channels (`M[ξ] = V[ξ] · U[ξ]`) on the
 /// instruction set's igemm micro-kernel in items of one ξ and one block of NR output channels,
 /// each tile transformed back (`Aᵀ M A`) with the bias, activation and finiteness check; each
-/// pass spread over the workers. A round holds at most `roundBudgetBytes` of transformed values,
+/// pass spread over the workers. A round holds at most `roundLimitBytes` of transformed values,
 /// so scratch is bounded by that, not by the image. Rounds, not `WinogradF25`'s fused blocks:
 /// the deep layers it is chosen for have transformed filters of megabytes, which a block of a
 /// few tiles would stream whole.
 ///
 /// The transforms cost accuracy: their constants (1/4, 1/6, 1/24 and powers of 2 up to 8)
 /// grow the rounding error of float32 (docs/ENGINE.md states the measured bound). The planner
-/// picks it where it measured faster (`isPreferred`); `Conv2DAlgorithm.winograd` pins it.
+/// picks it where it expects it to be faster (`isPreferred`); `Conv2DAlgorithm.winograd` pins it.
 package struct WinogradF43: Conv2DOperator {
     package var algorithm: Conv2DAlgorithm { .winograd }
     package let geometry: Conv2DGeometry
@@ -46,8 +46,8 @@ package struct WinogradF43: Conv2DOperator {
 
     /// Whether the planner picks it without a pin: where it is expected 1.25× as fast as the
     /// indirect GEMM (`expectedSpeedup`) with at least 4 tiles, unless the indirect GEMM takes
-    /// the maps batch-major (a digits net's 16 → 32 on 4 × 4 maps of 256 images ran 1.5× as
-    /// long as Winograd, which cannot fuse the max pool after it either).
+    /// the maps batch-major (there, a digits net's 16 → 32 on 4 × 4 maps of 256 images, Winograd
+    /// ran 1.5× as long, and the max pool after it could no longer be fused).
     package static func isPreferred(_ g: Conv2DGeometry) -> Bool {
         guard supports(g), let isa = KernelISA.current, IndirectGEMM.batchGroup(g, isa: isa) == 0 else { return false }
         let tiles = g.batch * ((g.outHeight + 3) / 4) * ((g.outWidth + 3) / 4)
