@@ -61,11 +61,13 @@ typedef struct {
     // V[xi] = (B^T d B)[xi] of `count` (at most TS_WINOGRAD_ROW_TILES) tiles side by side along
     // a tile row: tile t's 6 x 6 patch from row y0 and column x0 + step * t of image b (zeros
     // outside it, in_c at most TS_WINOGRAD_MAX_CHANNELS), at v + xi * stride + t * tile_stride
-    // (channels padded to a multiple of 8 with zeros). Adjacent patches share 6 - step columns,
-    // so the first pass (B^T down each column) is done once per column: step * (count - 1) + 6
-    // columns instead of 6 count.
-    void (*input)(const ts_conv_params *p, size_t b, ptrdiff_t y0, ptrdiff_t x0, size_t count, size_t step, float *v,
-                  size_t stride, size_t tile_stride);
+    // (channels padded to a multiple of 8 with zeros); step 2 for F(2 x 2, 5 x 5)'s tiles, 4 for
+    // F(4 x 4, 3 x 3)'s. Adjacent patches share 6 - step columns, so the first pass (B^T down
+    // each column) is done once per column: step * (count - 1) + 6 columns instead of 6 count.
+    void (*input_2)(const ts_conv_params *p, size_t b, ptrdiff_t y0, ptrdiff_t x0, size_t count, float *v,
+                    size_t stride, size_t tile_stride);
+    void (*input_4)(const ts_conv_params *p, size_t b, ptrdiff_t y0, ptrdiff_t x0, size_t count, float *v,
+                    size_t stride, size_t tile_stride);
     // Y = A^T M A of the 2 x 2 (F(2 x 2, 5 x 5)) or 4 x 4 (F(4 x 4, 3 x 3)) output tile at
     // (b, oy, ox), its products at m + xi * stride (only out_c columns read); the pixels inside
     // the output stored with `bias` ([out_c] or NULL) and p->activation (PReLU's and leaky

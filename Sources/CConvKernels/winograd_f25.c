@@ -60,7 +60,7 @@ int ts_winograd_f25_run(int isa, const ts_conv_params *p, const float *u, const 
         const size_t b = r / tiles_y, ty = r % tiles_y;
         for (size_t tx0 = 0; tx0 < tiles_x; tx0 += block_tiles) {
             const size_t count = tiles_x - tx0 < block_tiles ? tiles_x - tx0 : block_tiles;
-            transforms->input(p, b, (ptrdiff_t)(ty * 2) - p->pad_top, (ptrdiff_t)(tx0 * 2) - p->pad_left, count, 2,
+            transforms->input_2(p, b, (ptrdiff_t)(ty * 2) - p->pad_top, (ptrdiff_t)(tx0 * 2) - p->pad_left, count,
                                    v, block_tiles * c8, c8);
             for (size_t xi = 0; xi < 36; xi++)
                 ts_winograd_products(row, v + xi * block_tiles * c8, c8, u + xi * blocks * p->in_c * nr,

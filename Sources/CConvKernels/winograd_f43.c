@@ -53,7 +53,7 @@ void ts_winograd_f43_input(int isa, const ts_conv_params *p, float *v, size_t ro
         size_t run = first + count - t;  // tiles along this tile row, at most TS_WINOGRAD_ROW_TILES
         if (run > tiles_x - tx) run = tiles_x - tx;
         if (run > TS_WINOGRAD_ROW_TILES) run = TS_WINOGRAD_ROW_TILES;
-        transforms->input(p, b, (ptrdiff_t)(ty * 4) - p->pad_top, (ptrdiff_t)(tx * 4) - p->pad_left, run, 4,
+        transforms->input_4(p, b, (ptrdiff_t)(ty * 4) - p->pad_top, (ptrdiff_t)(tx * 4) - p->pad_left, run,
                                v + (t - round_first) * c8, round_count * c8, c8);
         t += run;
     }

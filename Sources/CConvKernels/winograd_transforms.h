@@ -30,11 +30,36 @@ __attribute__((target(TS_W_TARGET), always_inline)) static inline void TS_W_NAME
     for (size_t l = 0; l < (lanes + 7) / 8 * 8; l++) p[l] = v[l];
 }
 
+// The input transform's second pass, (B^T d) B, of `count` tiles from the first pass's columns
+// `t`, stored at v + xi * stride + tile * tile_stride. Inlined twice: with lanes = TS_W, so the
+// stores are whole vectors without a test each (the test cost F(2 x 2, 5 x 5)'s input
+// transform 30 % more instructions), and with a vector's tail.
+__attribute__((target(TS_W_TARGET), always_inline)) static inline void
+TS_W_NAME(second_pass)(const VEC (*t)[6], size_t count, const size_t step, float *v, size_t stride, size_t tile_stride,
+                       const size_t lanes) {
+    for (size_t tile = 0; tile < count; tile++) {
+        float *const out = v + tile * tile_stride;
+        const size_t x = step * tile;
+        for (int i = 0; i < 6; i++) {
+            const VEC t0 = t[x][i], t1 = t[x + 1][i], t2 = t[x + 2][i];
+            const VEC t3 = t[x + 3][i], t4 = t[x + 4][i], t5 = t[x + 5][i];
+            const size_t r = (size_t)i * 6;
+            TS_W_NAME(store_padded)(out + (r + 0) * stride, 4 * t0 - 5 * t2 + t4, lanes);
+            TS_W_NAME(store_padded)(out + (r + 1) * stride, -4 * t1 - 4 * t2 + t3 + t4, lanes);
+            TS_W_NAME(store_padded)(out + (r + 2) * stride, 4 * t1 - 4 * t2 - t3 + t4, lanes);
+            TS_W_NAME(store_padded)(out + (r + 3) * stride, -2 * t1 - t2 + 2 * t3 + t4, lanes);
+            TS_W_NAME(store_padded)(out + (r + 4) * stride, 2 * t1 - t2 - 2 * t3 + t4, lanes);
+            TS_W_NAME(store_padded)(out + (r + 5) * stride, 4 * t1 - 5 * t3 + t5, lanes);
+        }
+    }
+}
+
 // V[xi] = (B^T d B)[xi] of `count` (at most TS_WINOGRAD_ROW_TILES) tiles side by side along a
-// tile row (ts_winograd_transforms.input).
-__attribute__((target(TS_W_TARGET))) static void TS_W_NAME(input)(const ts_conv_params *p, size_t b, ptrdiff_t y0,
-                                                                  ptrdiff_t x0, size_t count, size_t step, float *v,
-                                                                  size_t stride, size_t tile_stride) {
+// tile row, `step` columns apart (ts_winograd_transforms.input_2 and input_4). Inlined with a
+// constant step.
+__attribute__((target(TS_W_TARGET), always_inline)) static inline void
+TS_W_NAME(input)(const ts_conv_params *p, size_t b, ptrdiff_t y0, ptrdiff_t x0, size_t count, const size_t step,
+                 float *v, size_t stride, size_t tile_stride) {
     const size_t c = p->in_c, columns = step * (count - 1) + 6;
     if (count == 0 || count > TS_WINOGRAD_ROW_TILES || step > 4 || c > TS_WINOGRAD_MAX_CHANNELS) return;
     const float *rows[6];
@@ -58,22 +83,23 @@ __attribute__((target(TS_W_TARGET))) static void TS_W_NAME(input)(const ts_conv_
             t[x][4] = 2 * d[1] - d[2] - 2 * d[3] + d[4];
             t[x][5] = 4 * d[1] - 5 * d[3] + d[5];
         }
-        for (size_t tile = 0; tile < count; tile++) {
-            float *const out = v + tile * tile_stride + ch;
-            const size_t x = step * tile;
-            for (int i = 0; i < 6; i++) {  // (B^T d) B, row i, from the tile's six columns
-                const VEC t0 = t[x][i], t1 = t[x + 1][i], t2 = t[x + 2][i];
-                const VEC t3 = t[x + 3][i], t4 = t[x + 4][i], t5 = t[x + 5][i];
-                const size_t r = (size_t)i * 6;
-                TS_W_NAME(store_padded)(out + (r + 0) * stride, 4 * t0 - 5 * t2 + t4, lanes);
-                TS_W_NAME(store_padded)(out + (r + 1) * stride, -4 * t1 - 4 * t2 + t3 + t4, lanes);
-                TS_W_NAME(store_padded)(out + (r + 2) * stride, 4 * t1 - 4 * t2 - t3 + t4, lanes);
-                TS_W_NAME(store_padded)(out + (r + 3) * stride, -2 * t1 - t2 + 2 * t3 + t4, lanes);
-                TS_W_NAME(store_padded)(out + (r + 4) * stride, 2 * t1 - t2 - 2 * t3 + t4, lanes);
-                TS_W_NAME(store_padded)(out + (r + 5) * stride, 4 * t1 - 5 * t3 + t5, lanes);
-            }
-        }
+        if (lanes == TS_W)
+            TS_W_NAME(second_pass)(t, count, step, v + ch, stride, tile_stride, TS_W);
+        else
+            TS_W_NAME(second_pass)(t, count, step, v + ch, stride, tile_stride, lanes);
     }
+}
+
+__attribute__((target(TS_W_TARGET))) static void TS_W_NAME(input_2)(const ts_conv_params *p, size_t b, ptrdiff_t y0,
+                                                                    ptrdiff_t x0, size_t count, float *v, size_t stride,
+                                                                    size_t tile_stride) {
+    TS_W_NAME(input)(p, b, y0, x0, count, 2, v, stride, tile_stride);
+}
+
+__attribute__((target(TS_W_TARGET))) static void TS_W_NAME(input_4)(const ts_conv_params *p, size_t b, ptrdiff_t y0,
+                                                                    ptrdiff_t x0, size_t count, float *v, size_t stride,
+                                                                    size_t tile_stride) {
+    TS_W_NAME(input)(p, b, y0, x0, count, 4, v, stride, tile_stride);
 }
 
 // Row r of A^T applied to (s0 .. s5) for n x n output tiles: F(2 x 2, 5 x 5)'s rows
@@ -89,42 +115,52 @@ TS_W_NAME(at_row)(size_t n, size_t r, VEC s0, VEC s1, VEC s2, VEC s3, VEC s4, VE
     }
 }
 
-// Y = A^T M A of the n x n output tile at (b, oy, ox) (its products at m + xi * stride; only
-// out_c columns read); each pixel inside the output stored with the bias and the activation as
-// the micro-kernels apply them (ELU as their driver does). Returns 1 when every sum was finite
-// (checked before the bias, as the kernels check). Inlined with a constant n, so the rows are
-// fixed at compile time.
-__attribute__((target(TS_W_TARGET), always_inline)) static inline int
-TS_W_NAME(output)(const ts_conv_params *p, const float *bias_in, const float *slopes, const float *m, size_t stride,
-                  size_t b, size_t oy, size_t ox, const size_t n) {
+// Y = A^T M A of output channels [ko, ko + lanes) of the n x n tile at (b, oy, ox) (its
+// products at m + xi * stride); each pixel inside the output stored with the bias and the
+// activation as the micro-kernels apply them (ELU as their driver does). Returns sum * 0 summed
+// over the pixels: NaN in a lane unless every sum was finite (checked before the bias, as the
+// kernels check). Inlined with constant n and, for whole vectors, lanes = TS_W, so the rows
+// are fixed and no load or store tests its length (as the input transform's second pass).
+__attribute__((target(TS_W_TARGET), always_inline)) static inline VEC
+TS_W_NAME(output_block)(const ts_conv_params *p, const float *bias_in, const float *slopes, const float *m,
+                        size_t stride, size_t b, size_t oy, size_t ox, const size_t n, size_t ko, const size_t lanes) {
     const size_t k = p->out_c;
     const VEC zero = {0};
-    VEC check = zero;  // sum * 0: NaN in a lane unless every sum was finite
-    for (size_t ko = 0; ko < k; ko += TS_W) {
-        const size_t lanes = k - ko < TS_W ? k - ko : TS_W;
-        VEC t[4][6];  // A^T M
-        for (size_t j = 0; j < 6; j++) {
-            VEC c[6];  // column j of M
-            for (size_t i = 0; i < 6; i++) c[i] = TS_W_NAME(load)(m + (i * 6 + j) * stride + ko, lanes);
-            for (size_t r = 0; r < n; r++) t[r][j] = TS_W_NAME(at_row)(n, r, c[0], c[1], c[2], c[3], c[4], c[5]);
-        }
-        const VEC bias = bias_in ? TS_W_NAME(load)(bias_in + ko, lanes) : zero;
-        const VEC slope = slopes ? TS_W_NAME(load)(slopes + ko, lanes) : zero;
-        for (size_t i = 0; i < n && oy + i < p->out_h; i++)
-            for (size_t jx = 0; jx < n && ox + jx < p->out_w; jx++) {
-                const VEC *row = t[i];
-                const VEC sum = TS_W_NAME(at_row)(n, jx, row[0], row[1], row[2], row[3], row[4], row[5]);
-                check += sum * zero;
-                VEC value = TS_W_ACTIVATE(sum + bias, slope, p->activation);
-                if (p->activation == TS_ACTIVATION_ELU)
-                    for (size_t l = 0; l < TS_W; l++) value[l] = value[l] < 0 ? expf(value[l]) - 1.0f : value[l];
-                float *out = p->output + ((b * p->out_h + oy + i) * p->out_w + ox + jx) * k + ko;
-                if (lanes == TS_W)
-                    *(VEC *)out = value;
-                else
-                    for (size_t l = 0; l < lanes; l++) out[l] = value[l];
-            }
+    VEC check = zero;
+    VEC t[4][6];  // A^T M
+    for (size_t j = 0; j < 6; j++) {
+        VEC c[6];  // column j of M
+        for (size_t i = 0; i < 6; i++) c[i] = TS_W_NAME(load)(m + (i * 6 + j) * stride + ko, lanes);
+        for (size_t r = 0; r < n; r++) t[r][j] = TS_W_NAME(at_row)(n, r, c[0], c[1], c[2], c[3], c[4], c[5]);
     }
+    const VEC bias = bias_in ? TS_W_NAME(load)(bias_in + ko, lanes) : zero;
+    const VEC slope = slopes ? TS_W_NAME(load)(slopes + ko, lanes) : zero;
+    for (size_t i = 0; i < n && oy + i < p->out_h; i++)
+        for (size_t jx = 0; jx < n && ox + jx < p->out_w; jx++) {
+            const VEC *row = t[i];
+            const VEC sum = TS_W_NAME(at_row)(n, jx, row[0], row[1], row[2], row[3], row[4], row[5]);
+            check += sum * zero;
+            VEC value = TS_W_ACTIVATE(sum + bias, slope, p->activation);
+            if (p->activation == TS_ACTIVATION_ELU)
+                for (size_t l = 0; l < TS_W; l++) value[l] = value[l] < 0 ? expf(value[l]) - 1.0f : value[l];
+            float *out = p->output + ((b * p->out_h + oy + i) * p->out_w + ox + jx) * k + ko;
+            if (lanes == TS_W)
+                *(VEC *)out = value;
+            else
+                for (size_t l = 0; l < lanes; l++) out[l] = value[l];
+        }
+    return check;
+}
+
+// Every output channel of the n x n tile at (b, oy, ox). Returns 1 when every sum was finite.
+__attribute__((target(TS_W_TARGET), always_inline)) static inline int
+TS_W_NAME(output)(const ts_conv_params *p, const float *bias, const float *slopes, const float *m, size_t stride,
+                  size_t b, size_t oy, size_t ox, const size_t n) {
+    const size_t k = p->out_c, whole = k / TS_W * TS_W;
+    VEC check = {0};
+    for (size_t ko = 0; ko < whole; ko += TS_W)
+        check += TS_W_NAME(output_block)(p, bias, slopes, m, stride, b, oy, ox, n, ko, TS_W);
+    if (whole < k) check += TS_W_NAME(output_block)(p, bias, slopes, m, stride, b, oy, ox, n, whole, k - whole);
     int finite = 1;
     for (size_t l = 0; l < TS_W; l++) finite &= check[l] == 0;
     return finite;
@@ -143,6 +179,6 @@ __attribute__((target(TS_W_TARGET))) static int TS_W_NAME(output_4x4)(const ts_c
 }
 
 static const ts_winograd_transforms TS_W_NAME(transforms) = {
-    .input = TS_W_NAME(input), .output_2x2 = TS_W_NAME(output_2x2), .output_4x4 = TS_W_NAME(output_4x4)};
+    .input_2 = TS_W_NAME(input_2), .input_4 = TS_W_NAME(input_4), .output_2x2 = TS_W_NAME(output_2x2), .output_4x4 = TS_W_NAME(output_4x4)};
 
 #undef VEC
