@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+import CConvKernels
 import TensorScope
 @testable import TensorScopeGraph
 @testable import TensorScopeKernels
@@ -192,6 +194,19 @@ import TensorScope
                     #expect(a == reference && b == reference)
                 }
             }
+        }
+    }
+
+    /// `TENSORSCOPE_EMULATE_AVX512=1` (scripts/test-emulated-avx512) makes the AVX-512 row
+    /// real on a CPU with AVX2 but not AVX-512 — with its 8 × 32 tile — so that run exercises
+    /// the 8 × 32 paths rather than skipping them; without it, only a CPU with AVX-512F has it.
+    @Test func avx512IsThereWhereTheCPUOrTheEmulationProvidesIt() {
+        let flags = Set(String(cString: ts_cpu_flags()).split(separator: " ").map(String.init))
+        let emulating = ProcessInfo.processInfo.environment["TENSORSCOPE_EMULATE_AVX512"] == "1"
+            && !flags.contains("avx512f") && flags.isSuperset(of: ["avx2", "fma"])
+        #expect(KernelISA.avx512.isSupported == (flags.contains("avx512f") || emulating))
+        if KernelISA.avx512.isSupported {
+            #expect(KernelISA.avx512.tile.pixels == 8 && KernelISA.avx512.tile.channels == 32)
         }
     }
 
