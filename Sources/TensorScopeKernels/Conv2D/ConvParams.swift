@@ -1,8 +1,9 @@
 import CConvKernels
 
 extension ts_conv_params {
-    /// The C kernels' parameters for the convolution `g` (`IndirectGEMM`, `WinogradF25`);
-    /// without pointers they describe the shape alone, as the drivers' mode queries take it.
+    /// The C kernels' parameters for the convolution `g` (`IndirectGEMM`, `WinogradF25`,
+    /// `WinogradF43`); without pointers they describe the shape alone, as the drivers' mode
+    /// queries take it.
     init(
         _ g: Conv2DGeometry, input: UnsafePointer<Float>? = nil, zero: UnsafePointer<Float>? = nil, zeroCount: Int = 0,
         weights: UnsafePointer<Float>? = nil, bias: UnsafePointer<Float>? = nil, output: UnsafeMutablePointer<Float>? = nil,

@@ -50,8 +50,7 @@ package struct WinogradF43: Conv2DOperator {
     /// ran 1.5× as long, and the max pool after it could no longer be fused).
     package static func isPreferred(_ g: Conv2DGeometry) -> Bool {
         guard supports(g), let isa = KernelISA.current, IndirectGEMM.batchGroup(g, isa: isa) == 0 else { return false }
-        let tiles = g.batch * ((g.outHeight + 3) / 4) * ((g.outWidth + 3) / 4)
-        return tiles >= 4 && expectedSpeedup(g) >= 1.25
+        return tiles(g) >= 4 && expectedSpeedup(g) >= 1.25
     }
 
     /// The speed-up over direct convolution this shape should see: 4 (144 multiplies for 36)
@@ -75,21 +74,25 @@ package struct WinogradF43: Conv2DOperator {
             && g.inChannels <= Int(TS_WINOGRAD_MAX_CHANNELS) && g.outChannels <= Int(TS_WINOGRAD_MAX_CHANNELS)
     }
 
-    var tileCount: Int { geometry.batch * ((geometry.outHeight + 3) / 4) * ((geometry.outWidth + 3) / 4) }
+    /// Output tiles (4 × 4 pixels) of `g`.
+    static func tiles(_ g: Conv2DGeometry) -> Int { g.batch * ((g.outHeight + 3) / 4) * ((g.outWidth + 3) / 4) }
     /// Floats per tile of transformed inputs and products: channels rounded up to vectors of 8.
-    var floatsPerTile: (v: Int, m: Int) {
-        (36 * ((geometry.inChannels + 7) / 8 * 8), 36 * ((geometry.outChannels + 7) / 8 * 8))
+    static func floatsPerTile(_ g: Conv2DGeometry) -> (v: Int, m: Int) {
+        (36 * ((g.inChannels + 7) / 8 * 8), 36 * ((g.outChannels + 7) / 8 * 8))
     }
+
+    var tileCount: Int { Self.tiles(geometry) }
+    var floatsPerTile: (v: Int, m: Int) { Self.floatsPerTile(geometry) }
 
     package init(geometry: Conv2DGeometry, isa: KernelISA, transformed: PackedFilter? = nil, workers: Int = Workers.count) {
         self.geometry = geometry
         self.isa = isa
         self.transformed = transformed
         self.workers = workers
-        let tiles = geometry.batch * ((geometry.outHeight + 3) / 4) * ((geometry.outWidth + 3) / 4)
-        let perTile = 36 * ((geometry.inChannels + 7) / 8 * 8 + (geometry.outChannels + 7) / 8 * 8) * MemoryLayout<Float>.stride
+        let (v, m) = Self.floatsPerTile(geometry)
+        let perTile = (v + m) * MemoryLayout<Float>.stride
         let fewest = min(Self.minimumRoundTiles, Self.roundLimitBytes / perTile)
-        tilesPerRound = max(1, min(tiles, max(Self.roundBudgetBytes / perTile, fewest)))
+        tilesPerRound = max(1, min(Self.tiles(geometry), max(Self.roundBudgetBytes / perTile, fewest)))
     }
 
     package var scratchBytes: Int {
