@@ -78,12 +78,14 @@ func beginConv2D(
 /// With im2col each core fills one tile of at most `max(1 MiB, 4·K)` bytes,
 /// `K = kh·kw·inChannels`, so the bound depends on the filter and the core count only — never
 /// on the batch or image size. A 1×1 stride-1 convolution reads the input directly and needs
-/// none. With Winograd (`.winograd`) on stride-1 3×3 layers of 64 channels or more it is a
-/// round of transformed tiles, at most 16 MiB, a 16-pixel output tile per core, and for a filter
-/// that is not a variable its transformed copy (`36 · in · out` floats); on stride-1 5×5 layers
+/// none. With Winograd (`.winograd`) on stride-1 3×3 layers it is a round of transformed tiles
+/// (`36 · (in + out)` floats per 4×4 tile, channels rounded up to 8: 4 MiB of them, or at least
+/// 96 tiles within 16 MiB) and, for a filter that is not a variable, its transformed copy
+/// (`36 · in · out` floats, out rounded up to NR); on stride-1 5×5 layers
 /// of 16 channels or more, one block of MR tiles' transformed values per core (`36 · MR ·
 /// (in + out)` floats, channels rounded up to 8) and, for a filter that is not a variable, its
-/// transformed copy (`36 · in · out` floats, out rounded up to NR).
+/// transformed copy (`36 · in · out` floats, out rounded up to NR); both also count `out`
+/// floats for leaky ReLU's slopes.
 public func conv2dScratchBytes(
     input: [Int], filter: [Int], strides: [Int] = [1, 1, 1, 1], padding: Padding,
     dilations: [Int] = [1, 1, 1, 1]
