@@ -11,6 +11,9 @@
 // tile's input transform (V, [36][tiles][C]), the 36 products M[xi] = V[xi] U[xi] in items
 // of one xi and one block of NR output channels (the block of U, C x NR floats, stays in L1
 // while the round's V[xi] streams past it), every tile's output transform with the epilogue.
+// The items are numbered block by block: workers take consecutive items at the same time, and
+// two blocks of one xi write the two halves of the same rows of M — when a row's halves share
+// a cache line, the workers fight over it (PNet's 16 -> 32 layer ran 1.5-4x as long).
 // Unlike F(2 x 2, 5 x 5), whose layers are narrower, the deep layers it is chosen for have
 // transformed filters of megabytes (36 C K floats): fused blocks of a few tiles would stream
 // all of U per block, so U is reused across the whole round instead.
@@ -64,7 +67,7 @@ void ts_winograd_f43_products(int isa, const ts_conv_params *p, const float *u, 
     const ts_isa_row *row = ts_isa_row_of(isa);
     if (!row) return;
     const size_t blocks = (p->out_c + row->nr - 1) / row->nr;
-    const size_t xi = item / blocks, block = item % blocks;
+    const size_t xi = item % 36, block = item / 36;
     const size_t c8 = (p->in_c + 7) / 8 * 8, k8 = (p->out_c + 7) / 8 * 8;
     ts_winograd_products(row, v + xi * round_count * c8, c8, u + (xi * blocks + block) * p->in_c * row->nr,
                          m + xi * round_count * k8, k8, round_count, p->in_c, p->out_c, block, block + 1);

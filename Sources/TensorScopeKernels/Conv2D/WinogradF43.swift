@@ -113,9 +113,12 @@ package struct WinogradF43: Conv2DOperator {
         let (c, k) = (g.inChannels, g.outChannels)
         let prepared = transformed ?? PackedFilter(winogradF43: filter, shape: [3, 3, c, k], isa: isa)
         let (perTileV, perTileM) = floatsPerTile
-        let v = UnsafeMutablePointer<Float>.allocate(capacity: tilesPerRound * perTileV)
-        let m = UnsafeMutablePointer<Float>.allocate(capacity: tilesPerRound * perTileM)
-        defer { v.deallocate(); m.deallocate(); withExtendedLifetime(prepared) {} }
+        // On cache lines of their own: the workers write neighbouring pieces of each.
+        let vBytes = UnsafeMutableRawPointer.allocate(byteCount: 4 * tilesPerRound * perTileV, alignment: 64)
+        let mBytes = UnsafeMutableRawPointer.allocate(byteCount: 4 * tilesPerRound * perTileM, alignment: 64)
+        defer { vBytes.deallocate(); mBytes.deallocate(); withExtendedLifetime(prepared) {} }
+        let (v, m) = (vBytes.bindMemory(to: Float.self, capacity: tilesPerRound * perTileV),
+                      mBytes.bindMemory(to: Float.self, capacity: tilesPerRound * perTileM))
         var params = ts_conv_params(g, input: input, output: output, activation: epilogue.activation.code,
                                     checkFinite: epilogue.checksFiniteness)
         let (isaCode, u, bias, items) = (isa.code, UnsafePointer(prepared.floats), epilogue.bias,
