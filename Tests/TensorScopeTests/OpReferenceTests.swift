@@ -11,8 +11,8 @@ import TensorScope
         var rng = TestRandom(4242)
         var checked = 0, refused = 0
         while checked < 200 {
-            // Channel counts below, at and past the 16-lane loops, with tails.
-            let channels = [1, 2, 3, 4, 16, 17, 35][rng.int(0...6)]
+            // Channel counts below, at and past the 4-, 8-, 16- and 32-lane loops, with tails.
+            let channels = [1, 2, 3, 4, 7, 12, 16, 17, 28, 35, 67][rng.int(0...10)]
             let xs = [rng.int(1...2), rng.int(1...9), rng.int(1...9), channels]
             let k = (rng.int(1...4), rng.int(1...4)), s = (rng.int(1...4), rng.int(1...4))
             let same = rng.int(0...1) == 0, isMax = rng.int(0...1) == 0
@@ -30,6 +30,11 @@ import TensorScope
             let y = try run()
             #expect(y.shape == expected.shape)
             expectClose(y.scalars, expected.values, relative: 1e-5, "pool \(xs) k\(k) s\(s) same \(same) max \(isMax)")
+            // The portable Swift loop as well, where the op took the AVX2 kernel.
+            let g = try PoolGeometry(input: xs, ksize: [k.0, k.1], strides: [s.0, s.1], padding: same ? .same : .valid, op: "pool")
+            var portable = [Float](repeating: .nan, count: expected.values.count)
+            Pooling.run(isMax ? .max : .average, g, input: x, output: &portable, portable: true)
+            expectClose(portable, expected.values, relative: 1e-5, "portable pool \(xs) k\(k) s\(s) same \(same) max \(isMax)")
             checked += 1
         }
         #expect(refused > 0)

@@ -92,6 +92,13 @@ size_t ts_igemm_zero_count(int isa, size_t kernel_w, size_t stride_w, size_t in_
 int ts_dwconv_run(int isa, size_t channels, size_t pixels, size_t taps, const float *const *ind, const float *w,
                   const float *bias, int activation, float *out);
 
+/// Max pooling of one output row of an NHWC image, with AVX2 (only on a CPU that has it):
+/// `top` is the window's first input row inside the image, `rows` the window's rows inside it;
+/// output pixel j takes the columns [j * stride_w - pad_left, + kernel_w) inside [0, in_w),
+/// at least one. Writes out_w * channels floats at `out`.
+void ts_max_pool_row_avx2(const float *top, size_t rows, size_t in_w, size_t channels, size_t out_w, size_t kernel_w,
+                          size_t stride_w, size_t pad_left, float *out);
+
 /// Floats the packed weights take: ceil(out_c / NR) blocks of [kh * kw][in_c][NR].
 size_t ts_igemm_packed_count(int isa, size_t kernel_h, size_t kernel_w, size_t in_c, size_t out_c);
 

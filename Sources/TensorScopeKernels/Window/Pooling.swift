@@ -1,3 +1,5 @@
+import CConvKernels
+
 /// Max and average pooling over windows of an NHWC batch (docs/TF1-RULES.md, "Windows").
 package enum PoolingKind: Sendable {
     case max, average
@@ -35,10 +37,13 @@ package enum Pooling {
     /// TensorFlow's MaxPool does: starting from the lowest finite float, only when it is greater,
     /// so NaN never wins and a window of NaN or −∞ gives `-Float.greatestFiniteMagnitude`.
     /// Average pooling divides by the count of the window's cells inside the image.
+    /// Max pooling runs on the AVX2 row kernel (`ts_max_pool_row_avx2`) where the CPU has it,
+    /// unless `portable`; the Swift loop otherwise.
     package static func run(
         _ kind: PoolingKind, _ g: PoolGeometry, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
-        workers: Int = Workers.count
+        workers: Int = Workers.count, portable: Bool = false
     ) {
+        let avx2 = !portable && kind == .max && KernelISA.current != nil
         let (h, w, c) = (g.inHeight, g.inWidth, g.channels)
         let (oh, ow) = (g.outHeight, g.outWidth)
         let start: Float = kind == .max ? -.greatestFiniteMagnitude : 0
@@ -55,6 +60,11 @@ package enum Pooling {
                     let (b, i) = r.quotientAndRemainder(dividingBy: oh)
                     // The window's rows and columns inside the image.
                     let y0 = max(0, i * g.strideHeight - g.padTop), y1 = min(h, i * g.strideHeight - g.padTop + g.kernelHeight)
+                    if avx2 {
+                        ts_max_pool_row_avx2(input + (b * h + y0) * w * c, y1 - y0, w, c, ow, g.kernelWidth, g.strideWidth,
+                                             g.padLeft, output + r * ow * c)
+                        continue
+                    }
                     for j in 0..<ow {
                         let x0 = max(0, j * g.strideWidth - g.padLeft)
                         let x1 = min(w, j * g.strideWidth - g.padLeft + g.kernelWidth)
@@ -79,8 +89,8 @@ package enum Pooling {
     // The channel loops: one cell of `c` channels into one output pixel, 16 lanes at a time
     // (the channels are innermost and contiguous in NHWC).
 
-    /// The maximum of a window (`rows` input rows from `top`, columns `x0..<x1`) into `o`, 16
-    /// then 8 channels at a time held in a register across the window, stored once. A cell
+    /// The maximum of a window (`rows` input rows from `top`, columns `x0..<x1`) into `o`, 16,
+    /// then 8, then 4 channels at a time held in a register across the window, stored once. A cell
     /// replaces the running maximum only when greater: NaN compares false, so it never does, and
     /// the maximum starts at the lowest finite float (TensorFlow's MaxPool). Written out per
     /// vector width: a generic version was not specialised and ran 10× slower.
@@ -111,12 +121,26 @@ package enum Pooling {
             UnsafeMutableRawPointer(o + ch).storeBytes(of: m, as: SIMD8<Float>.self)
             ch += 8
         }
+        if ch + 4 <= c {
+            var m = SIMD4<Float>(repeating: -.greatestFiniteMagnitude)
+            for y in 0..<rows {
+                for x in x0..<x1 {
+                    let v = UnsafeRawPointer(top + y * rowFloats + x * c + ch).loadUnaligned(as: SIMD4<Float>.self)
+                    m.replace(with: v, where: v .> m)
+                }
+            }
+            UnsafeMutableRawPointer(o + ch).storeBytes(of: m, as: SIMD4<Float>.self)
+            ch += 4
+        }
         while ch < c {
             var m = -Float.greatestFiniteMagnitude
             for y in 0..<rows {
                 for x in x0..<x1 {
                     let v = top[y * rowFloats + x * c + ch]
-                    if v > m { m = v }
+                    // A select, not a branch: on a feature map the comparison is a coin toss,
+                    // and a mispredicted branch per cell made RNet's 28-channel pool (its last
+                    // 4 channels one by one) cost half as much as the convolution before it.
+                    m = v > m ? v : m
                 }
             }
             o[ch] = m
