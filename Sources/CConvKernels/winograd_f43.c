@@ -11,9 +11,13 @@
 // tile's input transform (V, [36][tiles][C]), the 36 products M[xi] = V[xi] U[xi] in items
 // of one xi and one block of NR output channels (the block of U, C x NR floats, stays in L1
 // while the round's V[xi] streams past it), every tile's output transform with the epilogue.
-// The items are numbered block by block: workers take consecutive items at the same time, and
-// two blocks of one xi write the two halves of the same rows of M — when a row's halves share
-// a cache line, the workers fight over it (PNet's 16 -> 32 layer ran 1.5-4x as long).
+// Workers take consecutive items, often two blocks of one xi at once, writing neighbouring
+// columns of the same rows of M: its rows are whole cache lines (out_c rounded up to 16
+// floats, M 64-byte aligned by the caller), so a block's columns (NR = 16 or 32 floats) have
+// lines of their own. With rows of out_c rounded to 8, 16 bytes past a line, the two workers
+// fought over a line per row (PNet's 16 -> 32 layer ran 1.5-4x as long). Numbering the items
+// block by block avoids that too, but reads V[xi] once per block from L3 instead of L2
+// (deep-3x3, 16 blocks: 1.4x as long).
 // Unlike F(2 x 2, 5 x 5), whose layers are narrower, the deep layers it is chosen for have
 // transformed filters of megabytes (36 C K floats): fused blocks of a few tiles would stream
 // all of U per block, so U is reused across the whole round instead.
@@ -67,22 +71,22 @@ void ts_winograd_f43_products(int isa, const ts_conv_params *p, const float *u, 
     const ts_isa_row *row = ts_isa_row_of(isa);
     if (!row) return;
     const size_t blocks = (p->out_c + row->nr - 1) / row->nr;
-    const size_t xi = item % 36, block = item / 36;
-    const size_t c8 = (p->in_c + 7) / 8 * 8, k8 = (p->out_c + 7) / 8 * 8;
+    const size_t xi = item / blocks, block = item % blocks;
+    const size_t c8 = (p->in_c + 7) / 8 * 8, k16 = (p->out_c + 15) / 16 * 16;
     ts_winograd_products(row, v + xi * round_count * c8, c8, u + (xi * blocks + block) * p->in_c * row->nr,
-                         m + xi * round_count * k8, k8, round_count, p->in_c, p->out_c, block, block + 1);
+                         m + xi * round_count * k16, k16, round_count, p->in_c, p->out_c, block, block + 1);
 }
 
 int ts_winograd_f43_output(int isa, const ts_conv_params *p, const float *bias, const float *slopes, const float *m,
                            size_t round_first, size_t round_count, size_t first, size_t count) {
     const ts_winograd_transforms *transforms = ts_winograd_transforms_of(isa);
     if (!transforms) return 0;
-    const size_t k8 = (p->out_c + 7) / 8 * 8;
+    const size_t k16 = (p->out_c + 15) / 16 * 16;
     const size_t tiles_y = (p->out_h + 3) / 4, tiles_x = (p->out_w + 3) / 4;
     int finite = 1;
     for (size_t t = first; t < first + count; t++) {
         const size_t b = t / (tiles_y * tiles_x), ty = t / tiles_x % tiles_y, tx = t % tiles_x;
-        finite &= transforms->output_4x4(p, bias, slopes, m + (t - round_first) * k8, round_count * k8, b, ty * 4, tx * 4);
+        finite &= transforms->output_4x4(p, bias, slopes, m + (t - round_first) * k16, round_count * k16, b, ty * 4, tx * 4);
     }
     return finite || !p->check_finite;
 }

@@ -73,7 +73,7 @@ import TensorScope
             let huge = try conv2dScratchBytes(input: [64, 512, 512, 20], filter: [3, 3, 20, 40], padding: .same)
             let blocks = (40 + isa.tile.channels - 1) / isa.tile.channels
             let filter = 36 * blocks * 20 * isa.tile.channels
-            let perTile = 36 * (24 + 40)  // channels rounded up to 8
+            let perTile = 36 * (24 + 48)  // input channels rounded up to 8, output channels to 16
             #expect(small == 4 * (filter + 16 * perTile + 40))  // 16 tiles of 4 × 4
             let round = WinogradF43.roundBudgetBytes / (4 * perTile)
             #expect(huge == 4 * (filter + round * perTile + 40))

@@ -76,9 +76,10 @@ package struct WinogradF43: Conv2DOperator {
 
     /// Output tiles (4 × 4 pixels) of `g`.
     static func tiles(_ g: Conv2DGeometry) -> Int { g.batch * ((g.outHeight + 3) / 4) * ((g.outWidth + 3) / 4) }
-    /// Floats per tile of transformed inputs and products: channels rounded up to vectors of 8.
+    /// Floats per tile of transformed inputs and products: input channels rounded up to vectors
+    /// of 8, output channels to cache lines of 16 floats (winograd_f43.c says why).
     static func floatsPerTile(_ g: Conv2DGeometry) -> (v: Int, m: Int) {
-        (36 * ((g.inChannels + 7) / 8 * 8), 36 * ((g.outChannels + 7) / 8 * 8))
+        (36 * ((g.inChannels + 7) / 8 * 8), 36 * ((g.outChannels + 15) / 16 * 16))
     }
 
     var tileCount: Int { Self.tiles(geometry) }
@@ -113,12 +114,12 @@ package struct WinogradF43: Conv2DOperator {
         let (c, k) = (g.inChannels, g.outChannels)
         let prepared = transformed ?? PackedFilter(winogradF43: filter, shape: [3, 3, c, k], isa: isa)
         let (perTileV, perTileM) = floatsPerTile
-        // On cache lines of their own: the workers write neighbouring pieces of each.
-        let vBytes = UnsafeMutableRawPointer.allocate(byteCount: 4 * tilesPerRound * perTileV, alignment: 64)
-        let mBytes = UnsafeMutableRawPointer.allocate(byteCount: 4 * tilesPerRound * perTileM, alignment: 64)
-        defer { vBytes.deallocate(); mBytes.deallocate(); withExtendedLifetime(prepared) {} }
-        let (v, m) = (vBytes.bindMemory(to: Float.self, capacity: tilesPerRound * perTileV),
-                      mBytes.bindMemory(to: Float.self, capacity: tilesPerRound * perTileM))
+        // V, then M, from one block, both on cache-line boundaries (the workers write neighbouring
+        // pieces of each; winograd_f43.c).
+        let block = UnsafeMutablePointer<Float>.allocate(capacity: tilesPerRound * (perTileV + perTileM) + 16)
+        defer { block.deallocate(); withExtendedLifetime(prepared) {} }
+        let v = block + (16 - Int(bitPattern: block) / 4 % 16) % 16
+        let m = v + tilesPerRound * perTileV
         var params = ts_conv_params(g, input: input, output: output, activation: epilogue.activation.code,
                                     checkFinite: epilogue.checksFiniteness)
         let (isaCode, u, bias, items) = (isa.code, UnsafePointer(prepared.floats), epilogue.bias,

@@ -79,7 +79,7 @@ func beginConv2D(
 /// `K = kh·kw·inChannels`, so the bound depends on the filter and the core count only — never
 /// on the batch or image size. A 1×1 stride-1 convolution reads the input directly and needs
 /// none. With Winograd (`.winograd`) on stride-1 3×3 layers it is a round of transformed tiles
-/// (`36 · (in + out)` floats per 4×4 tile, channels rounded up to 8: 4 MiB of them, or at least
+/// (`36 · (in + out)` floats per 4×4 tile, in rounded up to 8, out to 16: 4 MiB of them, or at least
 /// 96 tiles within 16 MiB) and, for a filter that is not a variable, its transformed copy
 /// (`36 · in · out` floats, out rounded up to NR); on stride-1 5×5 layers
 /// of 16 channels or more, one block of MR tiles' transformed values per core (`36 · MR ·
