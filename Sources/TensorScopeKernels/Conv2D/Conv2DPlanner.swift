@@ -1,7 +1,7 @@
 /// Picks the algorithm for a convolution: the pinned one (`Conv2DAlgorithm.withPinned`, or
 /// `TENSORSCOPE_CONV_ALGORITHM`) when it supports the shape, otherwise the planner's choice:
-/// Winograd for stride-1 3 × 3 layers of 64 channels or more in and out
-/// (`WinogradF43.isPreferred`) and stride-1 5 × 5 layers of 16 or more
+/// Winograd for stride-1 3 × 3 layers whose estimated speed-up is at least 1.25
+/// (`WinogradF43.isPreferred`) and stride-1 5 × 5 layers of 16 channels or more in and out
 /// (`WinogradF25.isPreferred`), TensorScope's own indirect GEMM wherever the CPU has AVX2 + FMA
 /// or AVX-512 and the kernel fits, im2col + OpenBLAS otherwise. A new algorithm adds a case here and a `Conv2DOperator`.
 package enum Conv2DPlanner {
@@ -13,21 +13,22 @@ package enum Conv2DPlanner {
         prepared: ((WeightLayout, KernelISA?, (UnsafePointer<Float>) -> PackedFilter) -> PackedFilter)? = nil,
         pinned: Conv2DAlgorithm? = Conv2DAlgorithm.pinned, workers: Int = Workers.count
     ) -> any Conv2DOperator {
-        if let isa = KernelISA.current,
+        let current = KernelISA.current  // a task-local lookup: once
+        if let isa = current,
            pinned == .winograd ? WinogradF43.supports(geometry) : pinned == nil && WinogradF43.isPreferred(geometry) {
             let shape = [3, 3, geometry.inChannels, geometry.outChannels]
             return WinogradF43(geometry: geometry, isa: isa,
                                transformed: prepared?(.winogradF43, isa) { PackedFilter(winogradF43: $0, shape: shape, isa: isa) },
                                workers: workers)
         }
-        if let isa = KernelISA.current,
+        if let isa = current,
            pinned == .winograd ? WinogradF25.supports(geometry) : pinned == nil && WinogradF25.isPreferred(geometry) {
             let shape = [5, 5, geometry.inChannels, geometry.outChannels]
             return WinogradF25(geometry: geometry, isa: isa,
                                transformed: prepared?(.winogradF25, isa) { PackedFilter(winogradF25: $0, shape: shape, isa: isa) },
                                workers: workers)
         }
-        if pinned != .im2col, let isa = KernelISA.current, IndirectGEMM.supports(geometry) {
+        if pinned != .im2col, let isa = current, IndirectGEMM.supports(geometry) {
             let shape = [geometry.kernelHeight, geometry.kernelWidth, geometry.inChannels, geometry.outChannels]
             let packed = prepared?(.igemmBlocks, isa) { PackedFilter(hwio: $0, shape: shape, isa: isa) }
             return IndirectGEMM(geometry: geometry, isa: isa, packed: packed, workers: workers)

@@ -35,9 +35,12 @@ package struct WinogradF25: Conv2DOperator {
     /// channels (so a worker's block of transformed values stays within 9.4 MB), on a CPU with
     /// TensorScope's kernels.
     package static func supports(_ g: Conv2DGeometry) -> Bool {
-        KernelISA.current != nil && g.kernelHeight == 5 && g.kernelWidth == 5 && g.strideHeight == 1
+        // The shape first: the instruction set is a task-local lookup, and the planner asks
+        // this of every convolution on every run.
+        g.kernelHeight == 5 && g.kernelWidth == 5 && g.strideHeight == 1
             && g.strideWidth == 1 && g.dilationHeight == 1 && g.dilationWidth == 1
             && g.inChannels <= Int(TS_WINOGRAD_MAX_CHANNELS) && g.outChannels <= Int(TS_WINOGRAD_MAX_CHANNELS)
+            && KernelISA.current != nil
     }
 
     package init(geometry: Conv2DGeometry, isa: KernelISA, transformed: PackedFilter? = nil, workers: Int = Workers.count) {

@@ -69,9 +69,12 @@ package struct WinogradF43: Conv2DOperator {
     /// dilation (either padding), at most `TS_WINOGRAD_MAX_CHANNELS` input and output
     /// channels, on a CPU with TensorScope's kernels.
     package static func supports(_ g: Conv2DGeometry) -> Bool {
-        KernelISA.current != nil && g.kernelHeight == 3 && g.kernelWidth == 3 && g.strideHeight == 1
+        // The shape first: the instruction set is a task-local lookup, and the planner asks
+        // this of every convolution on every run.
+        g.kernelHeight == 3 && g.kernelWidth == 3 && g.strideHeight == 1
             && g.strideWidth == 1 && g.dilationHeight == 1 && g.dilationWidth == 1
             && g.inChannels <= Int(TS_WINOGRAD_MAX_CHANNELS) && g.outChannels <= Int(TS_WINOGRAD_MAX_CHANNELS)
+            && KernelISA.current != nil
     }
 
     /// Output tiles (4 × 4 pixels) of `g`.

@@ -9,4 +9,12 @@ package enum Finiteness {
         }
         return nil
     }
+
+    /// The same for a buffer, written for it: called from another module, the generic version
+    /// runs unspecialised (1.5 k instructions for a 32-float bias, checked on every run of a
+    /// Session).
+    package static func firstNonFinite(_ values: UnsafeBufferPointer<Float>) -> Int? {
+        for i in values.indices where !values[i].isFinite { return i }
+        return nil
+    }
 }
