@@ -13,6 +13,7 @@ void ts_max_pool_row_avx2(const float *top, size_t rows, size_t in_w, size_t cha
                           size_t stride_w, size_t pad_left, float *out) {
     const size_t row_floats = in_w * channels;
     const __m256 lowest = _mm256_set1_ps(-FLT_MAX);
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
 // Channel ch of every cell of the window.
 #define EACH_CELL(cell)                                                                                                \
     for (size_t y = 0; y < rows; y++)                                                                                  \
@@ -38,24 +39,37 @@ void ts_max_pool_row_avx2(const float *top, size_t rows, size_t in_w, size_t cha
             _mm256_storeu_ps(out + ch + 16, m2);
             _mm256_storeu_ps(out + ch + 24, m3);
         }
-        for (; ch + 8 <= channels; ch += 8) {
+        // Then 8 at a time, the last vector of a pixel loaded under a mask: lanes past the
+        // channels read nothing and hold 0. Stored whole, those lanes land on the next pixels'
+        // first channels, which their own stores replace; where the rest of the row is shorter
+        // than those lanes (the last pixels), the valid lanes are stored in pieces. (A 4-lane step and a scalar loop for the tail cost 285 instructions per
+        // pixel of PNet's 10 channels, mostly loop setup.)
+        for (; ch < channels; ch += 8) {
+            const size_t n = channels - ch < 8 ? channels - ch : 8;
             __m256 m = lowest;
-            EACH_CELL(cell)
-                m = _mm256_max_ps(_mm256_loadu_ps(cell), m);
-            _mm256_storeu_ps(out + ch, m);
-        }
-        if (ch + 4 <= channels) {
-            __m128 m = _mm256_castps256_ps128(lowest);
-            EACH_CELL(cell)
-                m = _mm_max_ps(_mm_loadu_ps(cell), m);
-            _mm_storeu_ps(out + ch, m);
-            ch += 4;
-        }
-        for (; ch < channels; ch++) {
-            __m128 m = _mm256_castps256_ps128(lowest);
-            EACH_CELL(cell)
-                m = _mm_max_ss(_mm_load_ss(cell), m);
-            _mm_store_ss(out + ch, m);
+            if (n == 8) {
+                EACH_CELL(cell) m = _mm256_max_ps(_mm256_loadu_ps(cell), m);
+            } else {
+                const __m256i k = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), lanes);
+                EACH_CELL(cell) m = _mm256_max_ps(_mm256_maskload_ps(cell, k), m);
+            }
+            if (n == 8 || (out_w - 1 - j) * channels >= 8 - n) {
+                _mm256_storeu_ps(out + ch, m);
+            } else {
+                float *o = out + ch;
+                __m128 h = _mm256_castps256_ps128(m);
+                if (n & 4) {
+                    _mm_storeu_ps(o, h);
+                    h = _mm256_extractf128_ps(m, 1);
+                    o += 4;
+                }
+                if (n & 2) {
+                    _mm_storel_pi((__m64 *)o, h);
+                    h = _mm_movehl_ps(h, h);
+                    o += 2;
+                }
+                if (n & 1) _mm_store_ss(o, h);
+            }
         }
     }
 #undef EACH_CELL
