@@ -5,34 +5,9 @@
 
 #include "activate_avx2.h"
 #include "isa_table.h"
+#include "store_first_avx2.h"
 
 #define MR 6
-
-// Stores the first n (below 16) lanes of v0:v1 in pieces of 8, 4, 2 and 1 floats.
-// `_mm256_maskstore_ps` would be one instruction, but AMD's cores up to Zen 3 run a masked
-// store as a microcoded sequence (about 12 cycles each), and a layer of 10 or 28 output
-// channels stores one or two per output pixel: PNet's first layer spent over a third of its
-// time in them.
-__attribute__((target("avx2,fma"), always_inline))
-static inline void store_first(float *out, __m256 v0, __m256 v1, size_t n) {
-    if (n & 8) {
-        _mm256_storeu_ps(out, v0);
-        v0 = v1;
-        out += 8;
-    }
-    __m128 h = _mm256_castps256_ps128(v0);
-    if (n & 4) {
-        _mm_storeu_ps(out, h);
-        h = _mm256_extractf128_ps(v0, 1);
-        out += 4;
-    }
-    if (n & 2) {
-        _mm_storel_pi((__m64 *)out, h);
-        h = _mm_movehl_ps(h, h);
-        out += 2;
-    }
-    if (n & 1) _mm_store_ss(out, h);
-}
 
 // The body of both entry points; `direct` is a constant in each, so each gets its own loop.
 __attribute__((target("avx2,fma"), always_inline))
@@ -126,7 +101,7 @@ static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size
             _mm256_storeu_ps(out, v0);
             _mm256_storeu_ps(out + 8, v1);
         } else {
-            store_first(out, v0, v1, nr);
+            ts_store_first_avx2(out, v0, v1, nr);
         }
         out += ldo;
     }
@@ -241,7 +216,7 @@ int ts_dwconv_avx2(size_t channels, size_t pixels, size_t taps, const float *con
                 _mm256_storeu_ps(o, v0);
                 _mm256_storeu_ps(o + 8, v1);
             } else {
-                store_first(o, v0, v1, valid);
+                ts_store_first_avx2(o, v0, v1, valid);
             }
         }
     }

@@ -7,6 +7,7 @@
 #include <immintrin.h>
 
 #include "CConvKernels.h"
+#include "store_first_avx2.h"
 
 __attribute__((target("avx2")))
 void ts_max_pool_row_avx2(const float *top, size_t rows, size_t in_w, size_t channels, size_t out_w, size_t kernel_w,
@@ -56,19 +57,7 @@ void ts_max_pool_row_avx2(const float *top, size_t rows, size_t in_w, size_t cha
             if (n == 8 || (out_w - 1 - j) * channels >= 8 - n) {
                 _mm256_storeu_ps(out + ch, m);
             } else {
-                float *o = out + ch;
-                __m128 h = _mm256_castps256_ps128(m);
-                if (n & 4) {
-                    _mm_storeu_ps(o, h);
-                    h = _mm256_extractf128_ps(m, 1);
-                    o += 4;
-                }
-                if (n & 2) {
-                    _mm_storel_pi((__m64 *)o, h);
-                    h = _mm_movehl_ps(h, h);
-                    o += 2;
-                }
-                if (n & 1) _mm_store_ss(o, h);
+                ts_store_first_avx2(out + ch, m, m, n);
             }
         }
     }
