@@ -149,13 +149,29 @@ enum ModelCases {
         }
     }
 
+    static func detectorCase(_ name: String, _ layers: [Layer], _ shape: [Int]) -> (String, () throws -> BenchCase) {
+        (name, {
+            try session(name: name, description: "detector-style net on \(shape), Session",
+                        input: try Cases.random(shape, seed: 11), build: { try detector($0, layers) })
+        })
+    }
+
+    /// MTCNN's PNet (on 160 × 160) and RNet (100 crops) layer by layer, random weights, each
+    /// through a Session: a convolution with bias and PReLU, and the first with its max pool.
+    static func mtcnnLayers() -> [(String, () throws -> BenchCase)] {
+        [
+            detectorCase("pnet-conv1", [.conv(kernel: 3, out: 10)], [1, 160, 160, 3]),
+            detectorCase("pnet-conv1-pool", [.conv(kernel: 3, out: 10), .maxPool(size: 2, stride: 2, same: true)], [1, 160, 160, 3]),
+            detectorCase("pnet-conv2", [.conv(kernel: 3, out: 16)], [1, 79, 79, 10]),
+            detectorCase("pnet-conv3", [.conv(kernel: 3, out: 32)], [1, 77, 77, 16]),
+            detectorCase("rnet-conv1", [.conv(kernel: 3, out: 28)], [100, 24, 24, 3]),
+            detectorCase("rnet-conv1-pool", [.conv(kernel: 3, out: 28), .maxPool(size: 3, stride: 2, same: true)], [100, 24, 24, 3]),
+            detectorCase("rnet-conv2", [.conv(kernel: 3, out: 48)], [100, 11, 11, 28]),
+            detectorCase("rnet-conv3", [.conv(kernel: 2, out: 64)], [100, 4, 4, 48]),
+        ]
+    }
+
     static func all() -> [(String, () throws -> BenchCase)] {
-        func detectorCase(_ name: String, _ layers: [Layer], _ shape: [Int]) -> (String, () throws -> BenchCase) {
-            (name, {
-                try session(name: name, description: "detector-style net on \(shape), Session",
-                            input: try Cases.random(shape, seed: 11), build: { try detector($0, layers) })
-            })
-        }
         let digitsFLOPs = 2.0 * Double(8 * 8 * 9 * 1 * 16 + 4 * 4 * 9 * 16 * 32 + 128 * 64 + 64 * 10)
         func digitsCase(_ name: String, batch: Int) -> (String, () throws -> BenchCase) {
             (name, {
