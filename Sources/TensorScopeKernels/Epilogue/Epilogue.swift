@@ -92,10 +92,18 @@ package struct Epilogue: @unchecked Sendable {
         let stride = slopesFollow ? 2 * blockWidth : blockWidth
         let padded = UnsafeMutablePointer<Float>.allocate(capacity: max(1, blocks * stride))
         padded.initialize(repeating: 0, count: max(1, blocks * stride))
-        for c in 0..<channels {
-            let (block, lane) = c.quotientAndRemainder(dividingBy: blockWidth)
-            padded[block * stride + lane] = bias?[c] ?? 0
-            if slopesFollow { padded[block * stride + blockWidth + lane] = slopes?[c] ?? alpha }
+        // Block by block, each a run of channels (a division per channel cost 700 instructions
+        // for 26 channels, on every run of a Session).
+        for block in 0..<blocks {
+            let first = block * blockWidth, width = min(blockWidth, channels - first)
+            let out = padded + block * stride
+            if let bias { out.update(from: bias + first, count: width) }
+            guard slopesFollow else { continue }
+            if let slopes {
+                (out + blockWidth).update(from: slopes + first, count: width)
+            } else {
+                (out + blockWidth).update(repeating: alpha, count: width)
+            }
         }
         return padded
     }
