@@ -40,11 +40,12 @@ void ts_max_pool_row_avx2(const float *top, size_t rows, size_t in_w, size_t cha
             _mm256_storeu_ps(out + ch + 16, m2);
             _mm256_storeu_ps(out + ch + 24, m3);
         }
-        // Then 8 at a time, the last vector of a pixel loaded under a mask: lanes past the
-        // channels read nothing and hold 0. Stored whole, those lanes land on the next pixels'
-        // first channels, which their own stores replace; where the rest of the row is shorter
-        // than those lanes (the last pixels), the valid lanes are stored in pieces. (A 4-lane step and a scalar loop for the tail cost 285 instructions per
-        // pixel of PNet's 10 channels, mostly loop setup.)
+        // Then 8 at a time, the last vector of a pixel loaded under a mask (one pass over the
+        // window for a tail, not a 4-lane and a scalar loop, whose setup per pixel cost more
+        // than the maxima for 10 channels): lanes past the channels read nothing and hold 0.
+        // Stored whole, those lanes land on the next pixels' first channels, which their own
+        // stores replace; where the rest of the row is shorter than those lanes (the last
+        // pixels), the valid lanes are stored in pieces.
         for (; ch < channels; ch += 8) {
             const size_t n = channels - ch < 8 ? channels - ch : 8;
             __m256 m = lowest;
