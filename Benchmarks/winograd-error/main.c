@@ -57,7 +57,7 @@ int main(int argc, char **argv) {
     const size_t channels[] = {3, 16, 32, 64, 256};
     for (size_t r = 3; r <= 5; r += 2)
         for (size_t ci = 0; ci < sizeof channels / sizeof channels[0]; ci++) {
-            const size_t c = channels[ci], c8 = (c + 7) / 8 * 8, k8 = (k + 7) / 8 * 8;
+            const size_t c = channels[ci];
             float *x = malloc(n * h * h * c * 4), *w = malloc(r * r * c * k * 4);
             float *y = malloc(n * h * h * k * 4), *direct = malloc(n * h * h * k * 4);
             for (size_t i = 0; i < n * h * h * c; i++) x[i] = uniform();
@@ -80,7 +80,9 @@ int main(int argc, char **argv) {
                 const size_t tiles = n * ((h + 3) / 4) * ((h + 3) / 4);
                 u = malloc(ts_winograd_f43_packed_count(isa, c, k) * 4);
                 ts_winograd_f43_pack_filter(isa, w, c, k, 0, c, u);
-                float *v = malloc(36 * tiles * c8 * 4), *m = malloc(36 * tiles * k8 * 4);
+                size_t v_floats, m_floats;
+                ts_winograd_f43_tile_floats(c, k, &v_floats, &m_floats);
+                float *v = malloc(tiles * v_floats * 4), *m = aligned_alloc(64, (tiles * m_floats * 4 + 63) / 64 * 64);
                 ts_winograd_f43_input(isa, &p, v, 0, tiles, 0, tiles);
                 for (size_t item = 0; item < ts_winograd_f43_product_items(isa, k); item++)
                     ts_winograd_f43_products(isa, &p, u, v, m, tiles, item);

@@ -21,6 +21,17 @@
 // Unlike F(2 x 2, 5 x 5), whose layers are narrower, the deep layers it is chosen for have
 // transformed filters of megabytes (36 C K floats): fused blocks of a few tiles would stream
 // all of U per block, so U is reused across the whole round instead.
+#include "CConvKernels.h"
+
+// Floats of one row of V (a tile's transformed inputs at one xi) and of M (its products).
+static size_t v_row(size_t in_c) { return (in_c + 7) / 8 * 8; }
+static size_t m_row(size_t out_c) { return (out_c + 15) / 16 * 16; }
+
+void ts_winograd_f43_tile_floats(size_t in_c, size_t out_c, size_t *v, size_t *m) {
+    *v = 36 * v_row(in_c);
+    *m = 36 * m_row(out_c);
+}
+
 #if defined(__x86_64__)
 #include "isa_table.h"
 #include "winograd.h"
@@ -53,7 +64,7 @@ void ts_winograd_f43_input(int isa, const ts_conv_params *p, float *v, size_t ro
                            size_t first, size_t count) {
     const ts_winograd_transforms *transforms = ts_winograd_transforms_of(isa);
     if (!transforms) return;
-    const size_t c8 = (p->in_c + 7) / 8 * 8;
+    const size_t c8 = v_row(p->in_c);
     const size_t tiles_y = (p->out_h + 3) / 4, tiles_x = (p->out_w + 3) / 4;
     for (size_t t = first; t < first + count;) {
         const size_t b = t / (tiles_y * tiles_x), ty = t / tiles_x % tiles_y, tx = t % tiles_x;
@@ -72,7 +83,7 @@ void ts_winograd_f43_products(int isa, const ts_conv_params *p, const float *u, 
     if (!row) return;
     const size_t blocks = (p->out_c + row->nr - 1) / row->nr;
     const size_t xi = item / blocks, block = item % blocks;
-    const size_t c8 = (p->in_c + 7) / 8 * 8, k16 = (p->out_c + 15) / 16 * 16;
+    const size_t c8 = v_row(p->in_c), k16 = m_row(p->out_c);
     ts_winograd_products(row, v + xi * round_count * c8, c8, u + (xi * blocks + block) * p->in_c * row->nr,
                          m + xi * round_count * k16, k16, round_count, p->in_c, p->out_c, block, block + 1);
 }
@@ -81,7 +92,7 @@ int ts_winograd_f43_output(int isa, const ts_conv_params *p, const float *bias, 
                            size_t round_first, size_t round_count, size_t first, size_t count) {
     const ts_winograd_transforms *transforms = ts_winograd_transforms_of(isa);
     if (!transforms) return 0;
-    const size_t k16 = (p->out_c + 15) / 16 * 16;
+    const size_t k16 = m_row(p->out_c);
     const size_t tiles_y = (p->out_h + 3) / 4, tiles_x = (p->out_w + 3) / 4;
     int finite = 1;
     for (size_t t = first; t < first + count; t++) {

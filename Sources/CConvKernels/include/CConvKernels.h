@@ -134,7 +134,11 @@ int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count);
 /// 4 x 4 output pixels are numbered (b * ceil(out_h / 4) + tile row) * ceil(out_w / 4) + tile
 /// column; a round is `round_count` consecutive tiles from `round_first`, its transformed
 /// inputs V [36][round_count][in_c rounded up to 8] and products M [36][round_count][out_c
-/// rounded up to 8] in the caller's scratch. 0 floats / nothing where the CPU does not run it.
+/// rounded up to 16] in the caller's scratch, M 64-byte aligned (so each row is whole cache
+/// lines, and workers writing neighbouring blocks of a row do not share one). 0 floats /
+/// nothing where the CPU does not run it.
+/// Floats of V and of M per tile of a round (on any CPU).
+void ts_winograd_f43_tile_floats(size_t in_c, size_t out_c, size_t *v, size_t *m);
 /// Floats of the transformed filter: [36][ceil(out_c / NR)][in_c][NR].
 size_t ts_winograd_f43_packed_count(int isa, size_t in_c, size_t out_c);
 /// Transforms the input channels [first_c, end_c) of the [3, 3, in_c, out_c] HWIO filter into

@@ -79,10 +79,11 @@ package struct WinogradF43: Conv2DOperator {
 
     /// Output tiles (4 × 4 pixels) of `g`.
     static func tiles(_ g: Conv2DGeometry) -> Int { g.batch * ((g.outHeight + 3) / 4) * ((g.outWidth + 3) / 4) }
-    /// Floats per tile of transformed inputs and products: input channels rounded up to vectors
-    /// of 8, output channels to cache lines of 16 floats (winograd_f43.c says why).
+    /// Floats per tile of transformed inputs and products (`ts_winograd_f43_tile_floats`).
     static func floatsPerTile(_ g: Conv2DGeometry) -> (v: Int, m: Int) {
-        (36 * ((g.inChannels + 7) / 8 * 8), 36 * ((g.outChannels + 15) / 16 * 16))
+        var (v, m) = (0, 0)
+        ts_winograd_f43_tile_floats(g.inChannels, g.outChannels, &v, &m)
+        return (v, m)
     }
 
     var tileCount: Int { Self.tiles(geometry) }
