@@ -89,8 +89,8 @@ package enum Pooling {
     // The channel loops: one cell of `c` channels into one output pixel, 16 lanes at a time
     // (the channels are innermost and contiguous in NHWC).
 
-    /// The maximum of a window (`rows` input rows from `top`, columns `x0..<x1`) into `o`, 16,
-    /// then 8, then 4 channels at a time held in a register across the window, stored once. A cell
+    /// The maximum of a window (`rows` input rows from `top`, columns `x0..<x1`) into `o`, 16
+    /// then 8 channels at a time held in a register across the window, stored once. A cell
     /// replaces the running maximum only when greater: NaN compares false, so it never does, and
     /// the maximum starts at the lowest finite float (TensorFlow's MaxPool). Written out per
     /// vector width: a generic version was not specialised and ran 10× slower.
@@ -121,17 +121,6 @@ package enum Pooling {
             UnsafeMutableRawPointer(o + ch).storeBytes(of: m, as: SIMD8<Float>.self)
             ch += 8
         }
-        if ch + 4 <= c {
-            var m = SIMD4<Float>(repeating: -.greatestFiniteMagnitude)
-            for y in 0..<rows {
-                for x in x0..<x1 {
-                    let v = UnsafeRawPointer(top + y * rowFloats + x * c + ch).loadUnaligned(as: SIMD4<Float>.self)
-                    m.replace(with: v, where: v .> m)
-                }
-            }
-            UnsafeMutableRawPointer(o + ch).storeBytes(of: m, as: SIMD4<Float>.self)
-            ch += 4
-        }
         while ch < c {
             var m = -Float.greatestFiniteMagnitude
             for y in 0..<rows {
@@ -139,7 +128,7 @@ package enum Pooling {
                     let v = top[y * rowFloats + x * c + ch]
                     // A select, not a branch: on a feature map the comparison is a coin toss,
                     // and a mispredicted branch per cell made RNet's 28-channel pool (its last
-                    // 4 channels one by one) cost half as much as the convolution before it.
+                    // 4 channels here) cost half as much as the convolution before it.
                     m = v > m ? v : m
                 }
             }
