@@ -49,7 +49,7 @@ package struct WinogradF43: Conv2DOperator {
     /// the maps batch-major (there, a digits net's 16 → 32 on 4 × 4 maps of 256 images, Winograd
     /// ran 1.5× as long, and the max pool after it could no longer be fused).
     package static func isPreferred(_ g: Conv2DGeometry) -> Bool {
-        guard supports(g), let isa = KernelISA.current, IndirectGEMM.batchGroup(g, isa: isa) == 0 else { return false }
+        guard fits(g), let isa = KernelISA.current, IndirectGEMM.batchGroup(g, isa: isa) == 0 else { return false }
         return tiles(g) >= 4 && expectedSpeedup(g) >= 1.25
     }
 
@@ -71,10 +71,14 @@ package struct WinogradF43: Conv2DOperator {
     package static func supports(_ g: Conv2DGeometry) -> Bool {
         // The shape first: the instruction set is a task-local lookup, and the planner asks
         // this of every convolution on every run.
+        fits(g) && KernelISA.current != nil
+    }
+
+    /// The shape part of `supports`.
+    private static func fits(_ g: Conv2DGeometry) -> Bool {
         g.kernelHeight == 3 && g.kernelWidth == 3 && g.strideHeight == 1
             && g.strideWidth == 1 && g.dilationHeight == 1 && g.dilationWidth == 1
             && g.inChannels <= Int(TS_WINOGRAD_MAX_CHANNELS) && g.outChannels <= Int(TS_WINOGRAD_MAX_CHANNELS)
-            && KernelISA.current != nil
     }
 
     /// Output tiles (4 × 4 pixels) of `g`.
