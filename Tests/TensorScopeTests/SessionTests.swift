@@ -138,6 +138,43 @@ import TensorScopeModels
         #expect(after == (try eager.asDefault { try digitsCNN(batch) }))
     }
 
+    /// A step keeps its convolution operator between runs (`Conv2DOperatorCache`), but each run
+    /// computes with the algorithm pinned for it and the filter's value at that run.
+    @Test func eachRunUsesThePinnedAlgorithmAndTheCurrentFilter() throws {
+        var rng = TestRandom(41)
+        let x = try Tensor(shape: [2, 9, 9, 16], scalars: rng.floats(2 * 81 * 16))
+        let first = try Tensor(shape: [3, 3, 16, 24], scalars: rng.floats(9 * 16 * 24))
+        let second = try Tensor(shape: [3, 3, 16, 24], scalars: rng.floats(9 * 16 * 24))
+        let graph = Graph()
+        let (w, y) = try graph.asDefault {
+            let input = try placeholder(shape: [nil, 9, 9, 16], name: "x")
+            let w = try getVariable("w", shape: [3, 3, 16, 24], initializer: .zeros)
+            return (w, try conv2d(input, w, padding: .same))
+        }
+        let session = try Session(graph: graph)
+        for value in [first, second] {
+            try w.assign(value)
+            var results: [Conv2DAlgorithm: Tensor] = [:]
+            // Each value's runs start with the algorithm the last ones ended with: a kept operator
+            // holds the filter packed for the value it was made with.
+            for algorithm in [Conv2DAlgorithm.igemm, .im2col, .winograd, .igemm] {
+                let run = try Conv2DAlgorithm.withPinned(algorithm) { try session.run(y, feeds: ["x": x]) }
+                let eager = try Conv2DAlgorithm.withPinned(algorithm) { try Graph().asDefault { try conv2d(x, value, padding: .same) } }
+                #expect(run == eager, "\(algorithm)")
+                if let earlier = results[algorithm] { #expect(run == earlier, "\(algorithm) again") }
+                results[algorithm] = run
+            }
+            // The pins reached the kernels: Winograd rounds differently from the direct sums.
+            #expect(results[.winograd] != results[.im2col])
+            let reference = ReferenceConv2D.conv(input: x.scalars, inputShape: x.shape, filter: value.scalars,
+                                                 filterShape: value.shape, stride: (1, 1), dilation: (1, 1), same: true)!
+            for (algorithm, result) in results {
+                #expect(result.shape == reference.shape)
+                expectClose(result.scalars, reference.values, "\(algorithm) against the reference")
+            }
+        }
+    }
+
     @Test func errorsNameThePlaceholderFeedOrTensor() throws {
         let (graph, session, images, logits) = try Self.digitsSession()
         let batch = Tensor(zeros: [2, 8, 8, 1])

@@ -22,7 +22,8 @@ struct OpInput {
         variable = input as? Variable
         let tensor: Tensor
         if let variable {
-            (tensor, variableVersion) = variable.snapshot
+            let snapshot = variable.snapshot
+            (tensor, variableVersion) = (snapshot.value, snapshot.version)
         } else {
             (tensor, variableVersion) = (input.tensorValue, 0)
         }

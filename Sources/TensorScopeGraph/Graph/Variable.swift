@@ -18,7 +18,7 @@ public final class Variable: Sendable, TensorConvertible, CustomStringConvertibl
     public let trainable: Bool
     /// The value and its version (bumped by every `assign`), read together so a packed
     /// filter can be matched to the value it was made from.
-    private let storage: Mutex<(value: Tensor, version: UInt64)>
+    private let storage: Mutex<Snapshot>
     /// The value prepared for the kernels (packed filters), when a convolution used it as a filter.
     private let prepared = PreparedWeights()
 
@@ -44,7 +44,7 @@ public final class Variable: Sendable, TensorConvertible, CustomStringConvertibl
         self.shape = value.shape
         var stored = value
         stored.producer = nil  // a variable's value is not the output of whatever op computed it
-        self.storage = Mutex((stored, 0))
+        self.storage = Mutex(Snapshot(value: stored, version: 0))
     }
 
     /// A variable named under the current name scope and made unique (`b`, `b_1`, …), as
@@ -68,15 +68,22 @@ public final class Variable: Sendable, TensorConvertible, CustomStringConvertibl
     /// The current value.
     public var value: Tensor { storage.withLock { $0.value } }
 
+    /// A value and its version, read at once. A struct, not a tuple: a tuple holding a `Tensor`
+    /// is copied through the runtime's generic value witnesses, several times per op of a run.
+    struct Snapshot: Sendable {
+        let value: Tensor
+        let version: UInt64
+    }
+
     /// The value and its version, read at once.
-    var snapshot: (value: Tensor, version: UInt64) { storage.withLock { $0 } }
+    var snapshot: Snapshot { storage.withLock { $0 } }
 
     /// `value` prepared in `layout` for `isa`'s kernels by `make`, made at most once per version
     /// of the value: a convolution that reads this variable as its filter reuses it until
     /// `assign` changes the value. `snapshot` is what the caller read; when the variable has
     /// moved on since, the snapshot is prepared for this call only.
     func prepared(
-        _ snapshot: (value: Tensor, version: UInt64), _ layout: WeightLayout, isa: KernelISA?,
+        _ snapshot: Snapshot, _ layout: WeightLayout, isa: KernelISA?,
         make: (UnsafePointer<Float>) -> PackedFilter
     ) -> PackedFilter {
         prepared.packed(layout, isa: isa, version: snapshot.version, currentVersion: { storage.withLock { $0.version } }) {
@@ -121,7 +128,7 @@ public final class Variable: Sendable, TensorConvertible, CustomStringConvertibl
         }
         var stored = newValue
         stored.producer = nil
-        storage.withLock { $0 = (stored, $0.version &+ 1) }
+        storage.withLock { $0 = Snapshot(value: stored, version: $0.version &+ 1) }
         prepared.removeAll()
     }
 

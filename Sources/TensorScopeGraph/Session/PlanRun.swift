@@ -237,9 +237,13 @@ final class CompiledPlan: @unchecked Sendable {
                     let arguments = prepared.inputs.map { input in
                         KernelArgument(
                             shape: input.shape, data: UnsafeBufferPointer(start: pointer(input), count: input.count),
-                            variable: input.variable.map { (pinnedVariables[$0], snapshots[$0].value, snapshots[$0].version) }
-                                ?? input.constantFilter.map { ($0.holder, $0.value, 0) }
-                                ?? input.foldedFilter.map { (folded[$0].holder, folded[$0].filter, 0) })
+                            variable: input.variable.map { VariableRead(variable: pinnedVariables[$0], snapshot: snapshots[$0]) }
+                                ?? input.constantFilter.map {
+                                    VariableRead(variable: $0.holder, snapshot: Variable.Snapshot(value: $0.value, version: 0))
+                                }
+                                ?? input.foldedFilter.map {
+                                    VariableRead(variable: folded[$0].holder, snapshot: Variable.Snapshot(value: folded[$0].filter, version: 0))
+                                })
                     }
                     let outputs = prepared.outputs.map { UnsafeMutableBufferPointer(start: pointer($0), count: $0.count) }
                     try execute(prepared, arguments, outputs, bias: prepared.bias.map { UnsafePointer(pointer($0)) },
@@ -315,7 +319,7 @@ final class CompiledPlan: @unchecked Sendable {
 
     /// Each fold's values for this run's snapshots: kept from an earlier run while none of the
     /// variables it reads has changed, computed again (and its filter packed again) otherwise.
-    private func currentFolds(_ snapshots: [(value: Tensor, version: UInt64)]) -> [FoldedValues] {
+    private func currentFolds(_ snapshots: [Variable.Snapshot]) -> [FoldedValues] {
         guard !foldInputs.isEmpty else { return [] }
         return foldedValues.withLock { cache in
             for (f, inputs) in foldInputs.enumerated() {

@@ -5,15 +5,17 @@
 /// (`WinogradF25.isPreferred`), TensorScope's own indirect GEMM wherever the CPU has AVX2 + FMA
 /// or AVX-512 and the kernel fits, im2col + OpenBLAS otherwise. A new algorithm adds a case here and a `Conv2DOperator`.
 package enum Conv2DPlanner {
-    /// - Parameter prepared: the filter in a layout for an instruction set, made by the given
-    ///   function or kept from before (a variable's); nil where the filter is prepared per
-    ///   call, or only the plan is wanted (scratch figures).
+    /// - Parameters:
+    ///   - prepared: the filter in a layout for an instruction set, made by the given function
+    ///     or kept from before (a variable's); nil where the filter is prepared per call, or only
+    ///     the plan is wanted (scratch figures).
+    ///   - isa: the instruction set of the own kernels; nil for im2col + OpenBLAS only.
     package static func choose(
         for geometry: Conv2DGeometry,
         prepared: ((WeightLayout, KernelISA?, (UnsafePointer<Float>) -> PackedFilter) -> PackedFilter)? = nil,
-        pinned: Conv2DAlgorithm? = Conv2DAlgorithm.pinned, workers: Int = Workers.count
+        pinned: Conv2DAlgorithm? = Conv2DAlgorithm.pinned, isa current: KernelISA? = KernelISA.current,
+        workers: Int = Workers.count
     ) -> any Conv2DOperator {
-        let current = KernelISA.current  // a task-local lookup: once
         if let isa = current,
            pinned == .winograd ? WinogradF43.supports(geometry) : pinned == nil && WinogradF43.isPreferred(geometry) {
             let shape = [3, 3, geometry.inChannels, geometry.outChannels]

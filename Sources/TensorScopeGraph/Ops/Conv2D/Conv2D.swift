@@ -46,13 +46,16 @@ let conv2DDefinition = OpDefinition("Conv2D", outputShapes: { inputs, attributes
     return [geometry.outputShape]
 }, prepare: { shapes, attributes in
     let geometry = try Conv2DGeometry(shapes: shapes, attributes)
+    let cache = Conv2DOperatorCache()
     return { inputs, outputs in
-        try Conv2DRunner.compute(geometry, input: inputs[0].data, filter: inputs[1], into: outputs[0].baseAddress!)
+        try Conv2DRunner.compute(geometry, input: inputs[0].data, filter: inputs[1], cache: cache, into: outputs[0].baseAddress!)
     }
 }, prepareFused: { shapes, attributes in
     let geometry = try Conv2DGeometry(shapes: shapes, attributes)
+    let cache = Conv2DOperatorCache()
     return { inputs, output, epilogue, names in
-        try Conv2DRunner.compute(geometry, input: inputs[0].data, filter: inputs[1], epilogue: epilogue, op: names[0], into: output)
+        try Conv2DRunner.compute(geometry, input: inputs[0].data, filter: inputs[1], epilogue: epilogue, cache: cache,
+                                 op: names[0], into: output)
     }
 })
 

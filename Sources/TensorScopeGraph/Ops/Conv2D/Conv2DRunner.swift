@@ -15,7 +15,9 @@ enum Conv2DRunner {
                 try w.withUnsafeBufferPointer { ws in
                     let filter = KernelArgument(
                         shape: w.shape, data: ws,
-                        variable: filterInput?.variable.map { ($0, w, filterInput!.variableVersion) })
+                        variable: filterInput?.variable.map {
+                            VariableRead(variable: $0, snapshot: Variable.Snapshot(value: w, version: filterInput!.variableVersion))
+                        })
                     try compute(g, input: xs, filter: filter, epilogue: epilogue, using: chosen, op: op,
                                 into: buffer.baseAddress!)
                 }
@@ -32,14 +34,20 @@ enum Conv2DRunner {
         }
     }
 
-    /// Computes the convolution into `output` (`g.outputShape`'s count of floats).
+    /// Computes the convolution into `output` (`g.outputShape`'s count of floats), with the
+    /// operator `cache` keeps when it has one for this filter.
     static func compute(
         _ g: Conv2DGeometry, input x: UnsafeBufferPointer<Float>, filter w: KernelArgument,
-        epilogue: Epilogue = Epilogue(), using chosen: (any Conv2DOperator)? = nil, op: String = "conv2d",
-        into output: UnsafeMutablePointer<Float>
+        epilogue: Epilogue = Epilogue(), using chosen: (any Conv2DOperator)? = nil, cache: Conv2DOperatorCache? = nil,
+        op: String = "conv2d", into output: UnsafeMutablePointer<Float>
     ) throws {
         _ = BLASCoreSelection.warnOnce
-        let algorithm = chosen ?? Conv2DPlanner.choose(for: g, prepared: { layout, isa, make in w.prepared(layout, isa: isa, make: make) })
+        func make(isa: KernelISA?, pinned: Conv2DAlgorithm?) -> any Conv2DOperator {
+            Conv2DPlanner.choose(for: g, prepared: { layout, isa, make in w.prepared(layout, isa: isa, make: make) },
+                                 pinned: pinned, isa: isa)
+        }
+        let algorithm = chosen ?? cache?.operatorFor(filter: w, make: make)
+            ?? make(isa: KernelISA.current, pinned: Conv2DAlgorithm.pinned)
         if let pool = epilogue.maxPool, !algorithm.pools(pool) {
             // A max pool the algorithm does not take: the convolution into a buffer of its own,
             // then the pool from it.

@@ -56,6 +56,7 @@ struct MatMulProduct: Sendable {
     let geometry: MatMulGeometry
     /// The 1 × 1 convolution computing the product; nil for `MatMul.run`.
     let convolution: Conv2DGeometry?
+    let operators = Conv2DOperatorCache()
 
     init(_ geometry: MatMulGeometry) throws {
         self.geometry = geometry
@@ -79,7 +80,8 @@ struct MatMulProduct: Sendable {
             return
         }
         let filter = KernelArgument(shape: [1, 1, geometry.k, geometry.n], data: b.data, variable: b.variable)
-        try Conv2DRunner.compute(convolution, input: a.data, filter: filter, epilogue: epilogue, op: op, into: output)
+        try Conv2DRunner.compute(convolution, input: a.data, filter: filter, epilogue: epilogue, cache: operators, op: op,
+                                 into: output)
     }
 }
 

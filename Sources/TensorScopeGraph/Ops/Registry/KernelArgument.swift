@@ -3,6 +3,12 @@ import TensorScopeKernels
 /// One input of an op as its computation sees it: a shape and the floats, wherever they live —
 /// a tensor's storage for an eager op, a Session plan's arena or a fed tensor for a planned one.
 /// The op reads the floats only while `OpDefinition.compute` runs.
+/// A variable and the snapshot of it an argument's values are.
+struct VariableRead {
+    let variable: Variable
+    let snapshot: Variable.Snapshot
+}
+
 struct KernelArgument: @unchecked Sendable {
     let shape: [Int]
     let data: UnsafeBufferPointer<Float>
@@ -10,10 +16,9 @@ struct KernelArgument: @unchecked Sendable {
     let integers: [Int]?
     /// The variable the values were read from and their version, so a convolution can reuse the
     /// filter packed for that version; nil for other values.
-    let variable: (variable: Variable, snapshot: Tensor, version: UInt64)?
+    let variable: VariableRead?
 
-    init(shape: [Int], data: UnsafeBufferPointer<Float>, integers: [Int]? = nil,
-         variable: (variable: Variable, snapshot: Tensor, version: UInt64)? = nil) {
+    init(shape: [Int], data: UnsafeBufferPointer<Float>, integers: [Int]? = nil, variable: VariableRead? = nil) {
         self.shape = shape
         self.data = data
         self.integers = integers
@@ -32,7 +37,7 @@ struct KernelArgument: @unchecked Sendable {
     /// cached form (a plan's constant filter has a holder variable), or made now.
     func prepared(_ layout: WeightLayout, isa: KernelISA?, make: (UnsafePointer<Float>) -> PackedFilter) -> PackedFilter {
         if let variable {
-            return variable.variable.prepared((variable.snapshot, variable.version), layout, isa: isa, make: make)
+            return variable.variable.prepared(variable.snapshot, layout, isa: isa, make: make)
         }
         return make(pointer)
     }
@@ -58,7 +63,9 @@ extension OpInput {
             if i == given.count { return try body(done) }
             let input = given[i]
             return try input.value!.withUnsafeBufferPointer { data in
-                let variable = input.variable.map { ($0, input.value!, input.variableVersion) }
+                let variable = input.variable.map {
+                    VariableRead(variable: $0, snapshot: Variable.Snapshot(value: input.value!, version: input.variableVersion))
+                }
                 return try nest(i + 1, done + [KernelArgument(
                     shape: input.shape, data: data, integers: input.integers, variable: variable)])
             }

@@ -1,0 +1,41 @@
+import Synchronization
+import TensorScopeKernels
+
+/// The convolution operator a prepared op made on its last call, kept for the next one
+/// (XNNPACK's create once, run many): a `Session` step's convolution has one geometry for all its
+/// runs, so the planner's choice and the operator's setup are the same every run while the
+/// instruction set, the pinned algorithm and the filter's value are.
+///
+/// Kept only for a filter read from a variable (or a plan's constant, which has a holder
+/// variable): its version names its value, and so the packed form the operator holds. A filter
+/// computed during the run has no version and gets a new operator per call.
+final class Conv2DOperatorCache: Sendable {
+    private struct Entry: Sendable {
+        let isa: KernelISA?
+        let pinned: Conv2DAlgorithm?
+        /// Held, so no other variable can take its identity while the entry lives.
+        let filter: Variable
+        let version: UInt64
+        let made: any Conv2DOperator
+    }
+
+    private let entry = Mutex<Entry?>(nil)
+
+    /// The operator for `filter` now: the kept one when nothing it depends on has changed,
+    /// otherwise `make(isa, pinned)`'s, kept in its place.
+    func operatorFor(
+        filter: KernelArgument, make: (KernelISA?, Conv2DAlgorithm?) -> any Conv2DOperator
+    ) -> any Conv2DOperator {
+        let isa = KernelISA.current, pinned = Conv2DAlgorithm.pinned
+        guard let read = filter.variable else { return make(isa, pinned) }
+        if let kept = entry.withLock({ $0 }), kept.filter === read.variable, kept.version == read.snapshot.version,
+           kept.isa == isa, kept.pinned == pinned {
+            return kept.made
+        }
+        let made = make(isa, pinned)
+        entry.withLock {
+            $0 = Entry(isa: isa, pinned: pinned, filter: read.variable, version: read.snapshot.version, made: made)
+        }
+        return made
+    }
+}
