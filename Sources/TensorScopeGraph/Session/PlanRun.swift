@@ -215,7 +215,11 @@ final class CompiledPlan: @unchecked Sendable {
     func run(feeds: [String: Tensor]) throws -> [Tensor] {
         let snapshots = pinnedVariables.map(\.snapshot)
         let folded = currentFolds(snapshots)
-        let pinned = snapshots.map(\.value) + pinnedFeeds.map { feeds[$0]! } + folded.flatMap { [$0.filter, $0.shift] }
+        var pinned: [Tensor] = []
+        pinned.reserveCapacity(snapshots.count + pinnedFeeds.count + 2 * folded.count)
+        for snapshot in snapshots { pinned.append(snapshot.value) }
+        for name in pinnedFeeds { pinned.append(feeds[name]!) }
+        for fold in folded { pinned += [fold.filter, fold.shift] }
         let taken = takeArena()
         defer { arenas.withLock { $0.append(taken) } }
         let arena = taken.bytes
@@ -359,18 +363,22 @@ final class CompiledPlan: @unchecked Sendable {
     }
 }
 
-/// Calls `body` with the storage of every tensor in `tensors`, held for the call.
-private func withPinned<R>(_ tensors: [Tensor], _ body: ([UnsafeBufferPointer<Float>]) throws -> R) rethrows -> R {
-    var buffers: [UnsafeBufferPointer<Float>] = []
-    buffers.reserveCapacity(tensors.count)
-    func nest(_ i: Int) throws -> R {
-        if i == tensors.count { return try body(buffers) }
-        return try tensors[i].withUnsafeBufferPointer {
-            buffers.append($0)
-            return try nest(i + 1)
+/// Calls `body` with the storage of every tensor in `tensors`, held for the call. The pointers
+/// go into a buffer, not a captured array: appending to a captured `var` costs a dynamic
+/// exclusivity check and the tensor copies their retains, per tensor per run.
+private func withPinned<R>(
+    _ tensors: [Tensor], _ body: (UnsafeBufferPointer<UnsafeBufferPointer<Float>>) throws -> R
+) rethrows -> R {
+    try withUnsafeTemporaryAllocation(of: UnsafeBufferPointer<Float>.self, capacity: tensors.count) { buffers in
+        func nest(_ i: Int) throws -> R {
+            if i == tensors.count { return try body(UnsafeBufferPointer(buffers)) }
+            return try tensors[i].scalars.withUnsafeBufferPointer {
+                buffers[i] = $0
+                return try nest(i + 1)
+            }
         }
+        return try nest(0)
     }
-    return try nest(0)
 }
 
 /// Makes one array per count, uninitialised, and lets `body` fill them all (they become the

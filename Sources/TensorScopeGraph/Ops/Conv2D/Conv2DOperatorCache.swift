@@ -10,13 +10,19 @@ import TensorScopeKernels
 /// variable): its version names its value, and so the packed form the operator holds. A filter
 /// computed during the run has no version and gets a new operator per call.
 final class Conv2DOperatorCache: Sendable {
-    private struct Entry: Sendable {
+    /// A class: reading the entry under the lock then copies one reference, not an existential
+    /// and its fields.
+    private final class Entry: Sendable {
         let isa: KernelISA?
         let pinned: Conv2DAlgorithm?
         /// Held, so no other variable can take its identity while the entry lives.
         let filter: Variable
         let version: UInt64
         let made: any Conv2DOperator
+
+        init(isa: KernelISA?, pinned: Conv2DAlgorithm?, filter: Variable, version: UInt64, made: any Conv2DOperator) {
+            (self.isa, self.pinned, self.filter, self.version, self.made) = (isa, pinned, filter, version, made)
+        }
     }
 
     private let entry = Mutex<Entry?>(nil)
@@ -27,15 +33,16 @@ final class Conv2DOperatorCache: Sendable {
         filter: KernelArgument, make: (KernelISA?, Conv2DAlgorithm?) -> any Conv2DOperator
     ) -> any Conv2DOperator {
         let isa = KernelISA.current, pinned = Conv2DAlgorithm.pinned
-        guard let read = filter.variable else { return make(isa, pinned) }
-        if let kept = entry.withLock({ $0 }), kept.filter === read.variable, kept.version == read.snapshot.version,
-           kept.isa == isa, kept.pinned == pinned {
+        guard let variable = filter.variable?.variable, let version = filter.variable?.snapshot.version else {
+            return make(isa, pinned)
+        }
+        if let kept = entry.withLock({ $0 }), kept.filter === variable, kept.version == version, kept.isa == isa,
+           kept.pinned == pinned {
             return kept.made
         }
         let made = make(isa, pinned)
-        entry.withLock {
-            $0 = Entry(isa: isa, pinned: pinned, filter: read.variable, version: read.snapshot.version, made: made)
-        }
+        let kept = Entry(isa: isa, pinned: pinned, filter: variable, version: version, made: made)
+        entry.withLock { $0 = kept }
         return made
     }
 }
