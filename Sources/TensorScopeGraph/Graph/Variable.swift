@@ -68,11 +68,16 @@ public final class Variable: Sendable, TensorConvertible, CustomStringConvertibl
     /// The current value.
     public var value: Tensor { storage.withLock { $0.value } }
 
-    /// A value and its version, read at once. A struct, not a tuple: a tuple holding a `Tensor`
-    /// is copied through the runtime's generic value witnesses, several times per op of a run.
-    struct Snapshot: Sendable {
+    /// A value and its version, read at once. Made by `assign`, then only read: a class, so a
+    /// run passes each variable's snapshot from op to op as one reference, where a `Tensor` (or
+    /// a tuple holding one, copied through the runtime's generic value witnesses) is four.
+    final class Snapshot: Sendable {
         let value: Tensor
         let version: UInt64
+
+        init(value: Tensor, version: UInt64) {
+            (self.value, self.version) = (value, version)
+        }
     }
 
     /// The value and its version, read at once.

@@ -25,7 +25,7 @@ final class CompiledPlan: @unchecked Sendable {
         let variable: Int?
         /// For a constant convolution filter: the holder that keeps its packed forms, so they
         /// are packed once per plan, not once per run.
-        var constantFilter: (holder: Variable, value: Tensor)? = nil
+        var constantFilter: VariableRead? = nil
         /// For a filter with a fold (a batch norm, a scale): the fold, whose holder keeps the packed forms.
         var foldedFilter: Int? = nil
     }
@@ -42,6 +42,8 @@ final class CompiledPlan: @unchecked Sendable {
         let versions: [UInt64]
         let filter: Tensor, shift: Tensor
         let holder: Variable
+        /// The holder's value as a convolution reads it.
+        var read: VariableRead { VariableRead(variable: holder, snapshot: holder.snapshot) }
     }
 
     /// A class, not a struct: a run's loop over the steps would copy a struct, retaining and
@@ -173,11 +175,12 @@ final class CompiledPlan: @unchecked Sendable {
         }
         // Constant filters (an imported graph's weights) get a holder each, whose packed forms are
         // cached as a variable's are.
-        var filterHolders: [Int: (holder: Variable, value: Tensor)] = [:]
+        var filterHolders: [Int: VariableRead] = [:]
         for step in plan.steps where step.definition.prepareFused != nil && step.inputs.count == 2 {
             let root = plan.root(of: step.inputs[1])
             if filterHolders[root] == nil, case .constant(let tensor) = plan.values[root].source {
-                filterHolders[root] = (Variable(name: "Const", value: tensor, trainable: false), tensor)
+                let holder = Variable(name: "Const", value: tensor, trainable: false)
+                filterHolders[root] = VariableRead(variable: holder, snapshot: holder.snapshot)
             }
         }
         func input(_ id: Int) -> Operand {
@@ -215,15 +218,19 @@ final class CompiledPlan: @unchecked Sendable {
     func run(feeds: [String: Tensor]) throws -> [Tensor] {
         let snapshots = pinnedVariables.map(\.snapshot)
         let folded = currentFolds(snapshots)
-        var pinned: [Tensor] = []
-        pinned.reserveCapacity(snapshots.count + pinnedFeeds.count + 2 * folded.count)
-        for snapshot in snapshots { pinned.append(snapshot.value) }
-        for name in pinnedFeeds { pinned.append(feeds[name]!) }
-        for fold in folded { pinned += [fold.filter, fold.shift] }
+        // What `Location.pinned(i)` names: the variables, the feeds, then each fold's filter and shift.
+        let feedCount = pinnedFeeds.count
+        func pinned(_ i: Int) -> [Float] {
+            if i < snapshots.count { return snapshots[i].value.scalars }
+            let j = i - snapshots.count
+            if j < feedCount { return feeds[pinnedFeeds[j]]!.scalars }
+            let fold = folded[(j - feedCount) / 2]
+            return (j - feedCount) % 2 == 0 ? fold.filter.scalars : fold.shift.scalars
+        }
         let taken = takeArena()
         defer { arenas.withLock { $0.append(taken) } }
         let arena = taken.bytes
-        return try withPinned(pinned) { pinnedBuffers in
+        return try withPinned(count: snapshots.count + feedCount + 2 * folded.count, pinned) { pinnedBuffers in
             let (arrays, copies) = try withOutputArrays(slotCounts) { fetchBuffers in
                 func pointer(_ operand: Operand) -> UnsafeMutablePointer<Float> {
                     switch operand.location {
@@ -242,12 +249,7 @@ final class CompiledPlan: @unchecked Sendable {
                         KernelArgument(
                             shape: input.shape, data: UnsafeBufferPointer(start: pointer(input), count: input.count),
                             variable: input.variable.map { VariableRead(variable: pinnedVariables[$0], snapshot: snapshots[$0]) }
-                                ?? input.constantFilter.map {
-                                    VariableRead(variable: $0.holder, snapshot: Variable.Snapshot(value: $0.value, version: 0))
-                                }
-                                ?? input.foldedFilter.map {
-                                    VariableRead(variable: folded[$0].holder, snapshot: Variable.Snapshot(value: folded[$0].filter, version: 0))
-                                })
+                                ?? input.constantFilter ?? input.foldedFilter.map { folded[$0].read })
                     }
                     let outputs = prepared.outputs.map { UnsafeMutableBufferPointer(start: pointer($0), count: $0.count) }
                     try execute(prepared, arguments, outputs, bias: prepared.bias.map { UnsafePointer(pointer($0)) },
@@ -363,16 +365,17 @@ final class CompiledPlan: @unchecked Sendable {
     }
 }
 
-/// Calls `body` with the storage of every tensor in `tensors`, held for the call. The pointers
-/// go into a buffer, not a captured array: appending to a captured `var` costs a dynamic
-/// exclusivity check and the tensor copies their retains, per tensor per run.
+/// Calls `body` with the storage of `scalars(i)` for every `i` in `0..<count`, each held for the
+/// call. The pointers go into a buffer, not a captured array (appending to a captured `var`
+/// costs a dynamic exclusivity check), and only the arrays are taken, not their tensors (four
+/// retains each): per value per run.
 private func withPinned<R>(
-    _ tensors: [Tensor], _ body: (UnsafeBufferPointer<UnsafeBufferPointer<Float>>) throws -> R
+    count: Int, _ scalars: (Int) -> [Float], _ body: (UnsafeBufferPointer<UnsafeBufferPointer<Float>>) throws -> R
 ) rethrows -> R {
-    try withUnsafeTemporaryAllocation(of: UnsafeBufferPointer<Float>.self, capacity: tensors.count) { buffers in
+    try withUnsafeTemporaryAllocation(of: UnsafeBufferPointer<Float>.self, capacity: count) { buffers in
         func nest(_ i: Int) throws -> R {
-            if i == tensors.count { return try body(UnsafeBufferPointer(buffers)) }
-            return try tensors[i].scalars.withUnsafeBufferPointer {
+            if i == count { return try body(UnsafeBufferPointer(buffers)) }
+            return try scalars(i).withUnsafeBufferPointer {
                 buffers[i] = $0
                 return try nest(i + 1)
             }
