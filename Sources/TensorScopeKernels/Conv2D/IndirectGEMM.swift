@@ -89,9 +89,8 @@ package struct IndirectGEMM: Conv2DOperator {
             hwio: filter, shape: [g.kernelHeight, g.kernelWidth, g.inChannels, g.n], isa: isa)
         let zeroCount = zeroCount
         let nr = isa.tile.channels
-        let paddedBias = epilogue.paddedBias(channels: g.n, blockWidth: nr)
-        defer { paddedBias?.deallocate() }
-        return SharedZeros.withZeros(zeroCount) { zero in
+        return epilogue.withPaddedBias(channels: g.n, blockWidth: nr) { paddedBias in
+        SharedZeros.withZeros(zeroCount) { zero in
             var params = ts_conv_params(
                 g, input: input, zero: zero, zeroCount: zeroCount, weights: weights.floats, bias: paddedBias, output: output,
                 activation: epilogue.activation.code, checkFinite: epilogue.checksFiniteness,
@@ -109,6 +108,7 @@ package struct IndirectGEMM: Conv2DOperator {
             }
             withExtendedLifetime(weights) {}
             return finite
+        }
         }
     }
 

@@ -35,13 +35,12 @@ package enum DepthwiseConv2D {
         let weights = packed?.isa == isa ? packed! : pack(filter, g, isa: isa)
         let w = g.window
         let channels = w.inChannels, taps = g.taps
-        let paddedBias = epilogue.paddedBias(channels: channels, blockWidth: isa.tile.channels)
-        defer { paddedBias?.deallocate() }
         // ELU is not in the kernels' store: they add the bias, and each row is finished here.
         let kernelActivation = epilogue.activation == .elu ? Activation.none.code : epilogue.activation.code
         let rows = w.batch * w.outHeight
         let chunkCount = min(rows, max(1, Workers.count * 4))
-        let finite = SharedZeros.withZeros(channels) { zero in
+        let finite = epilogue.withPaddedBias(channels: channels, blockWidth: isa.tile.channels) { paddedBias in
+            SharedZeros.withZeros(channels) { zero in
             TileScheduler(tileCount: chunkCount, maxWorkers: Workers.count).run { next in
                 let pointers = UnsafeMutablePointer<UnsafePointer<Float>?>.allocate(capacity: w.outWidth * taps)
                 defer { pointers.deallocate() }
@@ -61,6 +60,7 @@ package enum DepthwiseConv2D {
                     }
                 }
                 return finite
+            }
             }
         }
         withExtendedLifetime(weights) {}

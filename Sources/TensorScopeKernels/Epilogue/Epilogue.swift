@@ -81,31 +81,36 @@ package struct Epilogue: @unchecked Sendable {
         self.maxPool = maxPool
     }
 
-    /// The bias padded to whole blocks of `blockWidth` channels, as the C kernels read it
-    /// (`packed_bias`); for PReLU and leaky ReLU each block's slopes follow its biases. Nil when
-    /// there is neither bias nor slopes; the caller deallocates it.
-    package func paddedBias(channels: Int, blockWidth: Int) -> UnsafeMutablePointer<Float>? {
+    /// Calls `body` with the bias padded to whole blocks of `blockWidth` channels, as the C
+    /// kernels read it (`packed_bias`); for PReLU and leaky ReLU each block's slopes follow its
+    /// biases. Nil when there is neither bias nor slopes. The padded copy is temporary (on the
+    /// stack when small): a `malloc` and `free` per convolution were a tenth of a small net's
+    /// per-layer overhead.
+    package func withPaddedBias<R>(
+        channels: Int, blockWidth: Int, _ body: (UnsafePointer<Float>?) throws -> R
+    ) rethrows -> R {
         let slopesFollow = activation.code == Int32(TS_ACTIVATION_PRELU.rawValue)
-        guard bias != nil || slopesFollow else { return nil }
+        guard bias != nil || slopesFollow else { return try body(nil) }
         let alpha: Float = if case .leakyRelu(let alpha) = activation { alpha } else { 0 }
         let blocks = (channels + blockWidth - 1) / blockWidth
         let stride = slopesFollow ? 2 * blockWidth : blockWidth
-        let padded = UnsafeMutablePointer<Float>.allocate(capacity: max(1, blocks * stride))
-        padded.initialize(repeating: 0, count: max(1, blocks * stride))
-        // Block by block, each a run of channels (a division per channel cost 700 instructions
-        // for 26 channels, on every run of a Session).
-        for block in 0..<blocks {
-            let first = block * blockWidth, width = min(blockWidth, channels - first)
-            let out = padded + block * stride
-            if let bias { out.update(from: bias + first, count: width) }
-            guard slopesFollow else { continue }
-            if let slopes {
-                (out + blockWidth).update(from: slopes + first, count: width)
-            } else {
-                (out + blockWidth).update(repeating: alpha, count: width)
+        return try withUnsafeTemporaryAllocation(of: Float.self, capacity: max(1, blocks * stride)) { padded in
+            padded.initialize(repeating: 0)
+            // Block by block, each a run of channels (a division per channel cost 700
+            // instructions for 26 channels, on every run of a Session).
+            for block in 0..<blocks {
+                let first = block * blockWidth, width = min(blockWidth, channels - first)
+                let out = padded.baseAddress! + block * stride
+                if let bias { out.update(from: bias + first, count: width) }
+                guard slopesFollow else { continue }
+                if let slopes {
+                    (out + blockWidth).update(from: slopes + first, count: width)
+                } else {
+                    (out + blockWidth).update(repeating: alpha, count: width)
+                }
             }
+            return try body(UnsafePointer(padded.baseAddress!))
         }
-        return padded
     }
 
     /// Calls `body` with the per-channel slopes the Winograd kernels read

@@ -17,13 +17,21 @@ package struct TileScheduler: Sendable {
     /// Runs `work` once per worker, concurrently; each call takes tiles from `next()` until it
     /// returns nil. Returns whether every call returned true.
     package func run(_ work: (_ next: () -> Int?) -> Bool) -> Bool {
+        if workers == 1 {
+            // No counter object to share: the tiles in order, from a local.
+            var tile = 0
+            return work {
+                guard tile < tileCount else { return nil }
+                tile += 1
+                return tile - 1
+            }
+        }
         let counter = TileCounter()
         let count = tileCount
         let next = { () -> Int? in
             let tile = counter.value.wrappingAdd(1, ordering: .relaxed).oldValue
             return tile < count ? tile : nil
         }
-        if workers == 1 { return work(next) }
         let results = UnsafeMutableBufferPointer<Bool>.allocate(capacity: workers)
         results.initialize(repeating: true)
         defer { results.deallocate() }
