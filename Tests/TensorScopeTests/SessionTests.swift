@@ -175,6 +175,29 @@ import TensorScopeModels
         }
     }
 
+    /// Plans are looked up by the fetches and the fed placeholders' shapes, which hash alike when
+    /// only the names differ: those runs get plans of their own, each computing from its feeds.
+    @Test func feedsThatDifferOnlyInNamesGetTheirOwnPlans() throws {
+        let graph = Graph()
+        let (sum, scaled) = try graph.asDefault {
+            let a = try placeholder(shape: [2, 3], name: "a")
+            let b = try placeholder(shape: [2, 3], name: "b")
+            _ = try placeholder(shape: [2, 3], name: "c")
+            return (try a + b, a * 2)
+        }
+        let session = try Session(graph: graph)
+        let x = try Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
+        let y = try Tensor(shape: [2, 3], scalars: [10, 20, 30, 40, 50, 60])
+        // Two keys with the same fetch and shapes, told apart by the second feed's name.
+        #expect(try session.run(scaled, feeds: ["a": x, "b": y]).scalars == [2, 4, 6, 8, 10, 12])
+        #expect(try session.run(scaled, feeds: ["a": y, "c": x]).scalars == [20, 40, 60, 80, 100, 120])
+        #expect(session.cacheCounts.plans == 2)
+        #expect(try session.run(sum, feeds: ["a": x, "b": y]).scalars == [11, 22, 33, 44, 55, 66])
+        // "a:0" names the same placeholder as "a": the first plan again.
+        #expect(try session.run(scaled, feeds: ["a:0": y, "b": x]).scalars == [20, 40, 60, 80, 100, 120])
+        #expect(session.cacheCounts.plans == 3)
+    }
+
     @Test func errorsNameThePlaceholderFeedOrTensor() throws {
         let (graph, session, images, logits) = try Self.digitsSession()
         let batch = Tensor(zeros: [2, 8, 8, 1])

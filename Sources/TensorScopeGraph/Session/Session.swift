@@ -33,6 +33,20 @@ public final class Session: Sendable {
     private struct PlanKey: Hashable {
         let fetches: [String]
         let feedShapes: [String: [Int]]
+
+        /// The fed shapes' sizes only, summed so the dictionary's order does not matter: keys
+        /// are looked up on every run, and hashing the names (a hasher per dictionary entry)
+        /// cost more than a small net's pooling. Keys that differ only in names are told apart by `==`.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(fetches.count)
+            var sum = 0
+            for shape in feedShapes.values {
+                var entry = shape.count
+                for size in shape { entry = entry &* 31 &+ size }
+                sum = sum &+ entry
+            }
+            hasher.combine(sum)
+        }
     }
 
     /// A session for the ops recorded in `graph` so far.
@@ -109,7 +123,9 @@ public final class Session: Sendable {
     /// The feeds by placeholder name, checked against the placeholders' shapes.
     private func resolve(_ feeds: [String: Tensor]) throws -> [String: Tensor] {
         var resolved: [String: Tensor] = [:]
-        for (key, value) in feeds.sorted(by: { $0.key < $1.key }) {
+        // In key order, so the feed an error names is the same on every run; one feed (the
+        // common case, on every run) needs no sorted copy.
+        func add(_ key: String, _ value: Tensor) throws {
             let placeholder = try placeholder(fedBy: key)
             guard resolved[placeholder.name] == nil else {
                 throw TensorScopeError.invalidArgument(
@@ -128,6 +144,11 @@ public final class Session: Sendable {
                     got: "shape \(value.shape)")
             }
             resolved[placeholder.name] = value
+        }
+        if feeds.count == 1 {
+            for (key, value) in feeds { try add(key, value) }
+        } else {
+            for (key, value) in feeds.sorted(by: { $0.key < $1.key }) { try add(key, value) }
         }
         return resolved
     }

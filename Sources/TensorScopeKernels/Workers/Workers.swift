@@ -1,8 +1,9 @@
 import Foundation
 
-/// The cores every op spreads its work over. One pool for the whole process: the workers are
-/// Dispatch's threads, started once and kept, so an op starts no thread; an op too small to
-/// repay a second core runs on the calling thread (`TileScheduler` with one worker).
+/// The cores every op spreads its work over. One pool for the whole process: the caller and
+/// `count − 1` threads of `SpinningPool`, started once and kept, so an op starts no thread
+/// (Dispatch's threads stand in when another op holds the pool); an op too small to repay a
+/// second core runs on the calling thread (`TileScheduler` with one worker).
 public enum Workers {
     /// How many workers an op spreads over: `TENSORSCOPE_NUM_THREADS` when set to a positive
     /// number, otherwise the processors this process may run on.
