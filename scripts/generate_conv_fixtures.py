@@ -49,6 +49,10 @@ CASES = [
     ("wide_channels", [1, 6, 6, 64], [3, 3, 64, 8], [1, 1, 1, 1], "SAME", [1, 1, 1, 1]),
     ("batch3_tall", [3, 11, 4, 2], [3, 1, 2, 3], [1, 1, 1, 1], "SAME", [1, 1, 1, 1]),
     ("single_pixel", [1, 1, 1, 3], [3, 3, 3, 2], [1, 1, 1, 1], "SAME", [1, 1, 1, 1]),
+    # Few channels in and out, rows past whole blocks of 8 pixels: the planar kernels' layers.
+    ("rgb_few_filters_valid", [1, 11, 37, 3], [3, 3, 3, 10], [1, 1, 1, 1], "VALID", [1, 1, 1, 1]),
+    ("gray_wide_same", [2, 6, 20, 1], [5, 3, 1, 12], [1, 1, 1, 1], "SAME", [1, 1, 1, 1]),
+    ("four_channels_even_kernel_same", [1, 5, 17, 4], [2, 4, 4, 9], [1, 1, 1, 1], "SAME", [1, 1, 1, 1]),
 ]
 
 

@@ -101,6 +101,7 @@ static float peak(size_t iterations) {
 const ts_isa_row ts_emulated_avx512_row = {
     .isa = TS_ISA_AVX512, .mr = MR, .nr = NR,
     .ukernel = ukernel, .dkernel = dkernel, .dwkernel = dwkernel,
+    .pkernel = ts_planar_8_avx2,  // the AVX-512 row's own: the AVX2 kernel, which this CPU runs
     .stream_tile = ts_x86_stream_tile, .fence = ts_x86_fence,  // SSE: any x86-64
     .peak = peak, .peak_flops_per_iteration = 16 * 2,
 };

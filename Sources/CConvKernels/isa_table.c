@@ -10,12 +10,14 @@ static const ts_isa_row rows[] = {
     {
         .isa = TS_ISA_AVX2, .mr = 6, .nr = 16,
         .ukernel = ts_igemm_6x16_avx2, .dkernel = ts_dconv_6x16_avx2, .dwkernel = ts_dwconv_avx2,
+        .pkernel = ts_planar_8_avx2,
         .stream_tile = ts_x86_stream_tile, .fence = ts_x86_fence,
         .peak = ts_peak_avx2, .peak_flops_per_iteration = 12 * 8 * 2,
     },
     {
         .isa = TS_ISA_AVX512, .mr = 8, .nr = 32,
         .ukernel = ts_igemm_8x32_avx512, .dkernel = ts_dconv_8x32_avx512, .dwkernel = ts_dwconv_avx512,
+        .pkernel = ts_planar_8_avx2,  // every AVX-512 CPU runs AVX2; no 16-pixel kernel yet
         .stream_tile = ts_x86_stream_tile, .fence = ts_x86_fence,
         .peak = ts_peak_avx512, .peak_flops_per_iteration = 16 * 16 * 2,
     },

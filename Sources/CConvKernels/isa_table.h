@@ -34,6 +34,17 @@ typedef int (*ts_dkernel)(size_t taps, size_t in_c, const float *const *rows, si
 typedef int (*ts_dwkernel)(size_t channels, size_t pixels, size_t taps, const float *const *ind, const float *w,
                            const float *bias, int activation, float *out);
 
+// The planar kernel (planar_run.c): n (at most 8) output pixels of one row, all out_c (at most
+// TS_PLANAR_MAX_OUT) channels: out[p][o] = sum over a < kh, c < in_c, b < kw of
+// planes[c * plane_floats + a * row_floats + p + b] * w[((a * kw + b) * in_c + c) * out_c + o] —
+// w is the HWIO filter itself — checked finite (pixels p < n), plus bias[o] (NULL: none), the
+// activation with slope bias[out_c + o] for TS_ACTIVATION_PRELU (ELU is left to the caller),
+// stored at out + p * out_c for p < n, nothing past them. Reads 8 pixels' columns whatever n is.
+// Returns 1 when every sum of the n pixels was finite.
+typedef int (*ts_pkernel)(size_t kh, size_t kw, size_t in_c, size_t out_c, const float *planes, size_t row_floats,
+                          size_t plane_floats, const float *w, const float *bias, int activation, float *out,
+                          size_t n);
+
 // One instruction set: its tile, its kernels, how a computed tile is streamed to memory and
 // the fence after streaming, and its register-only FMA loop.
 typedef struct {
@@ -42,6 +53,7 @@ typedef struct {
     ts_ukernel ukernel;
     ts_dkernel dkernel;
     ts_dwkernel dwkernel;
+    ts_pkernel pkernel;            // NULL: no planar kernel
     void (*stream_tile)(float *out, const float *tile, size_t n);  // n floats, 16-byte aligned
     void (*fence)(void);           // after non-temporal stores, before the caller reads
     float (*peak)(size_t iterations);
@@ -57,6 +69,8 @@ int ts_igemm_6x16_avx2(size_t taps, size_t in_c, const float *const *ind, const 
 int ts_dconv_6x16_avx2(size_t taps, size_t in_c, const float *const *rows, size_t step, const float *w,
                        size_t wskip, const float *bias, int activation, int stream, float *out, size_t ldo, size_t nr);
 float ts_peak_avx2(size_t iterations);
+int ts_planar_8_avx2(size_t kh, size_t kw, size_t in_c, size_t out_c, const float *planes, size_t row_floats,
+                     size_t plane_floats, const float *w, const float *bias, int activation, float *out, size_t n);
 int ts_dwconv_avx2(size_t channels, size_t pixels, size_t taps, const float *const *ind, const float *w,
                    const float *bias, int activation, float *out);
 

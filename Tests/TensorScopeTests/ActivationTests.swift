@@ -64,14 +64,7 @@ import TensorScope
         let b = try Tensor(shape: [40], scalars: rng.floats(40))
         let alpha = try Tensor(shape: [40], scalars: rng.floats(40))
         func layer(_ input: Tensor) throws -> Tensor {
-            let z = try biasAdd(try conv2d(input, w, padding: .same), b)
-            switch activation {
-            case "Relu": return relu(z)
-            case "Relu6": return relu6(z)
-            case "LeakyRelu": return leakyRelu(z, alpha: 0.1)
-            case "Elu": return elu(z)
-            default: return try prelu(z, alpha: alpha)
-            }
+            try activationNamed(activation, try biasAdd(try conv2d(input, w, padding: .same), b), alpha: alpha)
         }
         let graph = Graph()
         let (images, output) = try graph.asDefault {

@@ -7,7 +7,7 @@ import TensorScope
         let names = try ConvFixture.all().map(\.header.name)
         #expect(names.count >= 15)
         for required in ["seed_layer_same", "stride2_same_odd", "dilation2_same", "pointwise_1x1",
-                         "kernel_larger_than_input_same", "odd_sizes_same"] {
+                         "kernel_larger_than_input_same", "odd_sizes_same", "rgb_few_filters_valid", "gray_wide_same"] {
             #expect(names.contains(required), "missing fixture \(required)")
         }
     }

@@ -125,6 +125,26 @@ int ts_igemm_pools(int isa, const ts_conv_params *p);
 /// check_finite is 0, else 0.
 int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count);
 
+/// The most input and output channels the planar kernels take (planar_run.c).
+#define TS_PLANAR_MAX_IN 4
+#define TS_PLANAR_MAX_OUT 12
+
+/// Whether ts_planar_run computes p on a CPU running `isa`: stride 1, dilation 1, at most
+/// TS_PLANAR_MAX_IN channels in and TS_PLANAR_MAX_OUT out, no padding before the image that is
+/// negative, no pooling. Planar: the lanes of a vector are 8 neighbouring output pixels of one
+/// channel, read from a planar copy of the input, so a layer of few channels fills them all.
+int ts_planar_supports(int isa, const ts_conv_params *p);
+/// Floats of the scratch ts_planar_run takes for a band of `rows` output rows: (rows + kh - 1)
+/// * in_c * (ceil(out_w / 8) * 8 + kw - 1); SIZE_MAX when that overflows.
+size_t ts_planar_band_floats(const ts_conv_params *p, size_t rows);
+/// Computes output rows [first_row, first_row + rows) of image b, every column and channel, with
+/// `band` (ts_planar_band_floats(p, rows) floats) as scratch: the convolution, then the
+/// finiteness check, bias and activation as ts_igemm_run, but with packed_weights the HWIO
+/// filter itself and packed_bias out_c biases, then for TS_ACTIVATION_PRELU out_c slopes (NULL:
+/// no bias, and no activation needing slopes). stream is ignored. Returns 1 when every sum was
+/// finite or check_finite is 0, else 0.
+int ts_planar_run(int isa, const ts_conv_params *p, float *band, size_t b, size_t first_row, size_t rows);
+
 /// The most input or output channels the Winograd kernels take (their zeros for padding are
 /// static; a worker's block of transformed values stays within 9.4 MB).
 #define TS_WINOGRAD_MAX_CHANNELS 4096

@@ -16,6 +16,11 @@ public enum Conv2DAlgorithm: String, CaseIterable, Sendable {
     /// 1.25 or more (from about 16 channels in and out on maps that fill its tiles), for 5 × 5
     /// from 16 channels in and out. Needs the AVX2 + FMA or AVX-512F kernels.
     case winograd
+    /// Direct convolution with the vector lanes across output pixels (`PlanarConv`), for
+    /// stride-1 undilated layers of at most 4 input and 12 output channels, where vectors
+    /// across channels would be mostly empty: an RGB first layer with few filters. The planner
+    /// picks it for those layers when their rows have 16 pixels or more. Needs AVX2 + FMA.
+    case planar
 
     /// The environment variable that pins an algorithm for a whole process
     /// (`TENSORSCOPE_CONV_ALGORITHM=im2col`).
@@ -37,7 +42,8 @@ public enum Conv2DAlgorithm: String, CaseIterable, Sendable {
 
     /// Runs `body` with every convolution it starts (in this task and its child tasks)
     /// computed by `algorithm`, wherever that algorithm supports the shape; other shapes fall
-    /// back to `.im2col`. Overrides `TENSORSCOPE_CONV_ALGORITHM`.
+    /// back to `.igemm` where it takes them (the CPU has its instruction sets, at most 64 kernel
+    /// taps), to `.im2col` otherwise. Overrides `TENSORSCOPE_CONV_ALGORITHM`.
     @discardableResult
     public static func withPinned<R>(_ algorithm: Conv2DAlgorithm, _ body: () throws -> R) rethrows -> R {
         try $taskPin.withValue(algorithm, operation: body)

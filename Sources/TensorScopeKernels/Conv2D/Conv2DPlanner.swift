@@ -2,8 +2,11 @@
 /// `TENSORSCOPE_CONV_ALGORITHM`) when it supports the shape, otherwise the planner's choice:
 /// Winograd for stride-1 3 × 3 layers whose estimated speed-up is at least 1.25
 /// (`WinogradF43.isPreferred`) and stride-1 5 × 5 layers of 16 channels or more in and out
-/// (`WinogradF25.isPreferred`), TensorScope's own indirect GEMM wherever the CPU has AVX2 + FMA
-/// or AVX-512 and the kernel fits, im2col + OpenBLAS otherwise. A new algorithm adds a case here and a `Conv2DOperator`.
+/// (`WinogradF25.isPreferred`), the planar kernels for layers of few channels on rows of 16
+/// pixels or more (`PlanarConv.isPreferred`), TensorScope's own indirect GEMM wherever the CPU
+/// has AVX2 + FMA or AVX-512 and the kernel fits, im2col + OpenBLAS otherwise. A pinned
+/// algorithm that does not take the shape falls back the same way (the indirect GEMM, else
+/// im2col). A new algorithm adds a case here and a `Conv2DOperator`.
 package enum Conv2DPlanner {
     /// - Parameters:
     ///   - prepared: the filter in a layout for an instruction set, made by the given function
@@ -29,6 +32,11 @@ package enum Conv2DPlanner {
             return WinogradF25(geometry: geometry, isa: isa,
                                transformed: prepared?(.winogradF25, isa) { PackedFilter(winogradF25: $0, shape: shape, isa: isa) },
                                workers: workers)
+        }
+        if let isa = current,
+           pinned == .planar ? PlanarConv.supports(geometry, isa: isa)
+                             : pinned == nil && PlanarConv.isPreferred(geometry, isa: isa) {
+            return PlanarConv(geometry: geometry, isa: isa, workers: workers)
         }
         if pinned != .im2col, let isa = current, IndirectGEMM.supports(geometry) {
             let shape = [geometry.kernelHeight, geometry.kernelWidth, geometry.inChannels, geometry.outChannels]

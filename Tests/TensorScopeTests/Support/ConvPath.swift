@@ -10,6 +10,7 @@ struct ConvPath: CustomStringConvertible, Sendable {
     static let all: [ConvPath] = [ConvPath(algorithm: .im2col, isa: nil)]
         + KernelISA.allCases.map { ConvPath(algorithm: .winograd, isa: $0) }
         + KernelISA.allCases.map { ConvPath(algorithm: .igemm, isa: $0) }
+        + KernelISA.allCases.map { ConvPath(algorithm: .planar, isa: $0) }
 
     var description: String { isa.map { "\(algorithm)/\($0)" } ?? "\(algorithm)" }
 
