@@ -57,6 +57,8 @@ import TensorScope
         #expect(!PlanarConv.supports(try geometry([1, 160, 160, 3], [3, 3, 3, 13]), isa: isa))   // 13 out
         #expect(!PlanarConv.supports(try geometry([1, 160, 160, 3], [3, 3, 3, 10], stride: 2), isa: isa))
         #expect(!PlanarConv.supports(try geometry([1, 160, 160, 3], [3, 3, 3, 10], dilation: 2), isa: isa))
+        #expect(!PlanarConv.supports(try geometry([1, 20, 20, 1], [9, 9, 1, 4]), isa: isa))  // 81 taps
+        #expect(PlanarConv.supports(try geometry([1, 20, 20, 1], [8, 8, 1, 4]), isa: isa))
         // Rows of 10 pixels (detector-12's first layer): the indirect GEMM unless pinned.
         let narrow = try geometry([1, 12, 12, 3], [3, 3, 3, 10])
         #expect(Conv2DPlanner.choose(for: narrow, pinned: nil).algorithm == .igemm)
@@ -149,8 +151,8 @@ import TensorScope
     }
 
     /// The scratch it states: a band's planar copy per worker — (8 + kh − 1) rows of every
-    /// input channel, each the pixels of whole blocks of 8 plus kw − 1 — and the biases with
-    /// PReLU's slopes.
+    /// input channel, or the image's rows when it has fewer, each the pixels of whole blocks of
+    /// 8 plus kw − 1 — and the biases with PReLU's slopes.
     @Test func scratchIsOneBandPerWorker() throws {
         guard KernelISA.current != nil else { return }
         let bytes = try Conv2DAlgorithm.withPinned(.planar) {
@@ -159,5 +161,10 @@ import TensorScope
         // out 158 × 153: rows of 20 blocks of 8 pixels plus 4 columns; 10 rows of 3 planes.
         let workers = min(Workers.count, 4 * 20)
         #expect(bytes == 4 * (workers * (8 + 2) * 3 * (160 + 4) + 2 * 10))
+        // A 7 × 7 kernel over 2 rows: the copy holds those 2 rows, not 8 + 6 (one band per image).
+        let flat = try Conv2DAlgorithm.withPinned(.planar) {
+            try conv2dScratchBytes(input: [1, 2, 300, 3], filter: [7, 7, 3, 4], padding: .same)
+        }
+        #expect(flat == 4 * (1 * 2 * 3 * (304 + 6) + 2 * 4))
     }
 }

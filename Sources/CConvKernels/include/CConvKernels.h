@@ -128,14 +128,17 @@ int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count);
 /// The most input and output channels the planar kernels take (planar_run.c).
 #define TS_PLANAR_MAX_IN 4
 #define TS_PLANAR_MAX_OUT 12
+/// The largest kh * kw the planar kernels take (as the indirect GEMM's, so its copy of a band,
+/// at most (8 + kh - 1) rows, stays small beside the image).
+#define TS_PLANAR_MAX_TAPS 64
 
 /// Whether ts_planar_run computes p on a CPU running `isa`: stride 1, dilation 1, at most
-/// TS_PLANAR_MAX_IN channels in and TS_PLANAR_MAX_OUT out, no padding before the image that is
-/// negative, no pooling. Planar: the lanes of a vector are 8 neighbouring output pixels of one
+/// TS_PLANAR_MAX_IN channels in, TS_PLANAR_MAX_OUT out and TS_PLANAR_MAX_TAPS taps, padding
+/// (top, left) not negative, no pooling. Planar: the lanes of a vector are 8 neighbouring output pixels of one
 /// channel, read from a planar copy of the input, so a layer of few channels fills them all.
 int ts_planar_supports(int isa, const ts_conv_params *p);
-/// Floats of the scratch ts_planar_run takes for a band of `rows` output rows: (rows + kh - 1)
-/// * in_c * (ceil(out_w / 8) * 8 + kw - 1); SIZE_MAX when that overflows.
+/// Floats of the scratch ts_planar_run takes for a band of `rows` output rows: min(rows + kh -
+/// 1, in_h) * in_c * (ceil(out_w / 8) * 8 + kw - 1); SIZE_MAX when that overflows.
 size_t ts_planar_band_floats(const ts_conv_params *p, size_t rows);
 /// Computes output rows [first_row, first_row + rows) of image b, every column and channel, with
 /// `band` (ts_planar_band_floats(p, rows) floats) as scratch: the convolution, then the

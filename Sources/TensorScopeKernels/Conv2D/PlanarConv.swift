@@ -1,13 +1,14 @@
 import CConvKernels
 
 /// Direct convolution with the vector lanes across output pixels instead of output channels, for
-/// stride-1 undilated layers of at most 4 input and 12 output channels — an RGB first layer with
+/// stride-1 undilated layers of at most 4 input and 12 output channels and 64 taps — an RGB first layer with
 /// few filters, as MTCNN's PNet (3 → 10), whose channel vectors (16 lanes for AVX2's micro-kernel,
 /// 32 for AVX-512's) would stay mostly empty.
 ///
 /// Each worker takes bands of `rowsPerTile` output rows of one image: it copies the input rows
-/// a band reads into a planar, zero-padded buffer (one plane per input channel, so 8 neighbouring
-/// pixels of a channel are one load), then `planar_run.c`'s kernel computes 8 pixels of a row
+/// a band reads into a planar buffer, zero-padded left and right (one plane per input channel,
+/// so 8 neighbouring pixels of a channel are one load; kernel rows in the top or bottom padding
+/// are skipped, not copied), then `planar_run.c`'s kernel computes 8 pixels of a row
 /// at once, one accumulator per output channel, each multiply-add a broadcast weight of the
 /// HWIO filter (read as it is: nothing is packed), and transposes the accumulators to NHWC
 /// pixels in the store, after the finiteness check, bias and activation.
@@ -61,7 +62,7 @@ package struct PlanarConv: Conv2DOperator {
             let (isaCode, rows, bands) = (isa.code, g.outHeight, bandsPerImage)
             return withUnsafePointer(to: &params) { params in
                 scheduler.run { next in
-                    let band = UnsafeMutablePointer<Float>.allocate(capacity: bandFloats)
+                    let band = UnsafeMutablePointer<Float>.allocate(capacity: max(1, bandFloats))
                     defer { band.deallocate() }
                     var finite = true
                     while let tile = next() {

@@ -90,7 +90,7 @@ func beginConv2D(
 /// transformed copy (`36 · in · out` floats, out rounded up to NR); both also count `out`
 /// floats for leaky ReLU's slopes. With the planar kernels (`.planar`, stride-1 layers of at
 /// most 4 channels in and 12 out) it is, per core, a planar copy of the input rows a band of 8
-/// output rows reads — `(8 + kh − 1) · in · (⌈outWidth / 8⌉ · 8 + kw − 1)` floats — and
+/// output rows reads — `min(8 + kh − 1, inHeight) · in · (⌈outWidth / 8⌉ · 8 + kw − 1)` floats — and
 /// `2 · out` floats of biases and slopes; the filter is read as it is.
 public func conv2dScratchBytes(
     input: [Int], filter: [Int], strides: [Int] = [1, 1, 1, 1], padding: Padding,
