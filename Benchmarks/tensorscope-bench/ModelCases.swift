@@ -156,8 +156,9 @@ enum ModelCases {
         })
     }
 
-    /// MTCNN's PNet (on 160 × 160) and RNet (100 crops) layer by layer, random weights, each
-    /// through a Session: a convolution with bias and PReLU, and the first with its max pool.
+    /// MTCNN's PNet (on 160 × 160) and RNet (100 crops) layer by layer, and ONet's first layer,
+    /// random weights, each through a Session: a convolution with bias and PReLU, and the first
+    /// with its max pool.
     static func mtcnnLayers() -> [(String, () throws -> BenchCase)] {
         [
             detectorCase("pnet-conv1", [.conv(kernel: 3, out: 10)], [1, 160, 160, 3]),
@@ -168,6 +169,8 @@ enum ModelCases {
             detectorCase("rnet-conv1-pool", [.conv(kernel: 3, out: 28), .maxPool(size: 3, stride: 2, same: true)], [100, 24, 24, 3]),
             detectorCase("rnet-conv2", [.conv(kernel: 3, out: 48)], [100, 11, 11, 28]),
             detectorCase("rnet-conv3", [.conv(kernel: 2, out: 64)], [100, 4, 4, 48]),
+            detectorCase("onet-conv1", [.conv(kernel: 3, out: 32)], [100, 48, 48, 3]),
+            detectorCase("onet-conv1-pool", [.conv(kernel: 3, out: 32), .maxPool(size: 3, stride: 2, same: true)], [100, 48, 48, 3]),
         ]
     }
 

@@ -19,7 +19,7 @@ struct TensorScopeBench: ParsableCommand {
     @Option(help: "Untimed warm-up runs per case.") var warmup = 2
     @Flag(help: "Print one JSON object per case instead of a table.") var json = false
     @Flag(help: "Also run image-filter-224 at batch 1, 8 and 32.") var batchScaling = false
-    @Flag(help: "Also run the layers of image-filter-224, the digits CNN and MTCNN's PNet and RNet on their own (random input).") var layers = false
+    @Flag(help: "Also run the layers of image-filter-224, the digits CNN, MTCNN's PNet and RNet and ONet's first on their own (random input).") var layers = false
     @Flag(help: "Run the single-layer cases (seed-layer, s2-3x3, pointwise, deep-3x3) through a Session, built once on a placeholder, instead of eagerly.")
     var viaSession = false
     @Option(help: "Pin the convolution algorithm (\(Conv2DAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))); default: the planner's choice.")
