@@ -39,7 +39,8 @@ import TensorScopeModels
 
     /// Keras's BatchNormalization in a frozen graph (scripts/generate_graphdef_fixtures.py): each
     /// FusedBatchNormV3 folded into the convolution before it — with the bias between — so each
-    /// convolution, its normalisation and its activation are one step; Keras's output within 1e-4.
+    /// convolution, its normalisation and its activation (and the max pool after the second)
+    /// are one step; Keras's output within 1e-4.
     @Test func kerasBatchNormIsFoldedIntoTheConvolution() throws {
         let graph = try Graph(importingGraphDef: URL(fileURLWithPath: Paths.fixture("graphdef/keras_bn.pb")))
         let data = try SafeTensors.read(Paths.fixture("graphdef/keras_bn.safetensors"))
@@ -50,7 +51,7 @@ import TensorScopeModels
         let steps = try session.planSummary([output], feedShapes: ["input": [2, 10, 10, 3]]).steps
         let types = steps.map { names in names.map { name in graph.operations.first { $0.name == name }!.type } }
         #expect(types.filter { $0.first == "Conv2D" } == [
-            ["Conv2D", "FusedBatchNormV3", "Relu"], ["Conv2D", "BiasAdd", "FusedBatchNormV3", "Relu6"],
+            ["Conv2D", "FusedBatchNormV3", "Relu"], ["Conv2D", "BiasAdd", "FusedBatchNormV3", "Relu6", "MaxPool"],
         ], "\(types)")
         // Unfolded, as the eager ops compute it from the graph's constants: the same numbers
         // within rounding (folding reorders the products).

@@ -222,19 +222,17 @@ enum Fusion {
         }
     }
 
-    /// The pooling of `next`, a `MaxPool` of `output` alone, when the `Conv2D` `step` computing
-    /// `output` can take it into its pass: non-overlapping windows, and the planner's algorithm
-    /// pools (TensorScope's kernels, batch-major: the digits CNN's maps). The ops' results are
-    /// the same, and the convolution's output is neither written nor read back (the digits
-    /// CNN's first layer wrote 1 MiB for its pool to read).
+    /// The pooling of `next`, a `MaxPool` of `output` alone, taken into the `Conv2D` `step`
+    /// computing `output`. Where the algorithm pools in its own pass (TensorScope's kernels,
+    /// batch-major, non-overlapping windows: the digits CNN's maps) the convolution's output is
+    /// neither written nor read back (the digits CNN's first layer wrote 1 MiB for its pool to
+    /// read); otherwise the runner convolves a group of images at a time into a buffer the
+    /// pool reads from the caches (`Conv2DRunner.poolGroupFloats`). The ops' results are the same.
     private static func maxPool(
         _ next: ExecutionPlan.Step, after step: ExecutionPlan.Step, of output: Int, _ plan: ExecutionPlan
     ) -> PoolGeometry? {
         guard step.type == "Conv2D", next.type == "MaxPool", next.epilogue == nil, next.inputs == [output],
-              let pool = try? PoolGeometry(.max, input: plan.values[output].shape, next.attributes),
-              pool.kernelHeight == pool.strideHeight, pool.kernelWidth == pool.strideWidth,
-              let convolution = try? Conv2DGeometry(shapes: step.inputs.map { plan.values[$0].shape }, step.attributes),
-              Conv2DPlanner.choose(for: convolution, pinned: nil).pools(pool)
+              let pool = try? PoolGeometry(.max, input: plan.values[output].shape, next.attributes)
         else { return nil }
         return pool
     }

@@ -112,8 +112,10 @@ package struct IndirectGEMM: Conv2DOperator {
         }
     }
 
-    /// Whether the driver pools as `pool` asks, in its batch-major tiles (`ts_igemm_pools`).
+    /// Whether the driver pools as `pool` asks, in its batch-major tiles (`ts_igemm_pools`):
+    /// windows that do not overlap (the driver's parameters have no pool stride).
     package func pools(_ pool: PoolGeometry) -> Bool {
+        guard pool.kernelHeight == pool.strideHeight, pool.kernelWidth == pool.strideWidth else { return false }
         var shape = ts_conv_params(geometry, pool: pool)
         return ts_igemm_pools(isa.code, &shape) != 0
     }

@@ -63,8 +63,9 @@ package struct Epilogue: @unchecked Sendable {
     /// when timing the products alone).
     package var checksFiniteness: Bool
     /// Max pooling after the activation, for a convolution whose output only a `MaxPool` reads:
-    /// the output is then the pooled one (`maxPool.outputShape`). Non-overlapping windows
-    /// (stride = window) only; nil for none.
+    /// the output is then the pooled one (`maxPool.outputShape`); an algorithm takes it into its
+    /// own pass where it can (`Conv2DOperator.pools`), the runner pools after it otherwise. Nil
+    /// for none.
     package var maxPool: PoolGeometry?
 
     package init(
@@ -72,8 +73,6 @@ package struct Epilogue: @unchecked Sendable {
         checksFiniteness: Bool = true, maxPool: PoolGeometry? = nil
     ) {
         precondition(activation != .prelu || slopes != nil, "internal: a PReLU epilogue without slopes")
-        precondition(maxPool.map { $0.kernelHeight == $0.strideHeight && $0.kernelWidth == $0.strideWidth } ?? true,
-                     "internal: a fused max pool with overlapping windows")
         self.bias = bias
         self.activation = activation
         self.slopes = slopes

@@ -49,14 +49,7 @@ enum Conv2DRunner {
         let algorithm = chosen ?? cache?.operatorFor(filter: w, make: make)
             ?? make(isa: KernelISA.current, pinned: Conv2DAlgorithm.pinned)
         if let pool = epilogue.maxPool, !algorithm.pools(pool) {
-            // A max pool the algorithm does not take: the convolution into a buffer of its own,
-            // then the pool from it.
-            var unpooled = epilogue
-            unpooled.maxPool = nil
-            let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(1, g.m * g.n))
-            defer { buffer.deallocate() }
-            try compute(g, input: x, filter: w, epilogue: unpooled, using: algorithm, op: op, into: buffer)
-            Pooling.run(.max, pool, input: buffer, output: output)
+            try convolveThenPool(g, pool, input: x, filter: w, epilogue: epilogue, using: algorithm, op: op, into: output)
             return
         }
         let outputCount = epilogue.maxPool.map { $0.outputShape.reduce(1, *) } ?? g.m * g.n
@@ -64,6 +57,45 @@ enum Conv2DRunner {
         let finite = algorithm.run(input: x.baseAddress!, filter: w.pointer, output: output, epilogue: epilogue)
         guard finite else {
             throw nonFiniteError(input: x, shape: g.inputShape, filter: w.data, shape: w.shape, op: op)
+        }
+    }
+
+    /// Floats of the buffer a convolution is computed into, a group of images at a time, for a
+    /// max pool its algorithm does not take: 2 MiB, so the pool reads what the convolution wrote
+    /// from the caches (ONet's first layer writes 27 MB for 100 crops, which its pool read back
+    /// from memory).
+    static let poolGroupFloats = 1 << 19
+
+    /// A max pool the algorithm does not take: the convolution into a buffer of its own, then the
+    /// pool from it — a group of images at a time with TensorScope's own kernels, whose results
+    /// for an image do not depend on the others in the call; for the whole batch at once with
+    /// im2col (OpenBLAS's `sgemm` may round a row differently in a call of another size).
+    private static func convolveThenPool(
+        _ g: Conv2DGeometry, _ pool: PoolGeometry, input x: UnsafeBufferPointer<Float>, filter w: KernelArgument,
+        epilogue: Epilogue, using algorithm: any Conv2DOperator, op: String, into output: UnsafeMutablePointer<Float>
+    ) throws {
+        var unpooled = epilogue
+        unpooled.maxPool = nil
+        let imageFloats = g.outHeight * g.outWidth * g.n
+        let group = algorithm.algorithm == .im2col ? g.batch : max(1, min(g.batch, poolGroupFloats / max(1, imageFloats)))
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(1, group * imageFloats))
+        defer { buffer.deallocate() }
+        let (inputImage, pooledImage) = (g.inHeight * g.inWidth * g.inChannels, pool.outHeight * pool.outWidth * pool.channels)
+        let isa = KernelISA.current
+        for first in stride(from: 0, to: g.batch, by: group) {
+            var part = g, partPool = pool
+            part.batch = min(group, g.batch - first)
+            partPool.batch = part.batch
+            // The same algorithm for every group (the planner's choice can depend on the batch).
+            let partAlgorithm = part.batch == g.batch ? algorithm : Conv2DPlanner.choose(
+                for: part, prepared: { layout, isa, make in w.prepared(layout, isa: isa, make: make) },
+                pinned: algorithm.algorithm, isa: isa)
+            let finite = partAlgorithm.run(input: x.baseAddress! + first * inputImage, filter: w.pointer, output: buffer,
+                                           epilogue: unpooled)
+            guard finite else {
+                throw nonFiniteError(input: x, shape: g.inputShape, filter: w.data, shape: w.shape, op: op)
+            }
+            Pooling.run(.max, partPool, input: buffer, output: output + first * pooledImage)
         }
     }
 
