@@ -38,10 +38,22 @@ public enum Memory {
     /// This process's peak resident memory so far (`VmHWM`), in bytes; 0 where it cannot be read.
     public static func peakResidentBytes() -> Int { statusBytes("VmHWM") }
 
+    /// Resident and peak resident memory from one read of `/proc/self/status`, where the kernel
+    /// reports the peak as at least the resident figure. Two reads are not ordered so: the
+    /// kernel raises its stored peak lazily and keeps recent page counts per thread or CPU,
+    /// while other threads allocate and free between the reads.
+    package static func residentAndPeakBytes() -> (resident: Int, peak: Int) {
+        let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+        return (statusBytes("VmRSS", in: status), statusBytes("VmHWM", in: status))
+    }
+
     /// A figure of `/proc/self/status`, given there in KiB, in bytes.
     private static func statusBytes(_ key: String) -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key + ":") }),
+        statusBytes(key, in: try? String(contentsOfFile: "/proc/self/status", encoding: .utf8))
+    }
+
+    private static func statusBytes(_ key: String, in status: String?) -> Int {
+        guard let status, let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key + ":") }),
               let kib = Int(line.split(separator: " ").dropFirst().first ?? "")
         else { return 0 }
         return kib * 1024
