@@ -7,9 +7,10 @@ struct OpInput {
     /// The value the op computes with; nil for the output of an op fused into this one.
     let value: Tensor?
     let shape: [Int]
-    let variable: Variable?
-    /// The version of `variable`'s value that `value` is (see `Variable.packedFilter`).
-    let variableVersion: UInt64
+    /// The variable `value` was read from and the snapshot it is (whose version lets a
+    /// convolution reuse the filter packed for it); nil for other inputs.
+    let read: VariableRead?
+    var variable: Variable? { read?.variable }
     let producer: Producer?
     /// The exact values of an integer argument (a reshape's `shape`), which `value` holds as
     /// floats; nil for other arguments.
@@ -19,13 +20,14 @@ struct OpInput {
     /// TensorFlow converts it there).
     init(_ argument: String, _ input: any TensorConvertible) {
         self.argument = argument
-        variable = input as? Variable
         let tensor: Tensor
-        if let variable {
+        if let variable = input as? Variable {
             let snapshot = variable.snapshot
-            (tensor, variableVersion) = (snapshot.value, snapshot.version)
+            read = VariableRead(variable: variable, snapshot: snapshot)
+            tensor = snapshot.value
         } else {
-            (tensor, variableVersion) = (input.tensorValue, 0)
+            read = nil
+            tensor = input.tensorValue
         }
         value = tensor
         shape = tensor.shape
@@ -43,8 +45,7 @@ struct OpInput {
         self.shape = shape
         self.integers = integers
         value = original.value.flatMap { $0.isSymbolic ? nil : $0 }
-        variable = original.variable
-        variableVersion = original.variableVersion
+        read = original.read
         producer = original.producer
     }
 
@@ -57,8 +58,7 @@ struct OpInput {
         let tensor = Tensor(uncheckedShape: shape ?? (scalar ? [] : [integers.count]), scalars: integers.map(Float.init))
         value = tensor
         self.shape = tensor.shape
-        variable = nil
-        variableVersion = 0
+        read = nil
         self.producer = producer
         self.integers = integers
     }
@@ -74,8 +74,7 @@ struct OpInput {
         self.argument = argument
         value = nil
         self.shape = shape
-        variable = nil
-        variableVersion = 0
+        read = nil
         self.producer = producer
         integers = nil
     }

@@ -36,14 +36,13 @@ final class CompiledPlan: @unchecked Sendable {
         case variable(Int)
     }
 
-    /// A fold's values for one set of its inputs' versions; `holder` keeps the filter's packed
+    /// A fold's values for one set of its inputs' versions; the filter's holder keeps its packed
     /// forms for as long as they are current.
     private struct FoldedValues: @unchecked Sendable {
         let versions: [UInt64]
-        let filter: Tensor, shift: Tensor
-        let holder: Variable
-        /// The holder's value as a convolution reads it.
-        var read: VariableRead { VariableRead(variable: holder, snapshot: holder.snapshot) }
+        /// The folded filter, held by a variable that keeps its packed forms, as a convolution reads it.
+        let read: VariableRead
+        let shift: Tensor
     }
 
     /// A class, not a struct: a run's loop over the steps would copy a struct, retaining and
@@ -179,8 +178,7 @@ final class CompiledPlan: @unchecked Sendable {
         for step in plan.steps where step.definition.prepareFused != nil && step.inputs.count == 2 {
             let root = plan.root(of: step.inputs[1])
             if filterHolders[root] == nil, case .constant(let tensor) = plan.values[root].source {
-                let holder = Variable(name: "Const", value: tensor, trainable: false)
-                filterHolders[root] = VariableRead(variable: holder, snapshot: holder.snapshot)
+                filterHolders[root] = VariableRead(holding: tensor, name: "Const")
             }
         }
         func input(_ id: Int) -> Operand {
@@ -225,7 +223,7 @@ final class CompiledPlan: @unchecked Sendable {
             let j = i - snapshots.count
             if j < feedCount { return feeds[pinnedFeeds[j]]!.scalars }
             let fold = folded[(j - feedCount) / 2]
-            return (j - feedCount) % 2 == 0 ? fold.filter.scalars : fold.shift.scalars
+            return (j - feedCount) % 2 == 0 ? fold.read.snapshot.value.scalars : fold.shift.scalars
         }
         let taken = takeArena()
         defer { arenas.withLock { $0.append(taken) } }
@@ -352,8 +350,8 @@ final class CompiledPlan: @unchecked Sendable {
                 }
                 let filterTensor = Tensor(uncheckedShape: values[0].shape, scalars: filter)
                 cache[f] = FoldedValues(
-                    versions: versions, filter: filterTensor, shift: Tensor(uncheckedShape: [shift.count], scalars: shift),
-                    holder: Variable(name: "FoldedFilter", value: filterTensor, trainable: false))
+                    versions: versions, read: VariableRead(holding: filterTensor, name: "FoldedFilter"),
+                    shift: Tensor(uncheckedShape: [shift.count], scalars: shift))
             }
             return cache.map { $0! }
         }

@@ -15,9 +15,7 @@ enum Conv2DRunner {
                 try w.withUnsafeBufferPointer { ws in
                     let filter = KernelArgument(
                         shape: w.shape, data: ws,
-                        variable: filterInput?.variable.map {
-                            VariableRead(variable: $0, snapshot: Variable.Snapshot(value: w, version: filterInput!.variableVersion))
-                        })
+                        variable: filterInput?.read)
                     try compute(g, input: xs, filter: filter, epilogue: epilogue, using: chosen, op: op,
                                 into: buffer.baseAddress!)
                 }

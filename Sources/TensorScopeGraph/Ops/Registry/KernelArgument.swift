@@ -7,6 +7,17 @@ import TensorScopeKernels
 struct VariableRead {
     let variable: Variable
     let snapshot: Variable.Snapshot
+
+    init(variable: Variable, snapshot: Variable.Snapshot) {
+        (self.variable, self.snapshot) = (variable, snapshot)
+    }
+
+    /// A read of a new variable holding `value`, for a filter that is no variable (a plan's
+    /// constant, a folded filter): its holder keeps the packed forms as a variable does.
+    init(holding value: Tensor, name: String) {
+        let holder = Variable(name: name, value: value, trainable: false)
+        self.init(variable: holder, snapshot: holder.snapshot)
+    }
 }
 
 struct KernelArgument: @unchecked Sendable {
@@ -63,11 +74,8 @@ extension OpInput {
             if i == given.count { return try body(done) }
             let input = given[i]
             return try input.value!.withUnsafeBufferPointer { data in
-                let variable = input.variable.map {
-                    VariableRead(variable: $0, snapshot: Variable.Snapshot(value: input.value!, version: input.variableVersion))
-                }
-                return try nest(i + 1, done + [KernelArgument(
-                    shape: input.shape, data: data, integers: input.integers, variable: variable)])
+                try nest(i + 1, done + [KernelArgument(
+                    shape: input.shape, data: data, integers: input.integers, variable: input.read)])
             }
         }
         return try nest(0, [])
