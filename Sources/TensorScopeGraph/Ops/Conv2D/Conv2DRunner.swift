@@ -40,12 +40,8 @@ enum Conv2DRunner {
         op: String = "conv2d", into output: UnsafeMutablePointer<Float>
     ) throws {
         _ = BLASCoreSelection.warnOnce
-        func make(isa: KernelISA?, pinned: Conv2DAlgorithm?) -> any Conv2DOperator {
-            Conv2DPlanner.choose(for: g, prepared: { layout, isa, make in w.prepared(layout, isa: isa, make: make) },
-                                 pinned: pinned, isa: isa)
-        }
-        let algorithm = chosen ?? cache?.operatorFor(filter: w, make: make)
-            ?? make(isa: KernelISA.current, pinned: Conv2DAlgorithm.pinned)
+        let algorithm = chosen ?? cache?.operatorFor(filter: w) { planned(g, filter: w, pinned: $1, isa: $0) }
+            ?? planned(g, filter: w, pinned: Conv2DAlgorithm.pinned, isa: KernelISA.current)
         if let pool = epilogue.maxPool, !algorithm.pools(pool) {
             try convolveThenPool(g, pool, input: x, filter: w, epilogue: epilogue, using: algorithm, op: op, into: output)
             return
@@ -56,6 +52,14 @@ enum Conv2DRunner {
         guard finite else {
             throw nonFiniteError(input: x, shape: g.inputShape, filter: w.data, shape: w.shape, op: op)
         }
+    }
+
+    /// The planner's operator for `g` on `w`, whose packed forms a variable keeps.
+    private static func planned(
+        _ g: Conv2DGeometry, filter w: KernelArgument, pinned: Conv2DAlgorithm?, isa: KernelISA?
+    ) -> any Conv2DOperator {
+        Conv2DPlanner.choose(for: g, prepared: { layout, isa, make in w.prepared(layout, isa: isa, make: make) },
+                             pinned: pinned, isa: isa)
     }
 
     /// Floats of the buffer a convolution is computed into, a group of images at a time, for a
@@ -79,15 +83,19 @@ enum Conv2DRunner {
         let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(1, group * imageFloats))
         defer { buffer.deallocate() }
         let (inputImage, pooledImage) = (g.inHeight * g.inWidth * g.inChannels, pool.outHeight * pool.outWidth * pool.channels)
+        // The algorithm chosen for the whole batch for every group (the planner's choice can depend
+        // on the batch), set up once for a whole group and once more for a short last one.
         let isa = KernelISA.current
+        func setUp(_ batch: Int) -> any Conv2DOperator {
+            var part = g
+            part.batch = batch
+            return batch == g.batch ? algorithm : planned(part, filter: w, pinned: algorithm.algorithm, isa: isa)
+        }
+        let whole = setUp(group)
         for first in stride(from: 0, to: g.batch, by: group) {
-            var part = g, partPool = pool
-            part.batch = min(group, g.batch - first)
-            partPool.batch = part.batch
-            // The same algorithm for every group (the planner's choice can depend on the batch).
-            let partAlgorithm = part.batch == g.batch ? algorithm : Conv2DPlanner.choose(
-                for: part, prepared: { layout, isa, make in w.prepared(layout, isa: isa, make: make) },
-                pinned: algorithm.algorithm, isa: isa)
+            var partPool = pool
+            partPool.batch = min(group, g.batch - first)
+            let partAlgorithm = partPool.batch == group ? whole : setUp(partPool.batch)
             let finite = partAlgorithm.run(input: x.baseAddress! + first * inputImage, filter: w.pointer, output: buffer,
                                            epilogue: unpooled)
             guard finite else {
