@@ -4,12 +4,12 @@
 #ifndef TS_ACTIVATE_AVX512_H
 #define TS_ACTIVATE_AVX512_H
 #if defined(__x86_64__)
-#include <immintrin.h>
+#include "avx512_intrinsics.h"
 
 #include "CConvKernels.h"
 
 // `slope` is the PReLU slopes of v's lanes.
-__attribute__((target("avx512f"), always_inline))
+__attribute__((target(TS_AVX512_TARGET), always_inline))
 static inline __m512 ts_activate_avx512(__m512 v, __m512 slope, int activation) {
     const __m512 zero = _mm512_setzero_ps();
     // max(v, 0) with NaN kept: max_ps returns its second operand when one is NaN.

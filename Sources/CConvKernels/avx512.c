@@ -1,7 +1,7 @@
 // 8 output pixels x 32 output channels (two 16-float vectors) per call: 16 accumulators, two
 // weight loads and eight broadcasts per input channel, 16 FMAs.
 #if defined(__x86_64__)
-#include <immintrin.h>
+#include "avx512_intrinsics.h"
 #include <stdint.h>
 
 #include "activate_avx512.h"
@@ -9,7 +9,7 @@
 
 #define MR 8
 
-__attribute__((target("avx512f")))
+__attribute__((target(TS_AVX512_TARGET)))
 static inline void stream16(float *out, __m512 v) {
     _mm_stream_ps(out, _mm512_castps512_ps128(v));
     _mm_stream_ps(out + 4, _mm512_extractf32x4_ps(v, 1));
@@ -18,7 +18,7 @@ static inline void stream16(float *out, __m512 v) {
 }
 
 // The body of both entry points; `direct` is a constant in each, so each gets its own loop.
-__attribute__((target("avx512f"), always_inline))
+__attribute__((target(TS_AVX512_TARGET), always_inline))
 static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size_t step, int direct,
                          const float *w, size_t wskip, const float *bias, int activation, int stream, float *out, size_t ldo,
                          size_t mr, size_t nr) {
@@ -100,20 +100,20 @@ static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size
     return bad == 0;
 }
 
-__attribute__((target("avx512f")))
+__attribute__((target(TS_AVX512_TARGET)))
 int ts_igemm_8x32_avx512(size_t taps, size_t in_c, const float *const *ind, const float *w, size_t wskip,
                          const float *bias, int activation, int stream, float *out, size_t ldo, size_t mr, size_t nr) {
     return kernel(taps, in_c, ind, 0, 0, w, wskip, bias, activation, stream, out, ldo, mr, nr);
 }
 
-__attribute__((target("avx512f")))
+__attribute__((target(TS_AVX512_TARGET)))
 int ts_dconv_8x32_avx512(size_t taps, size_t in_c, const float *const *rows, size_t step, const float *w,
                          size_t wskip, const float *bias, int activation, int stream, float *out, size_t ldo, size_t nr) {
     return kernel(taps, in_c, rows, step, 1, w, wskip, bias, activation, stream, out, ldo, MR, nr);
 }
 
 // Register-only FMA loop for the machine's peak (see ts_fma_peak): 16 independent accumulators.
-__attribute__((target("avx512f")))
+__attribute__((target(TS_AVX512_TARGET)))
 float ts_peak_avx512(size_t iterations) {
     __m512 acc[16];
     const __m512 a = _mm512_set1_ps(0.999999f), b = _mm512_set1_ps(1e-7f);
@@ -135,7 +135,7 @@ float ts_peak_avx512(size_t iterations) {
 // Depthwise convolution, one row of output pixels: see ts_dwkernel in isa_table.h. The AVX2
 // kernel's loop (avx2.c) with blocks of 32 channels (two vectors) and masked loads and stores
 // for a block past the channels' end.
-__attribute__((target("avx512f")))
+__attribute__((target(TS_AVX512_TARGET)))
 int ts_dwconv_avx512(size_t channels, size_t pixels, size_t taps, const float *const *ind, const float *w,
                      const float *bias, int activation, float *out) {
     const __m512 zero = _mm512_setzero_ps();

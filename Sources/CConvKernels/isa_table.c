@@ -24,6 +24,29 @@ static const ts_isa_row rows[] = {
 #endif
 };
 
+int ts_avx512_via_simde(void) {
+#if defined(TS_AVX512_VIA_SIMDE)
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+// Whether the AVX-512 row's own kernels (avx512.c) run here: on a CPU with AVX-512F; or, when
+// this build compiled them for AVX2 through SIMDe (avx512_intrinsics.h), on one with AVX2 + FMA.
+static int avx512_source_runs(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+#if defined(TS_AVX512_VIA_SIMDE)
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+    return __builtin_cpu_supports("avx512f");
+#endif
+#else
+    return 0;
+#endif
+}
+
 // Whether TensorScope's tests asked for the AVX-512 kernels' emulation and this CPU needs it
 // for them: AVX2 + FMA (the Winograd transforms and the rest of the process use them) without
 // AVX-512F.
@@ -46,7 +69,7 @@ static int detect(int isa) {
     __builtin_cpu_init();
     switch (isa) {
     case TS_ISA_AVX2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    case TS_ISA_AVX512: return __builtin_cpu_supports("avx512f") || emulates_avx512();
+    case TS_ISA_AVX512: return avx512_source_runs() || emulates_avx512();
     }
 #endif
     (void)isa;
@@ -64,7 +87,7 @@ const ts_isa_row *ts_isa_row_of(int isa) {
     }
     if (state != 1) return 0;
 #if defined(__x86_64__)
-    if (isa == TS_ISA_AVX512 && !__builtin_cpu_supports("avx512f")) return &ts_emulated_avx512_row;
+    if (isa == TS_ISA_AVX512 && !avx512_source_runs()) return &ts_emulated_avx512_row;
 #endif
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         if (rows[i].isa == isa) return &rows[i];

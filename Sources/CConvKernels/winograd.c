@@ -47,13 +47,13 @@ __attribute__((target("avx2,fma"), always_inline)) static inline ts_v8 activate_
 
 // AVX-512: sixteen lanes, the AVX-512 kernels' activation.
 typedef float ts_v16 __attribute__((vector_size(64), aligned(4)));
-__attribute__((target("avx512f"), always_inline)) static inline ts_v16 activate_v16(ts_v16 v, ts_v16 slope,
+__attribute__((target(TS_AVX512_TARGET), always_inline)) static inline ts_v16 activate_v16(ts_v16 v, ts_v16 slope,
                                                                                    int activation) {
     return (ts_v16)ts_activate_avx512((__m512)v, (__m512)slope, activation);
 }
 #define TS_W 16
 #define TS_W_VEC ts_v16
-#define TS_W_TARGET "avx512f"
+#define TS_W_TARGET TS_AVX512_TARGET
 #define TS_W_NAME(x) x##_avx512
 #define TS_W_ACTIVATE activate_v16
 #include "winograd_transforms.h"

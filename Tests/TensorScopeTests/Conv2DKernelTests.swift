@@ -199,12 +199,14 @@ import TensorScope
 
     /// `TENSORSCOPE_EMULATE_AVX512=1` (scripts/test-emulated-avx512) makes the AVX-512 row
     /// real on a CPU with AVX2 but not AVX-512 — with its 8 × 32 tile — so that run exercises
-    /// the 8 × 32 paths rather than skipping them; without it, only a CPU with AVX-512F has it.
+    /// the 8 × 32 paths rather than skipping them; so does a build that compiled the AVX-512
+    /// source through SIMDe (scripts/test-avx512-source). Otherwise only a CPU with AVX-512F has it.
     @Test func avx512IsThereWhereTheCPUOrTheEmulationProvidesIt() {
         let flags = Set(String(cString: ts_cpu_flags()).split(separator: " ").map(String.init))
-        let emulating = ProcessInfo.processInfo.environment["TENSORSCOPE_EMULATE_AVX512"] == "1"
-            && !flags.contains("avx512f") && flags.isSuperset(of: ["avx2", "fma"])
-        #expect(KernelISA.avx512.isSupported == (flags.contains("avx512f") || emulating))
+        let onAVX2 = !flags.contains("avx512f") && flags.isSuperset(of: ["avx2", "fma"])
+        let emulating = ProcessInfo.processInfo.environment["TENSORSCOPE_EMULATE_AVX512"] == "1" && onAVX2
+        let viaSIMDe = ts_avx512_via_simde() != 0 && onAVX2
+        #expect(KernelISA.avx512.isSupported == (flags.contains("avx512f") || emulating || viaSIMDe))
         if KernelISA.avx512.isSupported {
             #expect(KernelISA.avx512.tile.pixels == 8 && KernelISA.avx512.tile.channels == 32)
         }

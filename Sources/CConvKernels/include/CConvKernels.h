@@ -21,6 +21,10 @@ enum ts_isa {
 /// Whether this CPU (and OS) runs `isa`'s kernels (detected once per process).
 int ts_isa_supported(int isa);
 
+/// 1 when this build compiled the AVX-512 kernels' source for AVX2 through SIMDe
+/// (-DTS_AVX512_VIA_SIMDE, scripts/test-avx512-source), so they run on a CPU without AVX-512.
+int ts_avx512_via_simde(void);
+
 /// The x86 vector features this CPU and OS run, space-separated, as /proc/cpuinfo names them
 /// (`avx avx2 fma avx512f …`); empty elsewhere. Read once.
 const char *ts_cpu_flags(void);

@@ -4,7 +4,9 @@ import CConvKernels
 /// the CPU supports is used; `TENSORSCOPE_ISA` or `KernelISA.withPinned(_:_:)` pick a lower one
 /// (to test the AVX2 kernel on an AVX-512 machine, say). For the opposite, the test suite's
 /// `TENSORSCOPE_EMULATE_AVX512=1` makes `.avx512` supported on a CPU with AVX2 but not AVX-512,
-/// its kernels then plain C with the same tile (slow: for tests only).
+/// its kernels then plain C with the same tile (slow: for tests only); so does a build with
+/// `-DTS_AVX512_VIA_SIMDE` (scripts/test-avx512-source), which compiles their own source for
+/// AVX2 through SIMDe.
 public enum KernelISA: String, CaseIterable, Sendable, Comparable {
     /// AVX2 + FMA, 256-bit: 6 pixels × 16 channels per micro-kernel call.
     case avx2
