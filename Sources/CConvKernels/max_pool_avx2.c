@@ -40,25 +40,58 @@ void ts_max_pool_row_avx2(const float *top, size_t rows, size_t in_w, size_t cha
             _mm256_storeu_ps(out + ch + 16, m2);
             _mm256_storeu_ps(out + ch + 24, m3);
         }
-        // Then 8 at a time, the last vector of a pixel loaded under a mask (one pass over the
-        // window for a tail, not a 4-lane and a scalar loop, whose setup per pixel cost more
-        // than the maxima for 10 channels): lanes past the channels read nothing and hold 0.
-        // Stored whole, those lanes land on the next pixels' first channels, which their own
-        // stores replace; where the rest of the row is shorter than those lanes (the last
-        // pixels), the valid lanes are stored in pieces.
-        for (; ch < channels; ch += 8) {
-            const size_t n = channels - ch < 8 ? channels - ch : 8;
-            __m256 m = lowest;
-            if (n == 8) {
-                EACH_CELL(cell) m = _mm256_max_ps(_mm256_loadu_ps(cell), m);
-            } else {
-                const __m256i k = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), lanes);
-                EACH_CELL(cell) m = _mm256_max_ps(_mm256_maskload_ps(cell, k), m);
+        // The rest, under 32 channels. One vector (at most 8 channels): loaded under a mask where
+        // the channels end inside it — lanes past them read nothing and hold 0. Two to four: all
+        // in one pass over the window as well, the last under that mask (a pass per vector cost
+        // RNet's 28-channel pool twice the instructions). Stored whole, a last vector's lanes
+        // past the channels land on the next pixels' first channels, which their own stores
+        // replace; where the rest of the row is shorter than those lanes (the last pixels), the
+        // valid lanes are stored in pieces.
+        if (ch < channels) {
+            const size_t rest = channels - ch, n = rest - (rest - 1) / 8 * 8;  // n: the last vector's lanes
+            const size_t whole = (rest - n) / 8;  // vectors before it
+            const __m256i k = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), lanes);
+            __m256 m = lowest, m0 = lowest, m1 = lowest, m2 = lowest;
+            switch (whole) {
+            case 0:
+                if (n == 8) {
+                    EACH_CELL(cell) m = _mm256_max_ps(_mm256_loadu_ps(cell), m);
+                } else {
+                    EACH_CELL(cell) m = _mm256_max_ps(_mm256_maskload_ps(cell, k), m);
+                }
+                break;
+            case 1:
+                EACH_CELL(cell) {
+                    m0 = _mm256_max_ps(_mm256_loadu_ps(cell), m0);
+                    m = _mm256_max_ps(_mm256_maskload_ps(cell + 8, k), m);
+                }
+                _mm256_storeu_ps(out + ch, m0);
+                break;
+            case 2:
+                EACH_CELL(cell) {
+                    m0 = _mm256_max_ps(_mm256_loadu_ps(cell), m0);
+                    m1 = _mm256_max_ps(_mm256_loadu_ps(cell + 8), m1);
+                    m = _mm256_max_ps(_mm256_maskload_ps(cell + 16, k), m);
+                }
+                _mm256_storeu_ps(out + ch, m0);
+                _mm256_storeu_ps(out + ch + 8, m1);
+                break;
+            default:
+                EACH_CELL(cell) {
+                    m0 = _mm256_max_ps(_mm256_loadu_ps(cell), m0);
+                    m1 = _mm256_max_ps(_mm256_loadu_ps(cell + 8), m1);
+                    m2 = _mm256_max_ps(_mm256_loadu_ps(cell + 16), m2);
+                    m = _mm256_max_ps(_mm256_maskload_ps(cell + 24, k), m);
+                }
+                _mm256_storeu_ps(out + ch, m0);
+                _mm256_storeu_ps(out + ch + 8, m1);
+                _mm256_storeu_ps(out + ch + 16, m2);
             }
+            float *const last = out + ch + 8 * whole;
             if (n == 8 || (out_w - 1 - j) * channels >= 8 - n) {
-                _mm256_storeu_ps(out + ch, m);
+                _mm256_storeu_ps(last, m);
             } else {
-                ts_store_first_avx2(out + ch, m, m, n);
+                ts_store_first_avx2(last, m, m, n);
             }
         }
     }

@@ -11,8 +11,9 @@ import TensorScope
         var rng = TestRandom(4242)
         var checked = 0, refused = 0
         while checked < 200 {
-            // Channel counts below, at and past the 4-, 8-, 16- and 32-lane loops, with tails.
-            let channels = [1, 2, 3, 4, 5, 6, 7, 12, 16, 17, 28, 35, 67][rng.int(0...12)]
+            // Channel counts below, at and past the 4-, 8-, 16- and 32-lane loops, with tails:
+            // one to four vectors after the blocks of 32, the last whole or partial.
+            let channels = [1, 2, 3, 4, 5, 6, 7, 8, 12, 16, 17, 24, 28, 35, 40, 67][rng.int(0...15)]
             let xs = [rng.int(1...2), rng.int(1...9), rng.int(1...9), channels]
             let k = (rng.int(1...4), rng.int(1...4)), s = (rng.int(1...4), rng.int(1...4))
             let same = rng.int(0...1) == 0, isMax = rng.int(0...1) == 0
