@@ -76,22 +76,31 @@ static int detect(int isa) {
     return 0;
 }
 
-const ts_isa_row *ts_isa_row_of(int isa) {
-    // Detected once per instruction set: 0 not yet, 1 runs, 2 does not.
-    static _Atomic int detected[TS_ISA_COUNT];
-    if (isa <= TS_ISA_NONE || isa >= TS_ISA_COUNT) return 0;
-    int state = detected[isa];
-    if (state == 0) {
-        state = detect(isa) ? 1 : 2;
-        detected[isa] = state;
-    }
-    if (state != 1) return 0;
+// The row of `isa` on this CPU: its own kernels, the emulation standing in for them (tests), or
+// NULL.
+static const ts_isa_row *resolve(int isa) {
+    if (!detect(isa)) return 0;
 #if defined(__x86_64__)
     if (isa == TS_ISA_AVX512 && !avx512_source_runs()) return &ts_emulated_avx512_row;
 #endif
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         if (rows[i].isa == isa) return &rows[i];
     return 0;
+}
+
+const ts_isa_row *ts_isa_row_of(int isa) {
+    // Resolved once per instruction set (the drivers ask on every call); `unsupported` marks
+    // one this CPU does not run. Two threads resolving at once store the same pointer.
+    static const ts_isa_row unsupported;
+    static const ts_isa_row *_Atomic resolved[TS_ISA_COUNT];
+    if (isa <= TS_ISA_NONE || isa >= TS_ISA_COUNT) return 0;
+    const ts_isa_row *row = resolved[isa];
+    if (!row) {
+        row = resolve(isa);
+        if (!row) row = &unsupported;
+        resolved[isa] = row;
+    }
+    return row == &unsupported ? 0 : row;
 }
 
 int ts_isa_supported(int isa) { return ts_isa_row_of(isa) != 0; }
