@@ -55,9 +55,25 @@ ts_winograd_pack(size_t nr, const float *hwio, const size_t r, const double *g, 
         }
 }
 
+// The 36 products M[xi] = V[xi] U[xi] of `count` tiles, or some of them: tile t's V[xi] at
+// v + xi * v_stride + t * v_tile (in_c floats), U packed as ts_winograd_pack stores it (`blocks`
+// blocks of NR output channels), tile t's M[xi] at m + xi * m_stride + t * m_tile, for
+// xi in [first_xi, end_xi) and the blocks [first_block, end_block) — M's columns past out_c
+// not written.
+typedef struct {
+    const float *v;
+    size_t v_stride, v_tile;
+    const float *u;
+    size_t blocks, in_c, out_c;
+    float *m;
+    size_t m_stride, m_tile;
+    size_t count, first_xi, end_xi, first_block, end_block;
+} ts_winograd_gemm;
+
 // The transforms on one instruction set's vectors (winograd_transforms.h, one variant per row
 // of the ISA table): `ts_winograd_transforms_of(isa)`, NULL where the CPU does not run it.
 typedef struct {
+    size_t mr, nr;  // the row's igemm tile, which `products` shares
     // V[xi] = (B^T d B)[xi] of `count` (at most TS_WINOGRAD_ROW_TILES) tiles side by side along
     // a tile row: tile t's 6 x 6 patch from row y0 and column x0 + step * t of image b (zeros
     // outside it, in_c at most TS_WINOGRAD_MAX_CHANNELS), at v + xi * stride + t * tile_stride
@@ -77,16 +93,11 @@ typedef struct {
                       size_t b, size_t oy, size_t ox);
     int (*output_4x4)(const ts_conv_params *p, const float *bias, const float *slopes, const float *m, size_t stride,
                       size_t b, size_t oy, size_t ox);
+    // M[xi] = V[xi] U[xi] as `g` says, on the row's own tile of mr tiles by nr channels.
+    void (*products)(const ts_winograd_gemm *g);
 } ts_winograd_transforms;
 
 const ts_winograd_transforms *ts_winograd_transforms_of(int isa);
-
-// M[xi] = V[xi] U[xi] for one xi: `count` tiles (V's rows v_stride floats apart, M's
-// m_stride) times the transformed filter's blocks [first_block, end_block) of NR output
-// channels (u: that xi's first block), on `row`'s igemm micro-kernel — the tiles are its
-// pixels, the channels its one tap's. M's columns past out_c are not written.
-void ts_winograd_products(const ts_isa_row *row, const float *v, size_t v_stride, const float *u, float *m,
-                          size_t m_stride, size_t count, size_t in_c, size_t out_c, size_t first_block, size_t end_block);
 
 #endif
 #endif

@@ -1,7 +1,7 @@
 // Winograd F(2 x 2, 5 x 5) for stride-1 5 x 5 convolutions, fused: a block of output tiles at a
 // time goes through the input transform, the 36 products and the output transform while its
-// transformed values are still in cache, the products on the instruction set's igemm
-// micro-kernel. Each 2 x 2 output tile comes from a 6 x 6 input patch with 36 multiplies per
+// transformed values are still in cache, the products on the instruction set's igemm tile
+// (winograd_transforms.h). Each 2 x 2 output tile comes from a 6 x 6 input patch with 36 multiplies per
 // channel pair instead of 100:
 //
 //     Y = A^T [ (G g G^T) . (B^T d B) ] A
@@ -46,14 +46,13 @@ __attribute__((target("avx2,fma"))) void ts_winograd_f25_pack_filter(int isa, co
 
 int ts_winograd_f25_run(int isa, const ts_conv_params *p, const float *u, const float *bias, const float *slopes,
                         float *scratch, size_t first_row, size_t rows) {
-    const ts_isa_row *row = ts_isa_row_of(isa);
     const ts_winograd_transforms *transforms = ts_winograd_transforms_of(isa);
-    if (!row || !transforms || row->mr > TS_WINOGRAD_ROW_TILES || p->in_c > TS_WINOGRAD_MAX_CHANNELS) return 0;
-    const size_t nr = row->nr;
-    const size_t c8 = (p->in_c + 7) / 8 * 8, k8 = (p->out_c + 7) / 8 * 8;
+    if (!transforms || transforms->mr > TS_WINOGRAD_ROW_TILES || p->in_c > TS_WINOGRAD_MAX_CHANNELS) return 0;
+    const size_t nr = transforms->nr;
     const size_t blocks = (p->out_c + nr - 1) / nr;
+    const size_t c8 = (p->in_c + 7) / 8 * 8, k8 = (p->out_c + 7) / 8 * 8;
     const size_t tiles_y = (p->out_h + 1) / 2, tiles_x = (p->out_w + 1) / 2;
-    const size_t block_tiles = row->mr;
+    const size_t block_tiles = transforms->mr;
     float *const v = scratch, *const m = scratch + 36 * block_tiles * c8;
     int finite = 1;
     for (size_t r = first_row; r < first_row + rows; r++) {
@@ -62,9 +61,11 @@ int ts_winograd_f25_run(int isa, const ts_conv_params *p, const float *u, const 
             const size_t count = tiles_x - tx0 < block_tiles ? tiles_x - tx0 : block_tiles;
             transforms->input_2(p, b, (ptrdiff_t)(ty * 2) - p->pad_top, (ptrdiff_t)(tx0 * 2) - p->pad_left, count,
                                    v, block_tiles * c8, c8);
-            for (size_t xi = 0; xi < 36; xi++)
-                ts_winograd_products(row, v + xi * block_tiles * c8, c8, u + xi * blocks * p->in_c * nr,
-                                     m + xi * block_tiles * k8, k8, count, p->in_c, p->out_c, 0, blocks);
+            const ts_winograd_gemm g = {.v = v, .v_stride = block_tiles * c8, .v_tile = c8, .u = u, .blocks = blocks,
+                                        .in_c = p->in_c, .out_c = p->out_c, .m = m, .m_stride = block_tiles * k8,
+                                        .m_tile = k8, .count = count, .first_xi = 0, .end_xi = 36, .first_block = 0,
+                                        .end_block = blocks};
+            transforms->products(&g);
             for (size_t t = 0; t < count; t++)
                 finite &= transforms->output_2x2(p, bias, slopes, m + t * k8, block_tiles * k8, b, ty * 2, (tx0 + t) * 2);
         }

@@ -79,13 +79,16 @@ void ts_winograd_f43_input(int isa, const ts_conv_params *p, float *v, size_t ro
 
 void ts_winograd_f43_products(int isa, const ts_conv_params *p, const float *u, const float *v, float *m,
                               size_t round_count, size_t item) {
-    const ts_isa_row *row = ts_isa_row_of(isa);
-    if (!row) return;
-    const size_t blocks = (p->out_c + row->nr - 1) / row->nr;
+    const ts_winograd_transforms *transforms = ts_winograd_transforms_of(isa);
+    if (!transforms) return;
+    const size_t blocks = (p->out_c + transforms->nr - 1) / transforms->nr;
     const size_t xi = item / blocks, block = item % blocks;
     const size_t c8 = v_row(p->in_c), k16 = m_row(p->out_c);
-    ts_winograd_products(row, v + xi * round_count * c8, c8, u + (xi * blocks + block) * p->in_c * row->nr,
-                         m + xi * round_count * k16, k16, round_count, p->in_c, p->out_c, block, block + 1);
+    const ts_winograd_gemm g = {.v = v, .v_stride = round_count * c8, .v_tile = c8, .u = u, .blocks = blocks,
+                                .in_c = p->in_c, .out_c = p->out_c, .m = m, .m_stride = round_count * k16,
+                                .m_tile = k16, .count = round_count, .first_xi = xi, .end_xi = xi + 1,
+                                .first_block = block, .end_block = block + 1};
+    transforms->products(&g);
 }
 
 int ts_winograd_f43_output(int isa, const ts_conv_params *p, const float *bias, const float *slopes, const float *m,

@@ -6,6 +6,7 @@
 //   TS_W_NAME(x)         x with the variant's suffix
 //   TS_W_ACTIVATE        the variant's activation, (vector, slopes, ts_activation) -> vector,
 //                        as its micro-kernels' store applies it
+//   TS_W_MR              the row's igemm MR: tiles per block of products (NR is 2 TS_W)
 // and defines the variant's table, `const ts_winograd_transforms TS_W_NAME(transforms)`.
 // No include guard: it is meant to be included more than once.
 
@@ -178,7 +179,68 @@ __attribute__((target(TS_W_TARGET))) static int TS_W_NAME(output_4x4)(const ts_c
     return TS_W_NAME(output)(p, bias, slopes, m, stride, b, oy, ox, 4);
 }
 
+// M[xi] = V[xi] U[xi] of `rows` tiles (a constant when inlined, so the accumulators are
+// registers) for the xi and blocks of NR = 2 TS_W output channels of `g`: the igemm
+// micro-kernel's loop without what a convolution's tile needs around it (indirection, bias,
+// activation, finiteness checks) — with F(2 x 2, 5 x 5)'s 32 channels that was a third of each
+// call. A block past out_c is stored only up to it.
+__attribute__((target(TS_W_TARGET), always_inline)) static inline void
+TS_W_NAME(products_rows)(const ts_winograd_gemm *g, const float *v, float *m, const size_t rows) {
+    const size_t in_c = g->in_c;
+    for (size_t xi = g->first_xi; xi < g->end_xi; xi++) {
+        const float *a[TS_W_MR];
+        for (size_t r = 0; r < rows; r++) a[r] = v + xi * g->v_stride + r * g->v_tile;
+        for (size_t nb = g->first_block; nb < g->end_block; nb++) {
+            const float *w = g->u + (xi * g->blocks + nb) * in_c * 2 * TS_W;
+            VEC acc0[TS_W_MR], acc1[TS_W_MR];
+            for (size_t r = 0; r < rows; r++) acc0[r] = acc1[r] = (VEC){0};
+#pragma clang loop unroll_count(4)
+            for (size_t c = 0; c < in_c; c++, w += 2 * TS_W) {
+                const VEC w0 = *(const VEC *)w, w1 = *(const VEC *)(w + TS_W);
+                for (size_t r = 0; r < rows; r++) {  // the scalar broadcast
+                    acc0[r] += a[r][c] * w0;
+                    acc1[r] += a[r][c] * w1;
+                }
+            }
+            float *out = m + xi * g->m_stride + nb * 2 * TS_W;
+            const size_t width = g->out_c - nb * 2 * TS_W;
+            for (size_t r = 0; r < rows; r++, out += g->m_tile) {
+                if (width >= 2 * TS_W) {
+                    *(VEC *)out = acc0[r];
+                    *(VEC *)(out + TS_W) = acc1[r];
+                } else {  // through memory: a lane indexed at run time would keep acc in memory throughout
+                    float lanes[2 * TS_W];
+                    *(VEC *)lanes = acc0[r];
+                    *(VEC *)(lanes + TS_W) = acc1[r];
+                    for (size_t l = 0; l < width; l++) out[l] = lanes[l];
+                }
+            }
+        }
+    }
+}
+
+__attribute__((target(TS_W_TARGET))) static void TS_W_NAME(products)(const ts_winograd_gemm *gemm) {
+    // A copy the stores to M cannot alias, so its fields stay in registers.
+    const ts_winograd_gemm local = *gemm, *const g = &local;
+    for (size_t t0 = 0; t0 < g->count; t0 += TS_W_MR) {
+        const float *v = g->v + t0 * g->v_tile;
+        float *m = g->m + t0 * g->m_tile;
+        switch (g->count - t0 < TS_W_MR ? g->count - t0 : TS_W_MR) {
+#define TS_W_ROWS(n)                                                                 \
+    case n:                                                                         \
+        TS_W_NAME(products_rows)(g, v, m, n <= TS_W_MR ? n : 1);                    \
+        break;
+            TS_W_ROWS(1) TS_W_ROWS(2) TS_W_ROWS(3) TS_W_ROWS(4) TS_W_ROWS(5) TS_W_ROWS(6) TS_W_ROWS(7)
+            TS_W_ROWS(8)
+#undef TS_W_ROWS
+            default: break;
+        }
+    }
+}
+
 static const ts_winograd_transforms TS_W_NAME(transforms) = {
-    .input_2 = TS_W_NAME(input_2), .input_4 = TS_W_NAME(input_4), .output_2x2 = TS_W_NAME(output_2x2), .output_4x4 = TS_W_NAME(output_4x4)};
+    .mr = TS_W_MR, .nr = 2 * TS_W,
+    .input_2 = TS_W_NAME(input_2), .input_4 = TS_W_NAME(input_4), .output_2x2 = TS_W_NAME(output_2x2),
+    .output_4x4 = TS_W_NAME(output_4x4), .products = TS_W_NAME(products)};
 
 #undef VEC

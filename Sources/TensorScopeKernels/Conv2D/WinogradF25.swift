@@ -5,7 +5,7 @@ import CConvKernels
 /// multiplies per input–output channel pair instead of 100.
 ///
 /// Fused (`winograd_f25.c`): a block of MR tiles along a tile row goes through the input
-/// transform, the 36 products on the instruction set's igemm micro-kernel and the output
+/// transform, the 36 products on the instruction set's igemm tile and the output
 /// transform with the epilogue while it is in cache; the workers take tile rows. The filter is
 /// transformed once per value (`WeightLayout.winogradF25`, kept for a variable). Rounds of
 /// transformed values through memory, as `WinogradF43` takes them, move 36 (C + K) floats per

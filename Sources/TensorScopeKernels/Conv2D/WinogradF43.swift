@@ -9,7 +9,7 @@ import CConvKernels
 /// with the filter transformed once per value (`U = G g Gᵀ`, `WeightLayout.winogradF43`, kept
 /// for a variable) and tiles taken in rounds (`winograd_f43.c`): every patch of the round
 /// transformed (`V = Bᵀ d B`), the 36 products over channels (`M[ξ] = V[ξ] · U[ξ]`) on the
-/// instruction set's igemm micro-kernel in items of one ξ and one block of NR output channels,
+/// instruction set's igemm tile (`winograd_transforms.h`) in items of one ξ and one block of NR output channels,
 /// each tile transformed back (`Aᵀ M A`) with the bias, activation and finiteness check; each
 /// pass spread over the workers. A round holds at most `roundLimitBytes` of transformed values,
 /// so scratch is bounded by that, not by the image. Rounds, not `WinogradF25`'s fused blocks:
