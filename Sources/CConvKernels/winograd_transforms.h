@@ -120,11 +120,13 @@ TS_W_NAME(at_row)(size_t n, size_t r, VEC s0, VEC s1, VEC s2, VEC s3, VEC s4, VE
 // products at m + xi * stride); each pixel inside the output stored with the bias and the
 // activation as the micro-kernels apply them (ELU as their driver does). Returns sum * 0 summed
 // over the pixels: NaN in a lane unless every sum was finite (checked before the bias, as the
-// kernels check). Inlined with constant n and, for whole vectors, lanes = TS_W, so the rows
-// are fixed and no load or store tests its length (as the input transform's second pass).
+// kernels check). Inlined with constant n, activation and, for whole vectors, lanes = TS_W, so
+// the rows are fixed, no load or store tests its length (as the input transform's second pass)
+// and no pixel branches on the activation.
 __attribute__((target(TS_W_TARGET), always_inline)) static inline VEC
 TS_W_NAME(output_block)(const ts_conv_params *p, const float *bias_in, const float *slopes, const float *m,
-                        size_t stride, size_t b, size_t oy, size_t ox, const size_t n, size_t ko, const size_t lanes) {
+                        size_t stride, size_t b, size_t oy, size_t ox, const size_t n, size_t ko, const size_t lanes,
+                        const int activation) {
     const size_t k = p->out_c;
     const VEC zero = {0};
     VEC check = zero;
@@ -136,15 +138,19 @@ TS_W_NAME(output_block)(const ts_conv_params *p, const float *bias_in, const flo
     }
     const VEC bias = bias_in ? TS_W_NAME(load)(bias_in + ko, lanes) : zero;
     const VEC slope = slopes ? TS_W_NAME(load)(slopes + ko, lanes) : zero;
-    for (size_t i = 0; i < n && oy + i < p->out_h; i++)
-        for (size_t jx = 0; jx < n && ox + jx < p->out_w; jx++) {
+    // The rows and columns inside the output: all n but at its bottom and right edges.
+    const size_t rows = p->out_h - oy < n ? p->out_h - oy : n, columns = p->out_w - ox < n ? p->out_w - ox : n;
+    float *const first = p->output + ((b * p->out_h + oy) * p->out_w + ox) * k + ko;
+    for (size_t i = 0; i < n; i++)
+        for (size_t jx = 0; jx < n; jx++) {
+            if (i >= rows || jx >= columns) continue;
             const VEC *row = t[i];
             const VEC sum = TS_W_NAME(at_row)(n, jx, row[0], row[1], row[2], row[3], row[4], row[5]);
             check += sum * zero;
-            VEC value = TS_W_ACTIVATE(sum + bias, slope, p->activation);
-            if (p->activation == TS_ACTIVATION_ELU)
+            VEC value = TS_W_ACTIVATE(sum + bias, slope, activation);
+            if (activation == TS_ACTIVATION_ELU)
                 for (size_t l = 0; l < TS_W; l++) value[l] = value[l] < 0 ? expf(value[l]) - 1.0f : value[l];
-            float *out = p->output + ((b * p->out_h + oy + i) * p->out_w + ox + jx) * k + ko;
+            float *out = first + (i * p->out_w + jx) * k;
             if (lanes == TS_W)
                 *(VEC *)out = value;
             else
@@ -153,18 +159,36 @@ TS_W_NAME(output_block)(const ts_conv_params *p, const float *bias_in, const flo
     return check;
 }
 
-// Every output channel of the n x n tile at (b, oy, ox). Returns 1 when every sum was finite.
+// Every output channel of the n x n tile at (b, oy, ox), with a constant activation. Returns 1
+// when every sum was finite.
 __attribute__((target(TS_W_TARGET), always_inline)) static inline int
-TS_W_NAME(output)(const ts_conv_params *p, const float *bias, const float *slopes, const float *m, size_t stride,
-                  size_t b, size_t oy, size_t ox, const size_t n) {
+TS_W_NAME(output_with)(const ts_conv_params *p, const float *bias, const float *slopes, const float *m, size_t stride,
+                       size_t b, size_t oy, size_t ox, const size_t n, const int activation) {
     const size_t k = p->out_c, whole = k / TS_W * TS_W;
     VEC check = {0};
     for (size_t ko = 0; ko < whole; ko += TS_W)
-        check += TS_W_NAME(output_block)(p, bias, slopes, m, stride, b, oy, ox, n, ko, TS_W);
-    if (whole < k) check += TS_W_NAME(output_block)(p, bias, slopes, m, stride, b, oy, ox, n, whole, k - whole);
+        check += TS_W_NAME(output_block)(p, bias, slopes, m, stride, b, oy, ox, n, ko, TS_W, activation);
+    if (whole < k)
+        check += TS_W_NAME(output_block)(p, bias, slopes, m, stride, b, oy, ox, n, whole, k - whole, activation);
     int finite = 1;
     for (size_t l = 0; l < TS_W; l++) finite &= check[l] == 0;
     return finite;
+}
+
+__attribute__((target(TS_W_TARGET), always_inline)) static inline int
+TS_W_NAME(output)(const ts_conv_params *p, const float *bias, const float *slopes, const float *m, size_t stride,
+                  size_t b, size_t oy, size_t ox, const size_t n) {
+    switch (p->activation) {
+#define TS_W_ACTIVATION(a) \
+    case a: return TS_W_NAME(output_with)(p, bias, slopes, m, stride, b, oy, ox, n, a);
+        TS_W_ACTIVATION(TS_ACTIVATION_NONE)
+        TS_W_ACTIVATION(TS_ACTIVATION_RELU)
+        TS_W_ACTIVATION(TS_ACTIVATION_RELU6)
+        TS_W_ACTIVATION(TS_ACTIVATION_PRELU)
+        TS_W_ACTIVATION(TS_ACTIVATION_ELU)
+#undef TS_W_ACTIVATION
+        default: return TS_W_NAME(output_with)(p, bias, slopes, m, stride, b, oy, ox, n, TS_ACTIVATION_NONE);
+    }
 }
 
 __attribute__((target(TS_W_TARGET))) static int TS_W_NAME(output_2x2)(const ts_conv_params *p, const float *bias,
