@@ -55,6 +55,29 @@ TS_W_NAME(second_pass)(const VEC (*t)[6], size_t count, const size_t step, float
     }
 }
 
+// The input transform's first pass, B^T d, of `columns` columns from x0 of the six `rows`
+// (NULL: a row outside the image), channels [ch, ch + lanes), into t. Inlined with constant
+// lanes and `checked`: without it every column and row is inside and every load whole.
+__attribute__((target(TS_W_TARGET), always_inline)) static inline void
+TS_W_NAME(first_pass)(const ts_conv_params *p, const float *const rows[6], ptrdiff_t x0, size_t columns, size_t ch,
+                      const size_t lanes, const int checked, VEC (*t)[6]) {
+    const size_t c = p->in_c;
+    for (size_t x = 0; x < columns; x++) {
+        const ptrdiff_t column = x0 + (ptrdiff_t)x;
+        const int inside = !checked || (column >= 0 && column < (ptrdiff_t)p->in_w);
+        VEC d[6];
+        for (int r = 0; r < 6; r++)
+            d[r] = inside && (!checked || rows[r]) ? TS_W_NAME(load)(rows[r] + (size_t)column * c + ch, lanes)
+                                                   : (VEC){0};
+        t[x][0] = 4 * d[0] - 5 * d[2] + d[4];
+        t[x][1] = -4 * d[1] - 4 * d[2] + d[3] + d[4];
+        t[x][2] = 4 * d[1] - 4 * d[2] - d[3] + d[4];
+        t[x][3] = -2 * d[1] - d[2] + 2 * d[3] + d[4];
+        t[x][4] = 2 * d[1] - d[2] - 2 * d[3] + d[4];
+        t[x][5] = 4 * d[1] - 5 * d[3] + d[5];
+    }
+}
+
 // V[xi] = (B^T d B)[xi] of `count` (at most TS_WINOGRAD_ROW_TILES) tiles side by side along a
 // tile row, `step` columns apart (ts_winograd_transforms.input_2 and input_4). Inlined with a
 // constant step.
@@ -68,22 +91,15 @@ TS_W_NAME(input)(const ts_conv_params *p, size_t b, ptrdiff_t y0, ptrdiff_t x0, 
         const ptrdiff_t y = y0 + r;
         rows[r] = y >= 0 && y < (ptrdiff_t)p->in_h ? p->input + (b * p->in_h + (size_t)y) * p->in_w * c : 0;
     }
+    // Most patches lie inside the image: those read whole vectors without a test per load.
+    const int interior = rows[0] && rows[5] && x0 >= 0 && x0 + (ptrdiff_t)columns <= (ptrdiff_t)p->in_w;
     for (size_t ch = 0; ch < c; ch += TS_W) {
         const size_t lanes = c - ch < TS_W ? c - ch : TS_W;
         VEC t[4 * (TS_WINOGRAD_ROW_TILES - 1) + 6][6];  // B^T d of each column
-        for (size_t x = 0; x < columns; x++) {
-            const ptrdiff_t column = x0 + (ptrdiff_t)x;
-            const int inside = column >= 0 && column < (ptrdiff_t)p->in_w;
-            VEC d[6];
-            for (int r = 0; r < 6; r++)
-                d[r] = inside && rows[r] ? TS_W_NAME(load)(rows[r] + (size_t)column * c + ch, lanes) : (VEC){0};
-            t[x][0] = 4 * d[0] - 5 * d[2] + d[4];
-            t[x][1] = -4 * d[1] - 4 * d[2] + d[3] + d[4];
-            t[x][2] = 4 * d[1] - 4 * d[2] - d[3] + d[4];
-            t[x][3] = -2 * d[1] - d[2] + 2 * d[3] + d[4];
-            t[x][4] = 2 * d[1] - d[2] - 2 * d[3] + d[4];
-            t[x][5] = 4 * d[1] - 5 * d[3] + d[5];
-        }
+        if (interior && lanes == TS_W)
+            TS_W_NAME(first_pass)(p, rows, x0, columns, ch, TS_W, 0, t);
+        else
+            TS_W_NAME(first_pass)(p, rows, x0, columns, ch, lanes, 1, t);
         if (lanes == TS_W)
             TS_W_NAME(second_pass)(t, count, step, v + ch, stride, tile_stride, TS_W);
         else
