@@ -184,7 +184,9 @@ import TensorScopeModels
             try (i % 2 == 0 ? progressive : baseline).write(to: photos.appendingPathComponent(String(format: "IMG_%04d.JPG", i)))
         }
         // Under AddressSanitizer the child is instrumented too; without its quarantine its
-        // allocator gives freed memory back, and the same bound holds (168 MiB measured).
+        // allocator gives freed memory back. Its shadow memory is one byte per eight of the
+        // application's, on top of them: the bound there is 300 MiB × 9/8. (Measured on Zen 3:
+        // 230–237 MiB, once 315 in a whole-suite run; 243 MiB without AddressSanitizer.)
         let environment = Sanitizers.addressSanitizerActive ? ["ASAN_OPTIONS": "quarantine_size_mb=0:detect_leaks=0"] : [:]
         let result = try cli.run([photos.path, "--batch-size", "8", "--output", folder.appendingPathComponent("m").path,
                                   "--features", folder.appendingPathComponent("f").path], environment: environment)
@@ -193,7 +195,11 @@ import TensorScopeModels
         #expect(files(folder.appendingPathComponent("f")).count == 17 && files(folder.appendingPathComponent("m")).count == 17)
         let line = try #require(result.stdout.split(separator: "\n").last { $0.hasPrefix("peak RSS ") })
         let peak = try #require(Double(line.split(separator: " ")[2]))
-        #expect(peak <= 300, "peak RSS \(peak) MiB")
+        let bound = Sanitizers.addressSanitizerActive ? 300 * 9 / 8 : 300.0
+        if Sanitizers.addressSanitizerActive {
+            print("notice: under AddressSanitizer, peak RSS is held to 300 MiB plus its shadow memory, \(bound) MiB (\(peak) MiB)")
+        }
+        #expect(peak <= bound, "peak RSS \(peak) MiB")
     }
 
     /// Peak memory does not depend on the number of images: 30 and 2,000 small images, the
