@@ -9,6 +9,34 @@
 
 #define MR 6
 
+// Adds the biases, applies `activation` (a constant where inlined) and stores the first mr
+// rows of the tile, ldo floats apart.
+__attribute__((target("avx2,fma"), always_inline))
+static inline void store_rows(const __m256 *acc0, const __m256 *acc1, __m256 b0, __m256 b1, __m256 s0, __m256 s1,
+                              int activation, int stream, float *out, size_t ldo, size_t mr, size_t nr) {
+    // Unrolled with constant indices, so the accumulators stay in registers (a loop to `mr`
+    // would index them at run time and force them to the stack on every FMA).
+#pragma clang loop unroll(full)
+    for (int m = 0; m < MR; m++) {
+        if ((size_t)m >= mr) break;
+        const __m256 v0 = ts_activate_avx2(_mm256_add_ps(acc0[m], b0), s0, activation);
+        const __m256 v1 = ts_activate_avx2(_mm256_add_ps(acc1[m], b1), s1, activation);
+        if (stream) {
+            // Whole, contiguous, 16-byte aligned rows (see isa_table.h), in 16-byte pieces.
+            _mm_stream_ps(out, _mm256_castps256_ps128(v0));
+            _mm_stream_ps(out + 4, _mm256_extractf128_ps(v0, 1));
+            _mm_stream_ps(out + 8, _mm256_castps256_ps128(v1));
+            _mm_stream_ps(out + 12, _mm256_extractf128_ps(v1, 1));
+        } else if (nr == 16) {
+            _mm256_storeu_ps(out, v0);
+            _mm256_storeu_ps(out + 8, v1);
+        } else {
+            ts_store_first_avx2(out, v0, v1, nr);
+        }
+        out += ldo;
+    }
+}
+
 // The body of both entry points; `direct` is a constant in each, so each gets its own loop.
 __attribute__((target("avx2,fma"), always_inline))
 static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size_t step, int direct,
@@ -84,27 +112,9 @@ static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size
         s0 = _mm256_loadu_ps(bias + 16);
         s1 = _mm256_loadu_ps(bias + 24);
     }
-    // Unrolled with constant indices, so the accumulators stay in registers (a loop to `mr`
-    // would index them at run time and force them to the stack on every FMA).
-#pragma clang loop unroll(full)
-    for (int m = 0; m < MR; m++) {
-        if ((size_t)m >= mr) break;
-        const __m256 v0 = ts_activate_avx2(_mm256_add_ps(acc0[m], b0), s0, activation);
-        const __m256 v1 = ts_activate_avx2(_mm256_add_ps(acc1[m], b1), s1, activation);
-        if (stream) {
-            // Whole, contiguous, 16-byte aligned rows (see isa_table.h), in 16-byte pieces.
-            _mm_stream_ps(out, _mm256_castps256_ps128(v0));
-            _mm_stream_ps(out + 4, _mm256_extractf128_ps(v0, 1));
-            _mm_stream_ps(out + 8, _mm256_castps256_ps128(v1));
-            _mm_stream_ps(out + 12, _mm256_extractf128_ps(v1, 1));
-        } else if (nr == 16) {
-            _mm256_storeu_ps(out, v0);
-            _mm256_storeu_ps(out + 8, v1);
-        } else {
-            ts_store_first_avx2(out, v0, v1, nr);
-        }
-        out += ldo;
-    }
+#define STORE_ROWS(a) store_rows(acc0, acc1, b0, b1, s0, s1, a, stream, out, ldo, mr, nr)
+    TS_WITH_ACTIVATION(activation, STORE_ROWS)
+#undef STORE_ROWS
     const __m256 unordered = _mm256_cmp_ps(check, check, _CMP_UNORD_Q);
     return _mm256_movemask_ps(unordered) == 0;
 }

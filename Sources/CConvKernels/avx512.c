@@ -17,6 +17,37 @@ static inline void stream16(float *out, __m512 v) {
     _mm_stream_ps(out + 12, _mm512_extractf32x4_ps(v, 3));
 }
 
+// Adds the biases, applies `activation` (a constant where inlined) and stores the first mr
+// rows of the tile, ldo floats apart.
+__attribute__((target(TS_AVX512_TARGET), always_inline))
+static inline void store_rows(const __m512 *acc0, const __m512 *acc1, __m512 b0, __m512 b1, __m512 s0, __m512 s1,
+                              int activation, int stream, float *out, size_t ldo, size_t mr, size_t nr) {
+    // Streamed rows (whole, contiguous, 16-byte aligned: see isa_table.h) are stored as two
+    // vectors where 64-byte aligned, else in 16-byte pieces (Swift arrays start 16-byte aligned).
+    const int width = !stream ? 0 : ((uintptr_t)out & 63) == 0 ? 64 : 16;
+    const __mmask16 k0 = nr >= 16 ? 0xFFFF : (__mmask16)((1u << nr) - 1);
+    const __mmask16 k1 = nr >= 32 ? 0xFFFF : nr <= 16 ? 0 : (__mmask16)((1u << (nr - 16)) - 1);
+    // Unrolled with constant indices, so the accumulators stay in registers (a loop to `mr`
+    // would index them at run time and force them to the stack on every FMA).
+#pragma clang loop unroll(full)
+    for (int m = 0; m < MR; m++) {
+        if ((size_t)m >= mr) break;
+        const __m512 v0 = ts_activate_avx512(_mm512_add_ps(acc0[m], b0), s0, activation);
+        const __m512 v1 = ts_activate_avx512(_mm512_add_ps(acc1[m], b1), s1, activation);
+        if (width == 64) {
+            _mm512_stream_ps(out, v0);
+            _mm512_stream_ps(out + 16, v1);
+        } else if (width == 16) {
+            stream16(out, v0);
+            stream16(out + 16, v1);
+        } else {
+            _mm512_mask_storeu_ps(out, k0, v0);
+            _mm512_mask_storeu_ps(out + 16, k1, v1);
+        }
+        out += ldo;
+    }
+}
+
 // The body of both entry points; `direct` is a constant in each, so each gets its own loop.
 __attribute__((target(TS_AVX512_TARGET), always_inline))
 static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size_t step, int direct,
@@ -72,30 +103,9 @@ static inline int kernel(size_t taps, size_t in_c, const float *const *ind, size
         s0 = _mm512_loadu_ps(bias + 32);
         s1 = _mm512_loadu_ps(bias + 48);
     }
-    // Streamed rows (whole, contiguous, 16-byte aligned: see isa_table.h) are stored as two
-    // vectors where 64-byte aligned, else in 16-byte pieces (Swift arrays start 16-byte aligned).
-    const int width = !stream ? 0 : ((uintptr_t)out & 63) == 0 ? 64 : 16;
-    const __mmask16 k0 = nr >= 16 ? 0xFFFF : (__mmask16)((1u << nr) - 1);
-    const __mmask16 k1 = nr >= 32 ? 0xFFFF : nr <= 16 ? 0 : (__mmask16)((1u << (nr - 16)) - 1);
-    // Unrolled with constant indices, so the accumulators stay in registers (a loop to `mr`
-    // would index them at run time and force them to the stack on every FMA).
-#pragma clang loop unroll(full)
-    for (int m = 0; m < MR; m++) {
-        if ((size_t)m >= mr) break;
-        const __m512 v0 = ts_activate_avx512(_mm512_add_ps(acc0[m], b0), s0, activation);
-        const __m512 v1 = ts_activate_avx512(_mm512_add_ps(acc1[m], b1), s1, activation);
-        if (width == 64) {
-            _mm512_stream_ps(out, v0);
-            _mm512_stream_ps(out + 16, v1);
-        } else if (width == 16) {
-            stream16(out, v0);
-            stream16(out + 16, v1);
-        } else {
-            _mm512_mask_storeu_ps(out, k0, v0);
-            _mm512_mask_storeu_ps(out + 16, k1, v1);
-        }
-        out += ldo;
-    }
+#define STORE_ROWS(a) store_rows(acc0, acc1, b0, b1, s0, s1, a, stream, out, ldo, mr, nr)
+    TS_WITH_ACTIVATION(activation, STORE_ROWS)
+#undef STORE_ROWS
     const __mmask16 bad = _mm512_cmp_ps_mask(check, check, _CMP_UNORD_Q);
     return bad == 0;
 }

@@ -391,6 +391,35 @@ static int run_padded(const tile_context *t, size_t pixel, size_t end, size_t b,
 #undef NEXT_LINE
 }
 
+// Whether output pixel k reads input pixel k alone (1 x 1, stride 1, no padding): then any MR
+// consecutive pixels of the range, across output rows and images, are one run of the direct
+// kernel, and a tile's indirection is one pointer.
+static int contiguous_pixels(const ts_conv_params *p) {
+    return p->kernel_h == 1 && p->kernel_w == 1 && p->stride_h == 1 && p->stride_w == 1 && p->pad_top == 0 &&
+           p->pad_left == 0 && p->in_h == p->out_h && p->in_w == p->out_w && p->pool_h == 0;
+}
+
+// The tiles of pixels [pixel, end) of a contiguous_pixels convolution: whole tiles take the
+// direct kernel, a short last one the indirect kernel with its missing pixels reading zeros.
+// (Through run_tile, one tile in ten of a pointwise layer over a 56-pixel-wide map would wrap
+// to the next output row and take the general path.)
+static int run_contiguous(const tile_context *t, size_t pixel, size_t end, float *tile, int buffered) {
+    const ts_conv_params *p = t->p;
+    const size_t mr_max = t->mr_max, in_c = p->in_c;
+    int finite = 1;
+    for (; pixel < end; pixel += mr_max) {
+        const size_t mr = end - pixel < mr_max ? end - pixel : mr_max;
+        const float *const start = p->input + pixel * in_c;
+        float *const destination = p->output + pixel * p->out_c;
+        t->rows[0] = start;
+        if (mr < mr_max)
+            for (size_t m = 0; m < mr_max; m++) t->ind[m] = m < mr ? start + m * in_c : p->zero;
+        finite &= multiply(t, mr == mr_max, in_c, 0, 1, in_c, 0, 0, mr, buffered ? tile : destination, p->out_c);
+        if (buffered) t->row->stream_tile(destination, tile, mr * p->out_c);
+    }
+    return finite;
+}
+
 // o[n] = v[n] when greater (TensorFlow's MaxPool: NaN never replaces, so a window of NaN and
 // -inf gives the lowest finite float); with v NULL, o's own values against that lowest float.
 static void keep_greater(float *restrict o, const float *restrict v, size_t n) {
@@ -543,7 +572,10 @@ int ts_igemm_run(int isa, const ts_conv_params *p, size_t first, size_t count) {
     // Pooling is done by batch-major ranges only; the caller asks for it only then (see
     // ts_igemm_pools), and anything else writes nothing rather than a wrong layout.
     if (p->pool_h && !(batch_major && ts_igemm_pools(isa, p))) return 0;
-    if (batch_major || padded_image_floats(p, first, count, &t.padded_h, &t.padded_w)) {
+    if (contiguous_pixels(p)) {
+        finite = run_contiguous(&t, pixel, end, tile, buffered);
+        pixel = end;
+    } else if (batch_major || padded_image_floats(p, first, count, &t.padded_h, &t.padded_w)) {
         const int in_place = reads_in_place(p, t.padded_h, t.padded_w);
         if (in_place) {
             t.padded_h = p->in_h;

@@ -8,6 +8,16 @@
 
 #include "CConvKernels.h"
 
+// Runs CALL(a) with the activation as the constant a (ELU, which the drivers apply, as none):
+// an always-inlined epilogue gets one copy per activation rather than a test of it per row.
+#define TS_WITH_ACTIVATION(activation, CALL)                                                        \
+    switch (activation) {                                                                           \
+    case TS_ACTIVATION_RELU: CALL(TS_ACTIVATION_RELU); break;                                       \
+    case TS_ACTIVATION_RELU6: CALL(TS_ACTIVATION_RELU6); break;                                     \
+    case TS_ACTIVATION_PRELU: CALL(TS_ACTIVATION_PRELU); break;                                     \
+    default: CALL(TS_ACTIVATION_NONE);                                                              \
+    }
+
 // Computes an MR x NR output tile: out[m][n] = sum over taps t and channels c of
 // ind[t * MR + m][c] * w[(t * (in_c + wskip) + c) * NR + n] — wskip channels of weights are
 // skipped after each tap's, for a tile that reads only part of each kernel row; checks the sums are finite, adds bias[n]

@@ -30,6 +30,10 @@ import TensorScope
         Case(input: [2, 30, 31, 3], filter: [5, 5, 3, 32], stride: 1, same: true),
         Case(input: [1, 9, 9, 32], filter: [1, 1, 32, 64], stride: 1, same: true),
         Case(input: [1, 9, 9, 32], filter: [1, 1, 32, 48], stride: 2, same: true),
+        // 1 × 1 at stride 1: output pixel k reads input pixel k, so tiles run on across rows
+        // and images (105 pixels: a short last tile with 6 and 8 per tile), channel tails.
+        Case(input: [3, 5, 7, 10], filter: [1, 1, 10, 21], stride: 1, same: false),
+        Case(input: [2, 3, 3, 5], filter: [1, 1, 5, 16], stride: 1, same: true),
         Case(input: [1, 11, 11, 9], filter: [6, 4, 9, 12], stride: 2, same: true),
         Case(input: [1, 16, 16, 32], filter: [5, 5, 32, 32], stride: 1, same: false),
         // One output pixel; a kernel larger than the input; batches of 1 and 33.
