@@ -226,22 +226,41 @@ __attribute__((target(TS_W_TARGET))) static int TS_W_NAME(output_4x4)(const ts_c
 // call. A block past out_c is stored only up to it.
 __attribute__((target(TS_W_TARGET), always_inline)) static inline void
 TS_W_NAME(products_rows)(const ts_winograd_gemm *g, const float *v, float *m, const size_t rows) {
-    const size_t in_c = g->in_c;
+    const size_t in_c = g->in_c, tile = g->v_tile;
     for (size_t xi = g->first_xi; xi < g->end_xi; xi++) {
-        const float *a[TS_W_MR];
-        for (size_t r = 0; r < rows; r++) a[r] = v + xi * g->v_stride + r * g->v_tile;
         for (size_t nb = g->first_block; nb < g->end_block; nb++) {
             const float *w = g->u + (xi * g->blocks + nb) * in_c * 2 * TS_W;
             VEC acc0[TS_W_MR], acc1[TS_W_MR];
             for (size_t r = 0; r < rows; r++) acc0[r] = acc1[r] = (VEC){0};
-#pragma clang loop unroll_count(4)
-            for (size_t c = 0; c < in_c; c++, w += 2 * TS_W) {
-                const VEC w0 = *(const VEC *)w, w1 = *(const VEC *)(w + TS_W);
-                for (size_t r = 0; r < rows; r++) {  // the scalar broadcast
-                    acc0[r] += a[r][c] * w0;
-                    acc1[r] += a[r][c] * w1;
-                }
+            // Tile r's channel c at base[r / 3][c] + (r % 3) * tile: one register per three
+            // tiles and the tile stride scaled by 1 or 2 in the address, so a trip of four
+            // channels advances three pointers instead of recomputing six (85 instructions per
+            // 48 multiply-adds with AVX2, not 89).
+            const float *const first = v + xi * g->v_stride;  // (bases past the last tile stay at it)
+            const float *base[3] = {first, rows > 3 ? first + 3 * tile : first, rows > 6 ? first + 6 * tile : first};
+#define TS_W_CHANNEL(u)                                                                 \
+    {                                                                                   \
+        const VEC w0 = *(const VEC *)(w + (u) * 2 * TS_W), w1 = *(const VEC *)(w + (u) * 2 * TS_W + TS_W); \
+        for (size_t r = 0; r < rows; r++) { /* the scalar broadcast */                 \
+            const float a = base[r / 3][(u) + (r % 3) * tile];                           \
+            acc0[r] += a * w0;                                                          \
+            acc1[r] += a * w1;                                                          \
+        }                                                                               \
+    }
+            for (size_t c = in_c % 4; c > 0; c--) {
+                TS_W_CHANNEL(0)
+                w += 2 * TS_W, base[0]++, base[1]++, base[2]++;
             }
+            for (size_t c = in_c / 4; c > 0; c--) {
+                TS_W_CHANNEL(0) TS_W_CHANNEL(1) TS_W_CHANNEL(2) TS_W_CHANNEL(3)
+                w += 8 * TS_W, base[0] += 4, base[1] += 4, base[2] += 4;
+                // Opaque to the optimiser, which would otherwise fold the bases back into one
+                // pointer plus offsets and recompute them (each base only where it is read).
+                __asm__("" : "+r"(base[0]));
+                if (rows > 3) __asm__("" : "+r"(base[1]));
+                if (rows > 6) __asm__("" : "+r"(base[2]));
+            }
+#undef TS_W_CHANNEL
             float *out = m + xi * g->m_stride + nb * 2 * TS_W;
             const size_t width = g->out_c - nb * 2 * TS_W;
             for (size_t r = 0; r < rows; r++, out += g->m_tile) {
