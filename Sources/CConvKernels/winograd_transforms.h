@@ -234,13 +234,13 @@ TS_W_NAME(products_rows)(const ts_winograd_gemm *g, const float *v, float *m, co
             for (size_t r = 0; r < rows; r++) acc0[r] = acc1[r] = (VEC){0};
             // Tile r's channel c at base[r / 3][c] + (r % 3) * tile: one register per three
             // tiles and the tile stride scaled by 1 or 2 in the address, so a trip of four
-            // channels advances three pointers instead of recomputing six (85 instructions per
-            // 48 multiply-adds with AVX2, not 89).
+            // channels advances three pointers instead of recomputing six.
             const float *const first = v + xi * g->v_stride;  // (bases past the last tile stay at it)
             const float *base[3] = {first, rows > 3 ? first + 3 * tile : first, rows > 6 ? first + 6 * tile : first};
 #define TS_W_CHANNEL(u)                                                                 \
     {                                                                                   \
-        const VEC w0 = *(const VEC *)(w + (u) * 2 * TS_W), w1 = *(const VEC *)(w + (u) * 2 * TS_W + TS_W); \
+        const VEC w0 = *(const VEC *)(w + (u) * 2 * TS_W);                              \
+        const VEC w1 = *(const VEC *)(w + (u) * 2 * TS_W + TS_W);                       \
         for (size_t r = 0; r < rows; r++) { /* the scalar broadcast */                 \
             const float a = base[r / 3][(u) + (r % 3) * tile];                           \
             acc0[r] += a * w0;                                                          \
