@@ -175,11 +175,11 @@ import TensorScopeModels
     /// DCT scale.
     ///
     /// The bound is 300 MiB plus one batch's feature map (8 × 224 × 224 × 32 floats, 49 MiB):
-    /// most runs peak at 243 MiB, but on busy cores some peak about one map higher (292–298
-    /// MiB; twice 315 in CI, once under AddressSanitizer, so not its shadow memory). Not
-    /// established why; most likely glibc's one heap (`Memory.retainFreedBuffers`) finding no
-    /// room for a new map where a freed one was when the stages' allocations interleave
-    /// differently.
+    /// the peak lands at 243, 292 or 315 MiB from run to run — the higher ones more often on
+    /// busy cores, 315 once under AddressSanitizer too — and no higher on folders of 34, 68 and
+    /// 136 such photos. Not established why; most likely glibc's one heap
+    /// (`Memory.retainFreedBuffers`) finding no room for a new map where a freed one was when
+    /// the stages' allocations interleave differently.
     @Test func twelveMegapixelJPEGsStayUnder350MiB() throws {
         let folder = try Paths.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
