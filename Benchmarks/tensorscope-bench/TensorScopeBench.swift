@@ -26,11 +26,16 @@ struct TensorScopeBench: ParsableCommand {
     var algorithm: Conv2DAlgorithm?
     @Option(help: "Pin the instruction set of TensorScope's own kernels (avx2, avx512); default: the best the CPU has.")
     var isa: KernelISA?
+    @Option(help: "Pin the output tile of 5 × 5 Winograd convolutions: 2 for F(2 × 2, 5 × 5), 3 for F(3 × 3, 5 × 5); default: the planner's choice.")
+    var winogradTile: Int?
     @Option(help: "Run the single-layer cases (seed-layer, s2-3x3, pointwise, deep-3x3) at this batch instead of their own (their names then end in -b<batch>).")
     var batch: Int?
 
     func validate() throws {
         if let batch, batch < 1 { throw ValidationError("--batch must be at least 1, got \(batch)") }
+        if let winogradTile, winogradTile != 2 && winogradTile != 3 {
+            throw ValidationError("--winograd-tile must be 2 or 3, got \(winogradTile)")
+        }
     }
 
     /// A single-layer case's name and input shape at `--batch`, when given.
@@ -105,11 +110,15 @@ struct TensorScopeBench: ParsableCommand {
         }
     }
 
-    /// `body` with `--algorithm` and `--isa` pinned, when given.
+    /// `body` with `--algorithm`, `--winograd-tile` and `--isa` pinned, when given.
     func pinned<R>(_ body: () throws -> R) throws -> R {
+        func withTile() throws -> R {
+            guard let winogradTile else { return try body() }
+            return try Conv2DAlgorithm.withWinogradTile(winogradTile, body)
+        }
         func withAlgorithm() throws -> R {
-            guard let algorithm else { return try body() }
-            return try Conv2DAlgorithm.withPinned(algorithm, body)
+            guard let algorithm else { return try withTile() }
+            return try Conv2DAlgorithm.withPinned(algorithm, withTile)
         }
         guard let isa else { return try withAlgorithm() }
         return try KernelISA.withPinned(isa) { try withAlgorithm() }
@@ -127,6 +136,12 @@ struct TensorScopeBench: ParsableCommand {
             name: c.name, description: c.description, batch: c.batch, flops: c.flops, timing: timing,
             gemmSeconds: gemm.median, peakRSSBytes: peak, scratchBytes: c.scratchBytes, modelBytes: c.modelBytes,
             kernel: info.kernel, threads: Workers.count, algorithm: c.algorithm,
-            isa: c.algorithm.contains("igemm") ? (KernelISA.inUse?.rawValue ?? "none") : "openblas-\(info.kernel.lowercased())")
+            isa: ownKernels(c.algorithm) ? (KernelISA.inUse?.rawValue ?? "none") : "openblas-\(info.kernel.lowercased())")
+    }
+
+    /// Whether a case's algorithms (joined by `+`) include one on TensorScope's own kernels:
+    /// anything but im2col and a bare sgemm.
+    func ownKernels(_ algorithm: String) -> Bool {
+        algorithm.split(separator: "+").contains { $0 != Conv2DAlgorithm.im2col.rawValue && $0 != "sgemm" }
     }
 }

@@ -52,11 +52,14 @@ int main(int argc, char **argv) {
     }
     printf("%s; [2, 14, 14, C] * [r, r, C, 64] SAME; error as a fraction of the output's scale\n",
            isa == TS_ISA_AVX2 ? "AVX2" : "AVX-512");
-    printf("| r | C | indirect GEMM | Winograd |\n|---|---|---|---|\n");
+    printf("| variant | C | indirect GEMM | Winograd |\n|---|---|---|---|\n");
     const size_t n = 2, h = 14, k = 64;
     const size_t channels[] = {3, 16, 32, 64, 256};
-    for (size_t r = 3; r <= 5; r += 2)
+    // F(tile x tile, r x r): F(4 x 4, 3 x 3), F(2 x 2, 5 x 5), F(3 x 3, 5 x 5).
+    const size_t variants[][2] = {{4, 3}, {2, 5}, {3, 5}};
+    for (size_t vi = 0; vi < sizeof variants / sizeof variants[0]; vi++)
         for (size_t ci = 0; ci < sizeof channels / sizeof channels[0]; ci++) {
+            const size_t tile = variants[vi][0], r = variants[vi][1];
             const size_t c = channels[ci];
             float *x = malloc(n * h * h * c * 4), *w = malloc(r * r * c * k * 4);
             float *y = malloc(n * h * h * k * 4), *direct = malloc(n * h * h * k * 4);
@@ -74,7 +77,7 @@ int main(int argc, char **argv) {
             q.output = direct, q.zero = zero, q.zero_count = zeros, q.packed_weights = packed;
             for (size_t first = 0; first < n * h * h; first += 96)
                 ts_igemm_run(isa, &q, first, n * h * h - first < 96 ? n * h * h - first : 96);
-            // Winograd: F(4 x 4, 3 x 3) in one round of every tile, F(2 x 2, 5 x 5) row by row.
+            // Winograd: F(4 x 4, 3 x 3) in one round of every tile, the 5 x 5 variants row by row.
             float *u;
             if (r == 3) {
                 const size_t tiles = n * ((h + 3) / 4) * ((h + 3) / 4);
@@ -89,16 +92,17 @@ int main(int argc, char **argv) {
                 ts_winograd_f43_output(isa, &p, 0, 0, m, 0, tiles, 0, tiles);
                 free(v), free(m);
             } else {
-                u = malloc(ts_winograd_f25_packed_count(isa, c, k) * 4);
-                ts_winograd_f25_pack_filter(isa, w, c, k, 0, c, u);
-                float *scratch = malloc(ts_winograd_f25_scratch_count(isa, c, k) * 4);
-                ts_winograd_f25_run(isa, &p, u, 0, 0, scratch, 0, n * ((h + 1) / 2));
+                u = malloc(ts_winograd_5x5_packed_count(isa, tile, c, k) * 4);
+                ts_winograd_5x5_pack_filter(isa, tile, w, c, k, 0, c, u);
+                float *scratch = malloc(ts_winograd_5x5_scratch_count(isa, tile, c, k) * 4);
+                ts_winograd_5x5_run(isa, tile, &p, u, 0, 0, scratch, 0, n * ((h + tile - 1) / tile));
                 free(scratch);
             }
             double error, scale, direct_error;
             measure(x, w, direct, n, h, c, k, r, &direct_error, &scale);
             measure(x, w, y, n, h, c, k, r, &error, &scale);
-            printf("| %zu | %zu | %.1e | %.1e |\n", r, c, direct_error / scale, error / scale);
+            printf("| F(%zu x %zu, %zu x %zu) | %zu | %.1e | %.1e |\n", tile, tile, r, r, c, direct_error / scale,
+                   error / scale);
             fflush(stdout);
             free(x), free(w), free(y), free(direct), free(zero), free(packed), free(u);
         }

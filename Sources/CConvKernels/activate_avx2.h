@@ -1,6 +1,6 @@
 // The activation of a store with AVX2 (enum ts_activation; ELU is applied by the callers'
-// passes), shared by the AVX2 micro-kernels (avx2.c) and Winograd F(2 x 2, 5 x 5)'s output
-// transform (winograd_f25.c), so both round and treat NaN alike. Private to this target.
+// passes), shared by the AVX2 micro-kernels (avx2.c) and the Winograd output transforms
+// (winograd_transforms.h), so both round and treat NaN alike. Private to this target.
 #ifndef TS_ACTIVATE_AVX2_H
 #define TS_ACTIVATE_AVX2_H
 #if defined(__x86_64__)

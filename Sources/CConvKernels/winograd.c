@@ -7,9 +7,9 @@
 #include "activate_avx512.h"
 #include "winograd.h"
 
-size_t ts_winograd_packed_count(int isa, size_t in_c, size_t out_c) {
+size_t ts_winograd_packed_count(int isa, size_t a, size_t in_c, size_t out_c) {
     const size_t nr = ts_igemm_nr(isa);
-    return nr == 0 ? 0 : 36 * ((out_c + nr - 1) / nr) * in_c * nr;
+    return nr == 0 ? 0 : a * a * ((out_c + nr - 1) / nr) * in_c * nr;
 }
 
 // AVX2: eight lanes, the AVX2 kernels' activation.

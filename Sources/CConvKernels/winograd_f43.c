@@ -37,7 +37,7 @@ void ts_winograd_f43_tile_floats(size_t in_c, size_t out_c, size_t *v, size_t *m
 #include "winograd.h"
 
 size_t ts_winograd_f43_packed_count(int isa, size_t in_c, size_t out_c) {
-    return ts_winograd_packed_count(isa, in_c, out_c);
+    return ts_winograd_packed_count(isa, 6, in_c, out_c);
 }
 
 __attribute__((target("avx2,fma"))) void ts_winograd_f43_pack_filter(int isa, const float *hwio, size_t in_c, size_t out_c,
@@ -52,7 +52,7 @@ __attribute__((target("avx2,fma"))) void ts_winograd_f43_pack_filter(int isa, co
     };
     const size_t nr = ts_igemm_nr(isa);
     if (nr == 0 || end_c > in_c || first_c > end_c) return;
-    ts_winograd_pack(nr, hwio, 3, g, in_c, out_c, first_c, end_c, u);
+    ts_winograd_pack(nr, hwio, 6, 3, g, in_c, out_c, first_c, end_c, u);
 }
 
 size_t ts_winograd_f43_product_items(int isa, size_t out_c) {

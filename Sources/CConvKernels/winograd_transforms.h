@@ -31,104 +31,133 @@ __attribute__((target(TS_W_TARGET), always_inline)) static inline void TS_W_NAME
     for (size_t l = 0; l < (lanes + 7) / 8 * 8; l++) p[l] = v[l];
 }
 
+// (B^T d)[0 .. a) of the a points' column d: a = 6 for the points 0, 1, -1, 2, -2 (F(4 x 4,
+// 3 x 3) and F(2 x 2, 5 x 5)), a = 7 with -1/2 as well (F(3 x 3, 5 x 5)).
+__attribute__((target(TS_W_TARGET), always_inline)) static inline void TS_W_NAME(bt)(const size_t a, const VEC *d,
+                                                                                  VEC *t) {
+    if (a == 6) {
+        t[0] = 4 * d[0] - 5 * d[2] + d[4];
+        t[1] = -4 * d[1] - 4 * d[2] + d[3] + d[4];
+        t[2] = 4 * d[1] - 4 * d[2] - d[3] + d[4];
+        t[3] = -2 * d[1] - d[2] + 2 * d[3] + d[4];
+        t[4] = 2 * d[1] - d[2] - 2 * d[3] + d[4];
+        t[5] = 4 * d[1] - 5 * d[3] + d[5];
+    } else {
+        t[0] = 2 * d[0] + 4 * d[1] - 2.5f * d[2] - 5 * d[3] + 0.5f * d[4] + d[5];
+        t[1] = -2 * d[1] - 6 * d[2] - 3.5f * d[3] + 1.5f * d[4] + d[5];
+        t[2] = 2 * d[1] + 2 * d[2] - 4.5f * d[3] - 0.5f * d[4] + d[5];
+        t[3] = -d[1] - 2.5f * d[2] + 2.5f * d[4] + d[5];
+        t[4] = d[1] + 1.5f * d[2] - 2 * d[3] - 1.5f * d[4] + d[5];
+        t[5] = 4 * d[1] - 5 * d[3] + d[5];
+        t[6] = 2 * d[1] + 4 * d[2] - 2.5f * d[3] - 5 * d[4] + 0.5f * d[5] + d[6];
+    }
+}
+
 // The input transform's second pass, (B^T d) B, of `count` tiles from the first pass's columns
 // `t`, stored at v + xi * stride + tile * tile_stride. Inlined twice: with lanes = TS_W, so the
 // stores are whole vectors without a test each (the test cost F(2 x 2, 5 x 5)'s input
 // transform 30 % more instructions), and with a vector's tail.
 __attribute__((target(TS_W_TARGET), always_inline)) static inline void
-TS_W_NAME(second_pass)(const VEC (*t)[6], size_t count, const size_t step, float *v, size_t stride, size_t tile_stride,
-                       const size_t lanes) {
+TS_W_NAME(second_pass)(const VEC (*t)[TS_WINOGRAD_MAX_POINTS], const size_t a, size_t count, const size_t step,
+                       float *v, size_t stride, size_t tile_stride, const size_t lanes) {
     for (size_t tile = 0; tile < count; tile++) {
         float *const out = v + tile * tile_stride;
         const size_t x = step * tile;
-        for (int i = 0; i < 6; i++) {
-            const VEC t0 = t[x][i], t1 = t[x + 1][i], t2 = t[x + 2][i];
-            const VEC t3 = t[x + 3][i], t4 = t[x + 4][i], t5 = t[x + 5][i];
-            const size_t r = (size_t)i * 6;
-            TS_W_NAME(store_padded)(out + (r + 0) * stride, 4 * t0 - 5 * t2 + t4, lanes);
-            TS_W_NAME(store_padded)(out + (r + 1) * stride, -4 * t1 - 4 * t2 + t3 + t4, lanes);
-            TS_W_NAME(store_padded)(out + (r + 2) * stride, 4 * t1 - 4 * t2 - t3 + t4, lanes);
-            TS_W_NAME(store_padded)(out + (r + 3) * stride, -2 * t1 - t2 + 2 * t3 + t4, lanes);
-            TS_W_NAME(store_padded)(out + (r + 4) * stride, 2 * t1 - t2 - 2 * t3 + t4, lanes);
-            TS_W_NAME(store_padded)(out + (r + 5) * stride, 4 * t1 - 5 * t3 + t5, lanes);
+        for (size_t i = 0; i < a; i++) {
+            VEC row[TS_WINOGRAD_MAX_POINTS], bt[TS_WINOGRAD_MAX_POINTS];
+            for (size_t j = 0; j < a; j++) row[j] = t[x + j][i];
+            TS_W_NAME(bt)(a, row, bt);
+            for (size_t j = 0; j < a; j++) TS_W_NAME(store_padded)(out + (i * a + j) * stride, bt[j], lanes);
         }
     }
 }
 
-// The input transform's first pass, B^T d, of `columns` columns from x0 of the six `rows`
+// The input transform's first pass, B^T d, of `columns` columns from x0 of the a `rows`
 // (NULL: a row outside the image), channels [ch, ch + lanes), into t. Inlined with constant
 // lanes and `checked`: without it every column and row is inside and every load whole.
 __attribute__((target(TS_W_TARGET), always_inline)) static inline void
-TS_W_NAME(first_pass)(const ts_conv_params *p, const float *const rows[6], ptrdiff_t x0, size_t columns, size_t ch,
-                      const size_t lanes, const int checked, VEC (*t)[6]) {
+TS_W_NAME(first_pass)(const ts_conv_params *p, const float *const *rows, const size_t a, ptrdiff_t x0, size_t columns,
+                      size_t ch, const size_t lanes, const int checked, VEC (*t)[TS_WINOGRAD_MAX_POINTS]) {
     const size_t c = p->in_c;
     for (size_t x = 0; x < columns; x++) {
         const ptrdiff_t column = x0 + (ptrdiff_t)x;
         const int inside = !checked || (column >= 0 && column < (ptrdiff_t)p->in_w);
-        VEC d[6];
-        for (int r = 0; r < 6; r++)
+        VEC d[TS_WINOGRAD_MAX_POINTS];
+        for (size_t r = 0; r < a; r++)
             d[r] = inside && (!checked || rows[r]) ? TS_W_NAME(load)(rows[r] + (size_t)column * c + ch, lanes)
                                                    : (VEC){0};
-        t[x][0] = 4 * d[0] - 5 * d[2] + d[4];
-        t[x][1] = -4 * d[1] - 4 * d[2] + d[3] + d[4];
-        t[x][2] = 4 * d[1] - 4 * d[2] - d[3] + d[4];
-        t[x][3] = -2 * d[1] - d[2] + 2 * d[3] + d[4];
-        t[x][4] = 2 * d[1] - d[2] - 2 * d[3] + d[4];
-        t[x][5] = 4 * d[1] - 5 * d[3] + d[5];
+        TS_W_NAME(bt)(a, d, t[x]);
     }
 }
 
 // V[xi] = (B^T d B)[xi] of `count` (at most TS_WINOGRAD_ROW_TILES) tiles side by side along a
-// tile row, `step` columns apart (ts_winograd_transforms.input_2 and input_4). Inlined with a
-// constant step.
+// tile row, `step` columns apart, each from an a x a patch (ts_winograd_transforms.input_2,
+// input_3 and input_4). Inlined with constant a and step.
 __attribute__((target(TS_W_TARGET), always_inline)) static inline void
-TS_W_NAME(input)(const ts_conv_params *p, size_t b, ptrdiff_t y0, ptrdiff_t x0, size_t count, const size_t step,
-                 float *v, size_t stride, size_t tile_stride) {
-    const size_t c = p->in_c, columns = step * (count - 1) + 6;
+TS_W_NAME(input)(const ts_conv_params *p, size_t b, ptrdiff_t y0, ptrdiff_t x0, size_t count, const size_t a,
+                 const size_t step, float *v, size_t stride, size_t tile_stride) {
+    const size_t c = p->in_c, columns = step * (count - 1) + a;
     if (count == 0 || count > TS_WINOGRAD_ROW_TILES || step > 4 || c > TS_WINOGRAD_MAX_CHANNELS) return;
-    const float *rows[6];
-    for (int r = 0; r < 6; r++) {
-        const ptrdiff_t y = y0 + r;
+    const float *rows[TS_WINOGRAD_MAX_POINTS];
+    for (size_t r = 0; r < a; r++) {
+        const ptrdiff_t y = y0 + (ptrdiff_t)r;
         rows[r] = y >= 0 && y < (ptrdiff_t)p->in_h ? p->input + (b * p->in_h + (size_t)y) * p->in_w * c : 0;
     }
     // Most patches lie inside the image: those read whole vectors without a test per load.
-    const int interior = rows[0] && rows[5] && x0 >= 0 && x0 + (ptrdiff_t)columns <= (ptrdiff_t)p->in_w;
+    const int interior = rows[0] && rows[a - 1] && x0 >= 0 && x0 + (ptrdiff_t)columns <= (ptrdiff_t)p->in_w;
     for (size_t ch = 0; ch < c; ch += TS_W) {
         const size_t lanes = c - ch < TS_W ? c - ch : TS_W;
-        VEC t[4 * (TS_WINOGRAD_ROW_TILES - 1) + 6][6];  // B^T d of each column
+        VEC t[4 * (TS_WINOGRAD_ROW_TILES - 1) + TS_WINOGRAD_MAX_POINTS][TS_WINOGRAD_MAX_POINTS];  // B^T d of each column
         if (interior && lanes == TS_W)
-            TS_W_NAME(first_pass)(p, rows, x0, columns, ch, TS_W, 0, t);
+            TS_W_NAME(first_pass)(p, rows, a, x0, columns, ch, TS_W, 0, t);
         else
-            TS_W_NAME(first_pass)(p, rows, x0, columns, ch, lanes, 1, t);
+            TS_W_NAME(first_pass)(p, rows, a, x0, columns, ch, lanes, 1, t);
         if (lanes == TS_W)
-            TS_W_NAME(second_pass)(t, count, step, v + ch, stride, tile_stride, TS_W);
+            TS_W_NAME(second_pass)(t, a, count, step, v + ch, stride, tile_stride, TS_W);
         else
-            TS_W_NAME(second_pass)(t, count, step, v + ch, stride, tile_stride, lanes);
+            TS_W_NAME(second_pass)(t, a, count, step, v + ch, stride, tile_stride, lanes);
     }
 }
 
 __attribute__((target(TS_W_TARGET))) static void TS_W_NAME(input_2)(const ts_conv_params *p, size_t b, ptrdiff_t y0,
                                                                     ptrdiff_t x0, size_t count, float *v, size_t stride,
                                                                     size_t tile_stride) {
-    TS_W_NAME(input)(p, b, y0, x0, count, 2, v, stride, tile_stride);
+    TS_W_NAME(input)(p, b, y0, x0, count, 6, 2, v, stride, tile_stride);
+}
+
+__attribute__((target(TS_W_TARGET))) static void TS_W_NAME(input_3)(const ts_conv_params *p, size_t b, ptrdiff_t y0,
+                                                                    ptrdiff_t x0, size_t count, float *v, size_t stride,
+                                                                    size_t tile_stride) {
+    TS_W_NAME(input)(p, b, y0, x0, count, 7, 3, v, stride, tile_stride);
 }
 
 __attribute__((target(TS_W_TARGET))) static void TS_W_NAME(input_4)(const ts_conv_params *p, size_t b, ptrdiff_t y0,
                                                                     ptrdiff_t x0, size_t count, float *v, size_t stride,
                                                                     size_t tile_stride) {
-    TS_W_NAME(input)(p, b, y0, x0, count, 4, v, stride, tile_stride);
+    TS_W_NAME(input)(p, b, y0, x0, count, 6, 4, v, stride, tile_stride);
 }
 
-// Row r of A^T applied to (s0 .. s5) for n x n output tiles: F(2 x 2, 5 x 5)'s rows
+// The points of n x n output tiles: 7 for F(3 x 3, 5 x 5), 6 for the others.
+#define TS_W_POINTS(n) ((n) == 3 ? 7 : 6)
+
+// Row r of A^T applied to s[0 .. TS_W_POINTS(n)) for n x n output tiles: F(2 x 2, 5 x 5)'s rows
 // (1, 1, 1, 1, 1, 0) and (0, 1, -1, 2, -2, 1); F(4 x 4, 3 x 3)'s (1, 1, 1, 1, 1, 0),
-// (0, 1, -1, 2, -2, 0), (0, 1, 1, 4, 4, 0) and (0, 1, -1, 8, -8, 1).
-__attribute__((target(TS_W_TARGET), always_inline)) static inline VEC
-TS_W_NAME(at_row)(size_t n, size_t r, VEC s0, VEC s1, VEC s2, VEC s3, VEC s4, VEC s5) {
+// (0, 1, -1, 2, -2, 0), (0, 1, 1, 4, 4, 0) and (0, 1, -1, 8, -8, 1); F(3 x 3, 5 x 5)'s
+// (1, 1, 1, 1, 1, 1, 0), (0, 1, -1, 2, -2, -1/2, 0) and (0, 1, 1, 4, 4, 1/4, 1).
+__attribute__((target(TS_W_TARGET), always_inline)) static inline VEC TS_W_NAME(at_row)(size_t n, size_t r,
+                                                                                     const VEC *s) {
+    if (n == 3) {
+        switch (r) {
+            case 0: return s[0] + s[1] + s[2] + s[3] + s[4] + s[5];
+            case 1: return s[1] - s[2] + 2 * s[3] - 2 * s[4] - 0.5f * s[5];
+            default: return s[1] + s[2] + 4 * s[3] + 4 * s[4] + 0.25f * s[5] + s[6];
+        }
+    }
     switch (r) {
-        case 0: return s0 + s1 + s2 + s3 + s4;
-        case 1: return n == 2 ? s1 - s2 + 2 * s3 - 2 * s4 + s5 : s1 - s2 + 2 * s3 - 2 * s4;
-        case 2: return s1 + s2 + 4 * s3 + 4 * s4;
-        default: return s1 - s2 + 8 * s3 - 8 * s4 + s5;
+        case 0: return s[0] + s[1] + s[2] + s[3] + s[4];
+        case 1: return n == 2 ? s[1] - s[2] + 2 * s[3] - 2 * s[4] + s[5] : s[1] - s[2] + 2 * s[3] - 2 * s[4];
+        case 2: return s[1] + s[2] + 4 * s[3] + 4 * s[4];
+        default: return s[1] - s[2] + 8 * s[3] - 8 * s[4] + s[5];
     }
 }
 
@@ -146,11 +175,12 @@ TS_W_NAME(output_block)(const ts_conv_params *p, const float *bias_in, const flo
     const size_t k = p->out_c;
     const VEC zero = {0};
     VEC check = zero;
-    VEC t[4][6];  // A^T M
-    for (size_t j = 0; j < 6; j++) {
-        VEC c[6];  // column j of M
-        for (size_t i = 0; i < 6; i++) c[i] = TS_W_NAME(load)(m + (i * 6 + j) * stride + ko, lanes);
-        for (size_t r = 0; r < n; r++) t[r][j] = TS_W_NAME(at_row)(n, r, c[0], c[1], c[2], c[3], c[4], c[5]);
+    const size_t a = TS_W_POINTS(n);
+    VEC t[4][TS_WINOGRAD_MAX_POINTS];  // A^T M
+    for (size_t j = 0; j < a; j++) {
+        VEC c[TS_WINOGRAD_MAX_POINTS];  // column j of M
+        for (size_t i = 0; i < a; i++) c[i] = TS_W_NAME(load)(m + (i * a + j) * stride + ko, lanes);
+        for (size_t r = 0; r < n; r++) t[r][j] = TS_W_NAME(at_row)(n, r, c);
     }
     const VEC bias = bias_in ? TS_W_NAME(load)(bias_in + ko, lanes) : zero;
     const VEC slope = slopes ? TS_W_NAME(load)(slopes + ko, lanes) : zero;
@@ -160,8 +190,7 @@ TS_W_NAME(output_block)(const ts_conv_params *p, const float *bias_in, const flo
     for (size_t i = 0; i < n; i++)
         for (size_t jx = 0; jx < n; jx++) {
             if (i >= rows || jx >= columns) continue;
-            const VEC *row = t[i];
-            const VEC sum = TS_W_NAME(at_row)(n, jx, row[0], row[1], row[2], row[3], row[4], row[5]);
+            const VEC sum = TS_W_NAME(at_row)(n, jx, t[i]);
             check += sum * zero;
             VEC value = TS_W_ACTIVATE(sum + bias, slope, activation);
             if (activation == TS_ACTIVATION_ELU)
@@ -211,6 +240,12 @@ __attribute__((target(TS_W_TARGET))) static int TS_W_NAME(output_2x2)(const ts_c
                                                                       const float *slopes, const float *m,
                                                                       size_t stride, size_t b, size_t oy, size_t ox) {
     return TS_W_NAME(output)(p, bias, slopes, m, stride, b, oy, ox, 2);
+}
+
+__attribute__((target(TS_W_TARGET))) static int TS_W_NAME(output_3x3)(const ts_conv_params *p, const float *bias,
+                                                                      const float *slopes, const float *m,
+                                                                      size_t stride, size_t b, size_t oy, size_t ox) {
+    return TS_W_NAME(output)(p, bias, slopes, m, stride, b, oy, ox, 3);
 }
 
 __attribute__((target(TS_W_TARGET))) static int TS_W_NAME(output_4x4)(const ts_conv_params *p, const float *bias,
@@ -299,7 +334,10 @@ __attribute__((target(TS_W_TARGET))) static void TS_W_NAME(products)(const ts_wi
 
 static const ts_winograd_transforms TS_W_NAME(transforms) = {
     .mr = TS_W_MR, .nr = 2 * TS_W,
-    .input_2 = TS_W_NAME(input_2), .input_4 = TS_W_NAME(input_4), .output_2x2 = TS_W_NAME(output_2x2),
-    .output_4x4 = TS_W_NAME(output_4x4), .products = TS_W_NAME(products)};
+    .input_2 = TS_W_NAME(input_2), .input_3 = TS_W_NAME(input_3), .input_4 = TS_W_NAME(input_4),
+    .output_2x2 = TS_W_NAME(output_2x2), .output_3x3 = TS_W_NAME(output_3x3), .output_4x4 = TS_W_NAME(output_4x4),
+    .products = TS_W_NAME(products)};
+
+#undef TS_W_POINTS
 
 #undef VEC

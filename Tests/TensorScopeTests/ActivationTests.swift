@@ -52,7 +52,8 @@ import TensorScope
 
     /// conv2d → bias → activation, eagerly (three ops) and through a Session (one fused step);
     /// on 13 × 11 maps, batch-major (tiles one output image apart) on 9 maps of 5 × 4, and with a
-    /// 5 × 5 kernel on 12 × 9 maps (Winograd F(2 × 2, 5 × 5) when pinned: odd output sizes).
+    /// 5 × 5 kernel on 12 × 9 maps (Winograd when pinned: F(2 × 2, 5 × 5)'s tiles past an odd
+    /// side, F(3 × 3, 5 × 5)'s filling both).
     @Test(arguments: ["Relu", "Relu6", "LeakyRelu", "Elu", "Prelu"], [[2, 13, 11, 5, 3], [9, 5, 4, 5, 3], [2, 12, 9, 5, 5]])
     func fusedIntoConvolutionEqualsEager(_ activation: String, _ shape: [Int]) throws {
         var rng = TestRandom(7)

@@ -3,8 +3,10 @@ import Testing
 @testable import TensorScopeKernels
 import TensorScope
 
-/// Winograd F(4 × 4, 3 × 3) and F(2 × 2, 5 × 5): chosen when pinned, and by the planner for 64
-/// (3 × 3) or 16 (5 × 5) channels or more, only for stride-1 undilated kernels of their size;
+/// Winograd F(4 × 4, 3 × 3), F(2 × 2, 5 × 5) and F(3 × 3, 5 × 5): chosen when pinned, and by the
+/// planner where F(4 × 4, 3 × 3)'s estimate says so or for 16 (5 × 5) channels or more, only for
+/// stride-1 undilated kernels of their size — 5 × 5 in 3 × 3 tiles unless the map's sides leave
+/// them emptier than 2 × 2 ones;
 /// against a float64 sum from the definition with channel counts up to 256, where their float32
 /// rounding grows most — the error stays within the project's 1e-4 of the output's scale.
 /// (Every conv test also runs pinned to them through `ConvPath.all`.)
@@ -34,32 +36,47 @@ import TensorScope
                                            dilations: [dilations])
             #expect(!WinogradF43.supports(other), "\(filter) s\(strides) d\(dilations)")
         }
-        // F(2 × 2, 5 × 5): 5 × 5, stride 1, undilated; preferred from 16 channels in and out.
+        // 5 × 5, stride 1, undilated; preferred from 16 channels in and out.
         let seed = try Conv2DGeometry(input: [8, 64, 64, 32], filter: [5, 5, 32, 32], strides: [1], padding: .same, dilations: [1])
         let rgb = try Conv2DGeometry(input: [8, 64, 64, 3], filter: [5, 5, 3, 32], strides: [1], padding: .same, dilations: [1])
-        #expect((Conv2DPlanner.choose(for: seed, pinned: nil) is WinogradF25) == own)
-        #expect(!(Conv2DPlanner.choose(for: rgb, pinned: nil) is WinogradF25))  // 3 channels: the indirect GEMM
-        #expect((Conv2DPlanner.choose(for: rgb, pinned: .winograd) is WinogradF25) == own)
+        #expect((Conv2DPlanner.choose(for: seed, pinned: nil) as? Winograd5x5)?.tile == (own ? 3 : nil))
+        #expect(!(Conv2DPlanner.choose(for: rgb, pinned: nil) is Winograd5x5))  // 3 channels: the indirect GEMM
+        #expect((Conv2DPlanner.choose(for: rgb, pinned: .winograd) is Winograd5x5) == own)
+        // The tile with fewer products over the map: 2 × 2 on 4 × 4 maps (4 · 36 against 4 · 49)
+        // and 2 × 2 ones (36 against 49), 3 × 3 from 5 × 5 on (4 · 49 against 9 · 36), pinned
+        // either way.
+        for (side, tile) in [(1, 2), (2, 2), (3, 3), (4, 2), (5, 3), (6, 3), (7, 3), (8, 3), (64, 3)] {
+            let g = try Conv2DGeometry(input: [1, side, side, 16], filter: [5, 5, 16, 16], strides: [1], padding: .same,
+                                       dilations: [1])
+            #expect(Winograd5x5.preferredTile(g) == tile, "\(side) × \(side)")
+            for pin in [2, 3] {
+                #expect(Winograd5x5.$pinnedTile.withValue(pin) { Winograd5x5.preferredTile(g) } == pin)
+            }
+        }
         for (filter, strides, dilations) in [([3, 3, 8, 4], 1, 1), ([5, 5, 8, 4], 2, 1), ([5, 5, 8, 4], 1, 2), ([5, 3, 8, 4], 1, 1),
                                              ([5, 5, 8, 4097], 1, 1)] {
             let other = try Conv2DGeometry(input: [1, 9, 9, 8], filter: filter, strides: [strides], padding: .same,
                                            dilations: [dilations])
-            #expect(!WinogradF25.supports(other), "\(filter) s\(strides) d\(dilations)")
+            #expect(!Winograd5x5.supports(other), "\(filter) s\(strides) d\(dilations)")
         }
     }
 
-    /// F(2 × 2, 5 × 5)'s scratch: one block of MR tiles' transformed values per core, the
+    /// The 5 × 5 variants' scratch: one block of MR tiles' transformed values per core, the
     /// transformed filter (not a variable's) and leaky ReLU's slopes — the same for any batch or
-    /// image size.
-    @Test func f25ScratchIsABlockPerCoreAndTheFilter() throws {
+    /// image size; a² floats per channel pair and tile for a × a input patches (6 × 6 for
+    /// F(2 × 2, 5 × 5), 7 × 7 for F(3 × 3, 5 × 5)).
+    @Test(arguments: [(2, 6), (3, 7)])
+    func fiveByFiveScratchIsABlockPerCoreAndTheFilter(tile: Int, points: Int) throws {
         let isa = try #require(KernelISA.current)
         try Conv2DAlgorithm.withPinned(.winograd) {
-            let small = try conv2dScratchBytes(input: [1, 32, 32, 32], filter: [5, 5, 32, 40], padding: .same)
-            let huge = try conv2dScratchBytes(input: [64, 512, 512, 32], filter: [5, 5, 32, 40], padding: .same)
-            #expect(small == huge)
-            let blocks = (40 + isa.tile.channels - 1) / isa.tile.channels
-            let filter = 36 * blocks * 32 * isa.tile.channels
-            #expect(small == 4 * (filter + Workers.count * 36 * isa.tile.pixels * (32 + 40) + 40))
+            try Winograd5x5.$pinnedTile.withValue(tile) {
+                let small = try conv2dScratchBytes(input: [1, 32, 32, 32], filter: [5, 5, 32, 40], padding: .same)
+                let huge = try conv2dScratchBytes(input: [64, 512, 512, 32], filter: [5, 5, 32, 40], padding: .same)
+                #expect(small == huge)
+                let blocks = (40 + isa.tile.channels - 1) / isa.tile.channels
+                let filter = points * points * blocks * 32 * isa.tile.channels
+                #expect(small == 4 * (filter + Workers.count * points * points * isa.tile.pixels * (32 + 40) + 40))
+            }
         }
     }
 

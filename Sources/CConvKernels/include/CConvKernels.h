@@ -188,23 +188,25 @@ void ts_winograd_f43_products(int isa, const ts_conv_params *p, const float *u, 
 int ts_winograd_f43_output(int isa, const ts_conv_params *p, const float *bias, const float *slopes, const float *m,
                            size_t round_first, size_t round_count, size_t first, size_t count);
 
-/// Winograd F(2 x 2, 5 x 5) for stride-1, undilated 5 x 5 convolutions (winograd_f25.c), on
-/// the igemm micro-kernels of `isa`; 0 floats / nothing where the CPU does not run it.
-/// Floats of the transformed filter: [36][ceil(out_c / NR)][in_c][NR].
-size_t ts_winograd_f25_packed_count(int isa, size_t in_c, size_t out_c);
+/// Winograd for stride-1, undilated 5 x 5 convolutions (winograd_5x5.c), on the igemm
+/// micro-kernels of `isa`, in output tiles of `tile` x `tile` pixels: 2 for F(2 x 2, 5 x 5) (6 x 6
+/// input patches), 3 for F(3 x 3, 5 x 5) (7 x 7). 0 floats / nothing where the CPU does not run
+/// it, or for another tile.
+/// Floats of the transformed filter: [a a][ceil(out_c / NR)][in_c][NR], a the patch's side.
+size_t ts_winograd_5x5_packed_count(int isa, size_t tile, size_t in_c, size_t out_c);
 /// Transforms the input channels [first_c, end_c) of the [5, 5, in_c, out_c] HWIO filter into
 /// that layout (in double, rounded once); ranges may be done in parallel.
-void ts_winograd_f25_pack_filter(int isa, const float *hwio, size_t in_c, size_t out_c, size_t first_c, size_t end_c,
-                                 float *u);
-/// Floats of scratch one ts_winograd_f25_run call needs (one per worker).
-size_t ts_winograd_f25_scratch_count(int isa, size_t in_c, size_t out_c);
-/// Computes the output rows of 2 x 2 tiles [first_row, first_row + rows) (numbered
-/// b * ceil(out_h / 2) + tile row) of the convolution p describes (kernel 5 x 5, stride 1, in_c
-/// at most TS_WINOGRAD_MAX_CHANNELS; packed_weights and packed_bias unused) with the
+void ts_winograd_5x5_pack_filter(int isa, size_t tile, const float *hwio, size_t in_c, size_t out_c, size_t first_c,
+                                 size_t end_c, float *u);
+/// Floats of scratch one ts_winograd_5x5_run call needs (one per worker).
+size_t ts_winograd_5x5_scratch_count(int isa, size_t tile, size_t in_c, size_t out_c);
+/// Computes the output rows of tiles [first_row, first_row + rows) (numbered
+/// b * ceil(out_h / tile) + tile row) of the convolution p describes (kernel 5 x 5, stride 1,
+/// in_c at most TS_WINOGRAD_MAX_CHANNELS; packed_weights and packed_bias unused) with the
 /// transformed filter u, then `bias` ([out_c] or NULL) and p->activation (PReLU's and leaky
 /// ReLU's slopes in `slopes`, [out_c]). Returns as ts_igemm_run.
-int ts_winograd_f25_run(int isa, const ts_conv_params *p, const float *u, const float *bias, const float *slopes,
-                        float *scratch, size_t first_row, size_t rows);
+int ts_winograd_5x5_run(int isa, size_t tile, const ts_conv_params *p, const float *u, const float *bias,
+                        const float *slopes, float *scratch, size_t first_row, size_t rows);
 /// Runs `iterations` of a register-only FMA loop with `isa`'s widest vectors and returns a
 /// value that depends on every FMA (so none is optimised away); each iteration is
 /// ts_fma_peak_flops_per_iteration(isa) floating-point operations. For the benchmark's peak.

@@ -10,11 +10,12 @@ public enum Conv2DAlgorithm: String, CaseIterable, Sendable {
     /// most 64 kernel taps.
     case igemm
     /// Winograd's minimal filtering for stride-1 undilated kernels: F(4 × 4, 3 × 3) for 3 × 3
-    /// (`WinogradF43`, a quarter of the multiplies) and F(2 × 2, 5 × 5) for 5 × 5
-    /// (`WinogradF25`, 36 % of them), at some cost in float32 accuracy (within 1e-4 of the
-    /// output's scale). The planner picks it for 3 × 3 where `WinogradF43.expectedSpeedup` is
-    /// 1.25 or more (from about 16 channels in and out on maps that fill its tiles), for 5 × 5
-    /// from 16 channels in and out. Needs the AVX2 + FMA or AVX-512F kernels.
+    /// (`WinogradF43`, a quarter of the multiplies), F(3 × 3, 5 × 5) for 5 × 5 (`Winograd5x5`,
+    /// 22 % of them) or F(2 × 2, 5 × 5) (36 %) on maps whose sides leave 3 × 3 tiles emptier,
+    /// at some cost in float32 accuracy (within 1e-4 of the output's scale). The planner picks
+    /// it for 3 × 3 where `WinogradF43.expectedSpeedup` is 1.25 or more (from about 16 channels
+    /// in and out on maps that fill its tiles), for 5 × 5 from 16 channels in and out. Needs the
+    /// AVX2 + FMA or AVX-512F kernels.
     case winograd
     /// Direct convolution with the vector lanes across output pixels (`PlanarConv`), for
     /// stride-1 undilated layers of at most 4 input and 12 output channels, where vectors

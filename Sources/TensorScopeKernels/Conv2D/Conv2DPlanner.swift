@@ -2,7 +2,7 @@
 /// `TENSORSCOPE_CONV_ALGORITHM`) when it supports the shape, otherwise the planner's choice:
 /// Winograd for stride-1 3 × 3 layers whose estimated speed-up is at least 1.25
 /// (`WinogradF43.isPreferred`) and stride-1 5 × 5 layers of 16 channels or more in and out
-/// (`WinogradF25.isPreferred`), the planar kernels for layers of few channels on rows of 16
+/// (`Winograd5x5.isPreferred`), the planar kernels for layers of few channels on rows of 16
 /// pixels or more (`PlanarConv.isPreferred`), TensorScope's own indirect GEMM wherever the CPU
 /// has AVX2 + FMA or AVX-512 and the kernel fits, im2col + OpenBLAS otherwise. A pinned
 /// algorithm that does not take the shape falls back the same way (the indirect GEMM, else
@@ -27,11 +27,13 @@ package enum Conv2DPlanner {
                                workers: workers)
         }
         if let isa = current,
-           pinned == .winograd ? WinogradF25.supports(geometry) : pinned == nil && WinogradF25.isPreferred(geometry) {
+           pinned == .winograd ? Winograd5x5.supports(geometry) : pinned == nil && Winograd5x5.isPreferred(geometry) {
             let shape = [5, 5, geometry.inChannels, geometry.outChannels]
-            return WinogradF25(geometry: geometry, isa: isa,
-                               transformed: prepared?(.winogradF25, isa) { PackedFilter(winogradF25: $0, shape: shape, isa: isa) },
-                               workers: workers)
+            let tile = Winograd5x5.preferredTile(geometry)
+            let transformed = prepared?(Winograd5x5.layout(tile: tile), isa) {
+                PackedFilter(winograd5x5: $0, tile: tile, shape: shape, isa: isa)
+            }
+            return Winograd5x5(geometry: geometry, isa: isa, tile: tile, transformed: transformed, workers: workers)
         }
         if let isa = current,
            pinned == .planar ? PlanarConv.supports(geometry, isa: isa)

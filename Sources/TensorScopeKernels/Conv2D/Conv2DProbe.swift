@@ -57,3 +57,13 @@ public struct Conv2DProbe: Sendable {
         }
     }
 }
+
+@_spi(Benchmarking)
+extension Conv2DAlgorithm {
+    /// Runs `body` with every 5 × 5 Winograd convolution it starts in output tiles of `tile` ×
+    /// `tile` (2 or 3; `Winograd5x5.pinnedTile`), so the benchmark can compare F(2 × 2, 5 × 5)
+    /// with F(3 × 3, 5 × 5) on the same build.
+    public static func withWinogradTile<R>(_ tile: Int, _ body: () throws -> R) rethrows -> R {
+        try Winograd5x5.$pinnedTile.withValue(tile, operation: body)
+    }
+}

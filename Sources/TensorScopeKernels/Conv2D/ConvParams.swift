@@ -1,7 +1,7 @@
 import CConvKernels
 
 extension ts_conv_params {
-    /// The C kernels' parameters for the convolution `g` (`IndirectGEMM`, `WinogradF25`,
+    /// The C kernels' parameters for the convolution `g` (`IndirectGEMM`, `Winograd5x5`,
     /// `WinogradF43`); without pointers they describe the shape alone, as the drivers' mode
     /// queries take it.
     init(

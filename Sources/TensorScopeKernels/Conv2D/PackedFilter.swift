@@ -26,11 +26,14 @@ package final class PackedFilter: @unchecked Sendable {
         transformInParallel(channels: shape[2]) { ts_winograd_f43_pack_filter(isa.code, hwio, shape[2], shape[3], $0, $1, $2) }
     }
 
-    /// Winograd F(2 × 2, 5 × 5)'s transformed filter of the `[5, 5, in, out]` filter at `hwio`,
-    /// in blocks of `isa`'s NR output channels (`ts_winograd_f25_pack_filter`).
-    package convenience init(winogradF25 hwio: UnsafePointer<Float>, shape: [Int], isa: KernelISA) {
-        self.init(shape: shape, isa: isa, count: ts_winograd_f25_packed_count(isa.code, shape[2], shape[3]))
-        transformInParallel(channels: shape[2]) { ts_winograd_f25_pack_filter(isa.code, hwio, shape[2], shape[3], $0, $1, $2) }
+    /// Winograd F(2 × 2, 5 × 5)'s (`tile` 2) or F(3 × 3, 5 × 5)'s (`tile` 3) transformed filter
+    /// of the `[5, 5, in, out]` filter at `hwio`, in blocks of `isa`'s NR output channels
+    /// (`ts_winograd_5x5_pack_filter`).
+    package convenience init(winograd5x5 hwio: UnsafePointer<Float>, tile: Int, shape: [Int], isa: KernelISA) {
+        self.init(shape: shape, isa: isa, count: ts_winograd_5x5_packed_count(isa.code, tile, shape[2], shape[3]))
+        transformInParallel(channels: shape[2]) {
+            ts_winograd_5x5_pack_filter(isa.code, tile, hwio, shape[2], shape[3], $0, $1, $2)
+        }
     }
 
     /// Runs a Winograd filter transform over the workers in ranges of input channels: a filter
@@ -67,8 +70,11 @@ package enum WeightLayout: Hashable, Sendable {
     /// (`WinogradF43`).
     case winogradF43
     /// Winograd F(2 × 2, 5 × 5)'s transformed filter in blocks of NR output channels
-    /// (`WinogradF25`).
+    /// (`Winograd5x5` with 2 × 2 tiles).
     case winogradF25
+    /// Winograd F(3 × 3, 5 × 5)'s transformed filter in blocks of NR output channels
+    /// (`Winograd5x5` with 3 × 3 tiles).
+    case winogradF35
 }
 
 /// The prepared forms of one filter's value — a variable's — keyed by (layout, instruction

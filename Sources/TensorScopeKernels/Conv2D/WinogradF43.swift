@@ -12,7 +12,7 @@ import CConvKernels
 /// instruction set's igemm tile (`winograd_transforms.h`) in items of one ξ and one block of NR output channels,
 /// each tile transformed back (`Aᵀ M A`) with the bias, activation and finiteness check; each
 /// pass spread over the workers. A round holds at most `roundLimitBytes` of transformed values,
-/// so scratch is bounded by that, not by the image. Rounds, not `WinogradF25`'s fused blocks:
+/// so scratch is bounded by that, not by the image. Rounds, not `Winograd5x5`'s fused blocks:
 /// the deep layers it is chosen for have transformed filters of megabytes, which a block of a
 /// few tiles would stream whole.
 ///
