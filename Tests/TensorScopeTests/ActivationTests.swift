@@ -77,21 +77,29 @@ import TensorScope
         let summary = try session.planSummary([output], feedShapes: ["images": xs])
         #expect(summary.steps == [["Conv2D", "BiasAdd", activation]])
         var paths: [(String, () throws -> Void)] = []
+        // Winograd once per 5 × 5 tile, on the same Session: the operator it kept under one tile
+        // must not serve the other (their sums round differently).
         for algorithm in Conv2DAlgorithm.allCases {
-            for isa in KernelISA.allCases where isa.isSupported {
-                for streaming in [false, true] {
-                    paths.append(("\(algorithm) \(isa) streaming \(streaming)", {
-                        try Conv2DAlgorithm.withPinned(algorithm) {
-                            try KernelISA.withPinned(isa) {
-                                try IndirectGEMM.$pinnedStreaming.withValue(streaming) {
-                                    let eager = try Graph().asDefault { try layer(x) }
-                                    let planned = try session.run(output, feeds: ["images": x])
-                                    #expect(planned == eager, "\(activation), \(algorithm) \(isa) streaming \(streaming)")
-                                    #expect(planned.scalars.contains { $0 < 0 } == (activation != "Relu" && activation != "Relu6"))
+            for tile in algorithm == .winograd ? [3, 2] : [nil] {
+                for isa in KernelISA.allCases where isa.isSupported {
+                    for streaming in [false, true] {
+                        let path = "\(activation), \(algorithm) tile \(tile.map(String.init) ?? "-") \(isa) streaming \(streaming)"
+                        paths.append((path, {
+                            try Conv2DAlgorithm.withPinned(algorithm) {
+                                try KernelISA.withPinned(isa) {
+                                    try Winograd5x5.$pinnedTile.withValue(tile) {
+                                        try IndirectGEMM.$pinnedStreaming.withValue(streaming) {
+                                            let eager = try Graph().asDefault { try layer(x) }
+                                            let planned = try session.run(output, feeds: ["images": x])
+                                            #expect(planned == eager, "\(path)")
+                                            #expect(planned.scalars.contains { $0 < 0 }
+                                                == (activation != "Relu" && activation != "Relu6"))
+                                        }
+                                    }
                                 }
                             }
-                        }
-                    }))
+                        }))
+                    }
                 }
             }
         }

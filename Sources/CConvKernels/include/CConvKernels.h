@@ -153,7 +153,8 @@ size_t ts_planar_band_floats(const ts_conv_params *p, size_t rows);
 int ts_planar_run(int isa, const ts_conv_params *p, float *band, size_t b, size_t first_row, size_t rows);
 
 /// The most input or output channels the Winograd kernels take (their zeros for padding are
-/// static; a worker's block of transformed values stays within 9.4 MB).
+/// static; a worker's block of transformed values stays within 12.9 MB: 49 values per channel,
+/// 8 tiles, 4096 + 4096 channels).
 #define TS_WINOGRAD_MAX_CHANNELS 4096
 
 /// Winograd F(4 x 4, 3 x 3) for stride-1, undilated 3 x 3 convolutions (winograd_f43.c), on

@@ -15,8 +15,13 @@ package protocol Conv2DOperator: Sendable {
     /// Whether `run` takes an epilogue's max pooling into its own pass (then `output` is the
     /// pooled one); otherwise the caller pools after it.
     func pools(_ pool: PoolGeometry) -> Bool
+    /// Whether the planner, asked again with the same pins of algorithm and instruction set,
+    /// would still make this operator: false when a finer pin it was made under has changed
+    /// since (`Winograd5x5.pinnedTile`), so a kept operator is not reused past it.
+    var isStillChosen: Bool { get }
 }
 
 extension Conv2DOperator {
     package func pools(_ pool: PoolGeometry) -> Bool { false }
+    package var isStillChosen: Bool { true }
 }

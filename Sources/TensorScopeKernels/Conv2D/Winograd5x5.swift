@@ -27,6 +27,11 @@ package struct Winograd5x5: Conv2DOperator {
     /// The transformed filter kept for the filter's value (a variable's), if any.
     package let transformed: PackedFilter?
     package let scheduler: TileScheduler
+    /// `pinnedTile` when it was made.
+    package let madeUnderPin: Int?
+
+    /// False once `pinnedTile` differs from the pin it was made under.
+    package var isStillChosen: Bool { Self.pinnedTile == madeUnderPin }
 
     /// Whether the planner picks it without a pin: 16 or more input and output channels, where
     /// it measured faster than the indirect GEMM (32 → 32 channels on 64 × 64: 1.5× on one
@@ -57,7 +62,8 @@ package struct Winograd5x5: Conv2DOperator {
 
     /// Whether it computes this convolution here: a 5 × 5 kernel, stride 1, no dilation (either
     /// padding), at most `TS_WINOGRAD_MAX_CHANNELS` input and output channels (so a worker's
-    /// block of transformed values stays within 9.4 MB), on a CPU with TensorScope's kernels.
+    /// block of transformed values stays within 12.9 MB: 49 values per channel, 8 tiles, 8192 channels), on a CPU
+    /// with TensorScope's kernels.
     package static func supports(_ g: Conv2DGeometry) -> Bool {
         // The shape first: the instruction set is a task-local lookup, and the planner asks
         // this of every convolution on every run.
@@ -75,6 +81,7 @@ package struct Winograd5x5: Conv2DOperator {
         self.tile = tile == 2 ? 2 : 3
         self.transformed = transformed
         self.workers = workers
+        madeUnderPin = Self.pinnedTile
         scheduler = TileScheduler(tileCount: geometry.batch * ((geometry.outHeight + self.tile - 1) / self.tile),
                                   maxWorkers: workers)
     }

@@ -4,7 +4,8 @@ import TensorScopeKernels
 /// The convolution operator a prepared op made on its last call, kept for the next one
 /// (XNNPACK's create once, run many): a `Session` step's convolution has one geometry for all its
 /// runs, so the planner's choice and the operator's setup are the same every run while the
-/// instruction set, the pinned algorithm and the filter's value are.
+/// instruction set, the pinned algorithm (and the operator's own finer pins, `isStillChosen`) and
+/// the filter's value are.
 ///
 /// Kept only for a filter read from a variable (or a plan's constant, which has a holder
 /// variable): its version names its value, and so the packed form the operator holds. A filter
@@ -37,7 +38,7 @@ final class Conv2DOperatorCache: Sendable {
             return make(isa, pinned)
         }
         if let kept = entry.withLock({ $0 }), kept.filter === variable, kept.version == version, kept.isa == isa,
-           kept.pinned == pinned {
+           kept.pinned == pinned, kept.made.isStillChosen {
             return kept.made
         }
         let made = make(isa, pinned)
