@@ -139,9 +139,14 @@ struct TensorScopeBench: ParsableCommand {
             isa: ownKernels(c.algorithm) ? (KernelISA.inUse?.rawValue ?? "none") : "openblas-\(info.kernel.lowercased())")
     }
 
-    /// Whether a case's algorithms (joined by `+`) include one on TensorScope's own kernels:
-    /// anything but im2col and a bare sgemm.
-    func ownKernels(_ algorithm: String) -> Bool {
-        algorithm.split(separator: "+").contains { $0 != Conv2DAlgorithm.im2col.rawValue && $0 != "sgemm" }
+    /// Whether a case ran on TensorScope's own kernels: its convolutions' algorithms (joined by
+    /// `+`) include one besides im2col and a bare sgemm; a case that names no algorithms (a
+    /// Session's plan, eager element-wise ops) did unless `--algorithm im2col` pinned them away.
+    func ownKernels(_ caseAlgorithm: String) -> Bool {
+        let parts = caseAlgorithm.split(separator: "+").map(String.init)
+        guard parts.allSatisfy({ $0 == "sgemm" || Conv2DAlgorithm(rawValue: $0) != nil }) else {
+            return algorithm != .im2col
+        }
+        return parts.contains { $0 != Conv2DAlgorithm.im2col.rawValue && $0 != "sgemm" }
     }
 }
